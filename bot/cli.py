@@ -1,0 +1,157 @@
+"""`patchbay`: start the bot, migrate the database, import and export the registry."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.app import create_app, make_client
+from bot.clock import Clock
+from bot.http import make_wsgi
+from bot.settings import Settings, SettingsError, load_settings, require
+from commands.actor import SYSTEM
+from commands.tool_csv import Outcome, export_tools, import_tools
+from storage.db import is_sqlite, make_engine, make_sessionmaker, migrate, schema_is_current, session_scope
+
+log = logging.getLogger("patchbay")
+
+
+class StartupError(Exception):
+    """Startup cannot go on; the message says why in one line."""
+
+
+def _ready_database(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    try:
+        if schema_is_current(engine):
+            return
+    finally:
+        engine.dispose()
+    if is_sqlite(settings.database_url):
+        log.info("migrating %s to the latest schema", settings.database_url)
+        migrate(settings.database_url)
+        return
+    raise StartupError("the database schema is not up to date: run `patchbay migrate` first")
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """HTTP mode: Slack's requests on POST /slack/events."""
+    import waitress
+
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    _ready_database(settings)
+    sessions = make_sessionmaker(make_engine(settings.database_url))
+    app = create_app(settings, sessions=sessions)
+    log.info("Patchbay listening on http://%s:%s/slack/events", host, port)
+    waitress.serve(make_wsgi(app, sessions), host=host, port=port, threads=16, ident="patchbay")
+
+
+def run(settings: Settings) -> None:
+    """Socket Mode: no public URL needed."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    _ready_database(settings)
+    app = create_app(settings)
+    log.info("Patchbay connecting to Slack in Socket Mode")
+    SocketModeHandler(app, settings.slack_app_token).start()
+
+
+def _owner_resolver(settings: Settings):  # type: ignore[no-untyped-def]
+    client = make_client(settings) if settings.slack_bot_token else None
+
+    def resolve(text: str) -> str | None:
+        text = text.strip().lstrip("@")
+        if text[:1] in ("U", "W") and text.isalnum() and text.isupper():
+            return text
+        if "@" in text and client is not None:
+            try:
+                return str(client.users_lookupByEmail(email=text)["user"]["id"])
+            except Exception:
+                return None
+        return None
+
+    return resolve
+
+
+def import_tools_file(settings: Settings, path: Path) -> int:
+    sessions = make_sessionmaker(make_engine(settings.database_url))
+    with path.open(newline="", encoding="utf-8-sig") as handle, session_scope(sessions) as session:
+        report = import_tools(
+            session=session,
+            actor=SYSTEM,
+            lines=handle,
+            resolve_owner=_owner_resolver(settings),
+            now=Clock().now(),
+        )
+    for row in report.rows:
+        reason = f": {row.reason}" if row.reason else ""
+        print(f"line {row.line}  {row.outcome.value:<9}  {row.name or '(no name)'}{reason}")
+    print(
+        f"{report.count(Outcome.ADDED)} added, {report.count(Outcome.UPDATED)} updated, "
+        f"{report.count(Outcome.UNCHANGED)} unchanged, {report.count(Outcome.REJECTED)} rejected"
+    )
+    return 1 if report.count(Outcome.REJECTED) else 0
+
+
+def export_tools_file(settings: Settings, path: Path | None) -> int:
+    sessions = make_sessionmaker(make_engine(settings.database_url))
+    with session_scope(sessions) as session:
+        text = export_tools(session=session)
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="patchbay", description="Integration governance for Slack.")
+    sub = root.add_subparsers(dest="command", required=True)
+    serve_p = sub.add_parser("serve", help="run in HTTP mode (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)")
+    serve_p.add_argument("--host", default="0.0.0.0")
+    serve_p.add_argument("--port", type=int, default=3000)
+    sub.add_parser("run", help="run in Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN)")
+    sub.add_parser("migrate", help="bring the database to the latest schema")
+    imp = sub.add_parser("import", help="import data from a file")
+    imp_sub = imp.add_subparsers(dest="what", required=True)
+    imp_sub.add_parser("tools", help="import tools from CSV").add_argument("file", type=Path)
+    exp = sub.add_parser("export", help="export data to a file")
+    exp_sub = exp.add_subparsers(dest="what", required=True)
+    exp_sub.add_parser("tools", help="export tools as CSV").add_argument("file", type=Path, nargs="?")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = load_settings()
+        if args.command == "serve":
+            serve(settings, args.host, args.port)
+        elif args.command == "run":
+            run(settings)
+        elif args.command == "migrate":
+            migrate(settings.database_url)
+            print("database is at the latest schema")
+        elif args.command == "import":
+            _ready_database(settings)
+            return import_tools_file(settings, args.file)
+        elif args.command == "export":
+            _ready_database(settings)
+            return export_tools_file(settings, args.file)
+    except (SettingsError, StartupError) as exc:
+        print(f"patchbay: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"patchbay: no such file: {exc.filename}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Reading a submitted modal into plain values, and the small models carried in metadata."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.ids import Field
+from commands.tools import ToolQuery
+from commands.vocabulary import Category
+
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def read_form(view: dict[str, Any]) -> dict[str, Any]:
+    """Map each input block_id to the value its element holds."""
+    values: dict[str, Any] = {}
+    for block_id, elements in view.get("state", {}).get("values", {}).items():
+        element = elements.get(Field.VALUE)
+        if element is None:
+            continue
+        values[block_id] = _element_value(element)
+    return values
+
+
+def _element_value(element: dict[str, Any]) -> Any:
+    kind = element.get("type")
+    if kind in ("plain_text_input", "url_text_input", "email_text_input", "number_input"):
+        return element.get("value") or ""
+    if kind in ("static_select", "external_select", "radio_buttons"):
+        option = element.get("selected_option")
+        return option["value"] if option else ""
+    if kind in ("multi_static_select", "multi_external_select", "checkboxes"):
+        return [option["value"] for option in element.get("selected_options") or []]
+    if kind == "users_select":
+        return element.get("selected_user") or ""
+    if kind == "multi_users_select":
+        return element.get("selected_users") or []
+    if kind == "datepicker":
+        return element.get("selected_date") or ""
+    return element.get("value")
+
+
+class ToolRef(BaseModel):
+    """Names one tool in a button value or a modal's private_metadata."""
+
+    tool_id: int
+
+
+class ListRef(BaseModel):
+    """A page of a list, carried in a pagination button."""
+
+    page: int
+    filter: str = ""
+
+
+def parse_filter(text: str) -> ToolQuery:
+    """A category, an owner mention, or else a name fragment."""
+    text = text.strip()
+    if not text:
+        return ToolQuery()
+    mention = MENTION.match(text)
+    if mention:
+        return ToolQuery(owner_id=mention.group(1))
+    category = Category.from_text(text)
+    if category is not None:
+        return ToolQuery(category=category)
+    return ToolQuery(fragment=text)

@@ -1,0 +1,9 @@
+"""Button and select listeners."""
+
+from slack_bolt import App
+
+from bot.listeners.actions import tools
+
+
+def register(app: App) -> None:
+    tools.register(app)

@@ -1,0 +1,64 @@
+"""Buttons on tool cards and on the tool list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.forms import ListRef, ToolRef, parse_filter
+from bot.ids import Action
+from bot.middleware import transaction
+from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
+from commands.tools import list_tools, retire_tool, tool_for_steward
+
+
+def _ref(body: dict[str, Any]) -> ToolRef:
+    return ToolRef.model_validate_json(body["actions"][0]["value"])
+
+
+def edit(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    ack()
+    with transaction(context) as session:
+        card = tool_for_steward(
+            session=session, actor=context["actor"], tool_id=_ref(body).tool_id, doing="edit it"
+        )
+    client.views_open(
+        trigger_id=body["trigger_id"],
+        view=tool_modal(owner_id=card.owner_id, draft=card.draft(), tool_id=card.id),
+    )
+
+
+def change_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    ack()
+    with transaction(context) as session:
+        card = tool_for_steward(
+            session=session, actor=context["actor"], tool_id=_ref(body).tool_id, doing="change its owner"
+        )
+    client.views_open(trigger_id=body["trigger_id"], view=owner_modal(tool=card))
+
+
+def retire(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    ack()
+    with transaction(context) as session:
+        card = retire_tool(
+            session=session, actor=context["actor"], tool_id=_ref(body).tool_id, now=context["now"]
+        )
+    respond(replace_original=True, blocks=tool_card(card), text=f"{card.name} is retired.")
+
+
+def page(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    ack()
+    ref = ListRef.model_validate_json(body["actions"][0]["value"])
+    with transaction(context) as session:
+        found = list_tools(session=session, query=parse_filter(ref.filter), page=ref.page)
+    respond(replace_original=True, blocks=tools_list(found, filter_text=ref.filter), text="Tools")
+
+
+def register(app: App) -> None:
+    app.action(Action.TOOL_EDIT)(edit)
+    app.action(Action.TOOL_OWNER)(change_owner)
+    app.action(Action.TOOL_RETIRE)(retire)
+    app.action(Action.TOOLS_PREV)(page)
+    app.action(Action.TOOLS_NEXT)(page)

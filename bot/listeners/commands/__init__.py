@@ -1,0 +1,40 @@
+"""The `/patchbay` slash command and its subcommands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.ids import Command
+from bot.listeners.commands import tools
+from bot.listeners.commands.router import SlashRequest, Subcommand, closest, match
+from bot.views.help import help_blocks, unknown_text
+
+
+def _help(req: SlashRequest) -> None:
+    entries = [(sub.usage, sub.summary, sub.example) for sub in SUBCOMMANDS]
+    req.ack(blocks=help_blocks(entries), text="Patchbay help")
+
+
+SUBCOMMANDS: list[Subcommand] = [
+    Subcommand(("help",), "help", "Show this list.", "/patchbay help", _help),
+    *tools.SUBCOMMANDS,
+]
+
+
+def patchbay(
+    ack: Ack, respond: Respond, client: WebClient, body: dict[str, Any], context: BoltContext
+) -> None:
+    text = (body.get("text") or "").strip()
+    found = match(SUBCOMMANDS, text) if text else (SUBCOMMANDS[0], "")
+    if found is None:
+        ack(text=unknown_text(text, closest(SUBCOMMANDS, text)))
+        return
+    sub, args = found
+    sub.handler(SlashRequest(args=args, ack=ack, respond=respond, client=client, body=body, context=context))
+
+
+def register(app: App) -> None:
+    app.command(Command.PATCHBAY)(patchbay)

@@ -1,0 +1,53 @@
+"""`/patchbay tool add`, `/patchbay tools` and `/patchbay tool NAME`."""
+
+from __future__ import annotations
+
+from bot.forms import parse_filter
+from bot.listeners.commands.router import SlashRequest, Subcommand
+from bot.middleware import transaction
+from bot.views.tools import tool_card, tool_modal, tools_list
+from commands.tools import find_tool, list_tools
+
+
+def tool_add(req: SlashRequest) -> None:
+    req.ack()
+    req.client.views_open(
+        trigger_id=req.body["trigger_id"], view=tool_modal(owner_id=req.user_id, name=req.args.strip()[:80])
+    )
+
+
+def tools(req: SlashRequest) -> None:
+    with transaction(req.context) as session:
+        page = list_tools(session=session, query=parse_filter(req.args))
+    req.ack(blocks=tools_list(page, filter_text=req.args.strip()))
+
+
+def tool_show(req: SlashRequest) -> None:
+    name = req.args.strip()
+    if not name:
+        req.ack(text="Which tool? Try `/patchbay tool HubSpot`, or `/patchbay tools` to list them.")
+        return
+    with transaction(req.context) as session:
+        card = find_tool(session=session, name=name)
+    req.ack(blocks=tool_card(card), text=card.name)
+
+
+SUBCOMMANDS = [
+    Subcommand(
+        ("tool", "add"),
+        "tool add [NAME]",
+        "Register a tool in the stack.",
+        "/patchbay tool add HubSpot",
+        tool_add,
+    ),
+    Subcommand(
+        ("tools",), "tools [category | @owner | text]", "List registered tools.", "/patchbay tools crm", tools
+    ),
+    Subcommand(
+        ("tool",),
+        "tool NAME",
+        "Show a tool's card: edit, change owner, retire.",
+        "/patchbay tool Salesforce",
+        tool_show,
+    ),
+]

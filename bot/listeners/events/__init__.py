@@ -1,0 +1,7 @@
+"""Events API listeners."""
+
+from slack_bolt import App
+
+
+def register(app: App) -> None:
+    """No events are handled yet."""

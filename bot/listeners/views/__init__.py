@@ -1,0 +1,9 @@
+"""Modal submission listeners."""
+
+from slack_bolt import App
+
+from bot.listeners.views import tools
+
+
+def register(app: App) -> None:
+    tools.register(app)

@@ -1,0 +1,65 @@
+"""Submissions of the tool modals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.forms import ToolRef, read_form
+from bot.ids import Block, Callback
+from bot.middleware import transaction
+from bot.text import escape
+from commands.fields import Form, UserId
+from commands.tools import ToolDraft, change_tool_owner, register_tool, update_tool
+
+
+class OwnerForm(Form):
+    owner_id: UserId
+
+
+def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    draft = ToolDraft.parse(read_form(view))
+    with transaction(context) as session:
+        card = register_tool(session=session, actor=context["actor"], draft=draft, now=context["now"])
+    ack()
+    client.chat_postMessage(
+        channel=context["actor"].user_id,
+        text=f"Registered *{escape(card.name)}*. See it with `/patchbay tool {escape(card.name)}`.",
+    )
+
+
+def submit_tool_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    ref = ToolRef.model_validate_json(view["private_metadata"])
+    draft = ToolDraft.parse(read_form(view))
+    with transaction(context) as session:
+        update_tool(
+            session=session, actor=context["actor"], tool_id=ref.tool_id, draft=draft, now=context["now"]
+        )
+    ack()
+
+
+def submit_tool_owner(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    ref = ToolRef.model_validate_json(view["private_metadata"])
+    form = OwnerForm.parse({Block.OWNER: read_form(view).get(Block.OWNER, "")})
+    with transaction(context) as session:
+        card = change_tool_owner(
+            session=session,
+            actor=context["actor"],
+            tool_id=ref.tool_id,
+            owner_id=form.owner_id,
+            now=context["now"],
+        )
+    ack()
+    if card.owner_id != context["actor"].user_id:
+        client.chat_postMessage(
+            channel=card.owner_id,
+            text=f"<@{context['actor'].user_id}> made you the owner of *{escape(card.name)}* in Patchbay.",
+        )
+
+
+def register(app: App) -> None:
+    app.view(Callback.TOOL_ADD)(submit_tool_add)
+    app.view(Callback.TOOL_EDIT)(submit_tool_edit)
+    app.view(Callback.TOOL_OWNER)(submit_tool_owner)

@@ -1,0 +1,68 @@
+"""Every setting Patchbay reads, from the environment or a `.env` file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+UserIds = Annotated[frozenset[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Slack credentials, the database and the workspace's governance policy."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    slack_bot_token: str = Field(default="", pattern=r"^(xoxb-.*)?$")
+    slack_app_token: str = Field(default="", pattern=r"^(xapp-.*)?$")
+    slack_signing_secret: str = ""
+    slack_api_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/api/")
+    database_url: str = "sqlite:///patchbay.db"
+
+    patchbay_admins: UserIds = frozenset()
+    patchbay_admin_group: str = ""
+    patchbay_security_reviewers: UserIds = frozenset()
+    patchbay_security_group: str = ""
+    patchbay_approvers: UserIds = frozenset()
+    patchbay_approver_group: str = ""
+    patchbay_governance_channel: str = ""
+    patchbay_role_cache_seconds: int = Field(default=300, ge=0)
+    patchbay_log_format: str = Field(default="text", pattern=r"^(text|json)$")
+
+    @field_validator("patchbay_admins", "patchbay_security_reviewers", "patchbay_approvers", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            ids = frozenset(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
+            bad = sorted(i for i in ids if not (i[:1] in "UW" and i.isalnum() and i.isupper()))
+            if bad:
+                raise ValueError(f"not Slack user ids: {', '.join(bad)} (they look like U012ABCDEF)")
+            return ids
+        return value
+
+    @property
+    def api_url(self) -> str:
+        url = str(self.slack_api_url)
+        return url if url.endswith("/") else url + "/"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it in one line."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        raise SettingsError(f"setting {name} is invalid: {error['msg']}") from None
+
+
+def require(settings: Settings, *names: str) -> None:
+    """Stop with one line naming the first of `names` that is not set."""
+    for name in names:
+        if not getattr(settings, name.lower()):
+            raise SettingsError(f"setting {name} is missing: set it in the environment or in .env")

@@ -1,0 +1,147 @@
+"""Small Block Kit pieces every builder uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+    UserSelectElement,
+)
+
+from bot.ids import Field
+from commands.vocabulary import Labelled
+
+
+def plain(text: str) -> PlainTextObject:
+    return PlainTextObject(text=text, emoji=True)
+
+
+def mrkdwn(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text)
+
+
+def section(text: str, accessory: ButtonElement | None = None, block_id: str | None = None) -> SectionBlock:
+    return SectionBlock(text=mrkdwn(text), accessory=accessory, block_id=block_id)
+
+
+def context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[mrkdwn(text)])
+
+
+def option(value: str, label: str) -> Option:
+    return Option(value=value, text=plain(label[:75]))
+
+
+def options_of(kind: Iterable[Labelled]) -> list[Option]:
+    return [option(member.value, member.label) for member in kind]
+
+
+def text_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: str = "",
+    optional: bool = False,
+    multiline: bool = False,
+    max_length: int = 200,
+    placeholder: str = "",
+    hint: str = "",
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        optional=optional,
+        hint=plain(hint) if hint else None,
+        element=PlainTextInputElement(
+            action_id=Field.VALUE,
+            initial_value=initial or None,
+            multiline=multiline,
+            max_length=max_length,
+            placeholder=plain(placeholder) if placeholder else None,
+        ),
+    )
+
+
+def select_input(
+    block_id: str,
+    label: str,
+    choices: Sequence[Option],
+    *,
+    initial: str | None = None,
+    optional: bool = False,
+    hint: str = "",
+) -> InputBlock:
+    chosen = next((o for o in choices if o.value == initial), None)
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        optional=optional,
+        hint=plain(hint) if hint else None,
+        element=StaticSelectElement(action_id=Field.VALUE, options=list(choices), initial_option=chosen),
+    )
+
+
+def multi_select_input(
+    block_id: str,
+    label: str,
+    choices: Sequence[Option],
+    *,
+    initial: Sequence[str] = (),
+    optional: bool = True,
+    hint: str = "",
+) -> InputBlock:
+    chosen = [o for o in choices if o.value in initial]
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        optional=optional,
+        hint=plain(hint) if hint else None,
+        element=StaticMultiSelectElement(
+            action_id=Field.VALUE, options=list(choices), initial_options=chosen or None
+        ),
+    )
+
+
+def user_input(block_id: str, label: str, *, initial: str | None = None, hint: str = "") -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        hint=plain(hint) if hint else None,
+        element=UserSelectElement(action_id=Field.VALUE, initial_user=initial),
+    )
+
+
+def button(
+    text: str,
+    action_id: str,
+    value: str,
+    *,
+    style: str | None = None,
+    confirm: ConfirmObject | None = None,
+) -> ButtonElement:
+    return ButtonElement(text=plain(text), action_id=action_id, value=value, style=style, confirm=confirm)
+
+
+def confirm(title: str, text: str, yes: str) -> ConfirmObject:
+    return ConfirmObject(title=plain(title), text=mrkdwn(text), confirm=plain(yes), deny=plain("Cancel"))
+
+
+def actions(*elements: ButtonElement, block_id: str | None = None) -> ActionsBlock:
+    return ActionsBlock(elements=list(elements), block_id=block_id)
+
+
+def user(user_id: str) -> str:
+    """A mention of a Slack user id the app itself knows (never user-typed text)."""
+    return f"<@{user_id}>"

@@ -1,0 +1,188 @@
+"""Block Kit for the tool registry: the tool modal, the owner modal, the card and the list."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block as SlackBlock
+from slack_sdk.models.blocks import DividerBlock
+from slack_sdk.models.views import View
+
+from bot.forms import ListRef, ToolRef
+from bot.ids import Action, Block, Callback
+from bot.text import escape, money
+from bot.views.elements import (
+    actions,
+    button,
+    confirm,
+    context,
+    multi_select_input,
+    options_of,
+    plain,
+    section,
+    select_input,
+    text_input,
+    user,
+    user_input,
+)
+from commands.tools import ToolCard, ToolDraft, ToolPage
+from commands.vocabulary import Category, DataKind, IntegrationOption
+
+
+def tool_modal(
+    *, owner_id: str, name: str = "", draft: ToolDraft | None = None, tool_id: int | None = None
+) -> View:
+    """The modal to register a tool, or to edit one when `draft` and `tool_id` are given."""
+    editing = draft is not None and tool_id is not None
+    cost = "" if draft is None or draft.monthly_cost is None else str(draft.monthly_cost)
+    blocks: list[SlackBlock] = [
+        text_input(
+            Block.NAME, "Name", initial=draft.name if draft else name, max_length=80, placeholder="HubSpot"
+        ),
+        select_input(
+            Block.CATEGORY, "Category", options_of(Category), initial=draft.category.value if draft else None
+        ),
+        user_input(
+            Block.OWNER,
+            "Owner",
+            initial=draft.owner_id if draft else owner_id,
+            hint="The person who answers for this tool and its data.",
+        ),
+        multi_select_input(
+            Block.DATA_KINDS,
+            "Data it holds",
+            options_of(DataKind),
+            initial=[k.value for k in draft.data_kinds] if draft else (),
+        ),
+        text_input(
+            Block.DATA_OTHER,
+            "Other data",
+            initial=draft.data_other if draft else "",
+            optional=True,
+            placeholder="e.g. contracts, NPS scores",
+        ),
+        multi_select_input(
+            Block.INTEGRATION_OPTIONS,
+            "How it can be integrated",
+            options_of(IntegrationOption),
+            initial=[o.value for o in draft.integration_options] if draft else (),
+        ),
+        text_input(
+            Block.VENDOR_URL,
+            "Vendor URL",
+            initial=draft.vendor_url if draft else "",
+            optional=True,
+            max_length=500,
+            placeholder="https://www.hubspot.com",
+        ),
+        text_input(
+            Block.MONTHLY_COST,
+            "Monthly cost",
+            initial=cost,
+            optional=True,
+            max_length=20,
+            placeholder="e.g. 450",
+            hint="What the plan costs per month, in the workspace currency.",
+        ),
+        text_input(
+            Block.NOTES,
+            "Notes",
+            initial=draft.notes if draft else "",
+            optional=True,
+            multiline=True,
+            max_length=2000,
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=Callback.TOOL_EDIT if editing else Callback.TOOL_ADD,
+        private_metadata=ToolRef(tool_id=tool_id).model_dump_json() if editing and tool_id else "",
+        title=plain("Edit tool" if editing else "Register a tool"),
+        submit=plain("Save" if editing else "Register"),
+        close=plain("Cancel"),
+        blocks=blocks,
+    )
+
+
+def owner_modal(*, tool: ToolCard) -> View:
+    return View(
+        type="modal",
+        callback_id=Callback.TOOL_OWNER,
+        private_metadata=ToolRef(tool_id=tool.id).model_dump_json(),
+        title=plain("Change owner"),
+        submit=plain("Save"),
+        close=plain("Cancel"),
+        blocks=[
+            section(f"Who should own *{escape(tool.name)}* from now on?"),
+            user_input(Block.OWNER, "New owner", initial=tool.owner_id),
+        ],
+    )
+
+
+def tool_card(tool: ToolCard) -> list[SlackBlock]:
+    """A tool's details with the buttons its owner or an admin may use."""
+    data = [kind.label for kind in tool.data_kinds if kind is not DataKind.OTHER]
+    if tool.data_other:
+        data.append(escape(tool.data_other))
+    lines = [
+        f"*{escape(tool.name)}*{'  _(retired)_' if tool.retired else ''}",
+        f"{tool.category.label} · owned by {user(tool.owner_id)}",
+        f"*Data:* {', '.join(data) or '-'}",
+        f"*Integrates via:* {', '.join(o.label for o in tool.integration_options) or '-'}",
+        f"*Monthly cost:* {money(tool.monthly_cost)}",
+    ]
+    if tool.vendor_url:
+        lines.append(f"*Vendor:* {escape(tool.vendor_url)}")
+    blocks: list[SlackBlock] = [section("\n".join(lines))]
+    if tool.notes:
+        blocks.append(context(escape(tool.notes)))
+    if not tool.retired:
+        ref = ToolRef(tool_id=tool.id).model_dump_json()
+        blocks.append(
+            actions(
+                button("Edit", Action.TOOL_EDIT, ref),
+                button("Change owner", Action.TOOL_OWNER, ref),
+                button(
+                    "Retire",
+                    Action.TOOL_RETIRE,
+                    ref,
+                    style="danger",
+                    confirm=confirm(
+                        "Retire this tool?", f"*{escape(tool.name)}* will leave the lists.", "Retire"
+                    ),
+                ),
+            )
+        )
+    return blocks
+
+
+def tools_list(page: ToolPage, *, filter_text: str) -> list[SlackBlock]:
+    """One page of the registry, with paging buttons when there is more."""
+    heading = f"*{page.total} tool{'s' if page.total != 1 else ''}*"
+    if filter_text:
+        heading += f" matching _{escape(filter_text)}_"
+    if page.total == 0:
+        hint = "Try another filter, or" if filter_text else "Register the first one with"
+        return [section(f"{heading}.\n{hint} `/patchbay tool add`.")]
+    blocks: list[SlackBlock] = [section(heading), DividerBlock()]
+    for tool in page.tools:
+        blocks.append(section(f"*{escape(tool.name)}* · {tool.category.label} · {user(tool.owner_id)}"))
+    if page.pages > 1:
+        buttons = []
+        if page.page > 1:
+            buttons.append(
+                button(
+                    "Previous",
+                    Action.TOOLS_PREV,
+                    ListRef(page=page.page - 1, filter=filter_text).model_dump_json(),
+                )
+            )
+        if page.page < page.pages:
+            buttons.append(
+                button(
+                    "Next",
+                    Action.TOOLS_NEXT,
+                    ListRef(page=page.page + 1, filter=filter_text).model_dump_json(),
+                )
+            )
+        blocks.append(context(f"Page {page.page} of {page.pages}"))
+        blocks.append(actions(*buttons))
+    return blocks

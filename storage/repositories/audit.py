@@ -1,0 +1,51 @@
+"""The append-only audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEvent
+
+
+def record(
+    session: Session,
+    *,
+    at: datetime,
+    actor_id: str,
+    action: str,
+    entity_type: str,
+    entity_id: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    note: str = "",
+) -> AuditEvent:
+    event = AuditEvent(
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        note=note,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def for_entity(session: Session, *, entity_type: str, entity_id: int) -> Sequence[AuditEvent]:
+    query = select(AuditEvent).where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+    return session.scalars(query.order_by(AuditEvent.id)).all()
+
+
+def since(session: Session, *, at: datetime | None) -> Sequence[AuditEvent]:
+    query = select(AuditEvent)
+    if at is not None:
+        query = query.where(AuditEvent.at >= at)
+    return session.scalars(query.order_by(AuditEvent.id)).all()

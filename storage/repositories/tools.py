@@ -1,0 +1,59 @@
+"""Queries over the tool registry. Functions flush; the caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from storage.models import Tool
+
+
+def name_key(name: str) -> str:
+    """The form names are compared in: case- and space-insensitive."""
+    return "".join(name.split()).casefold()
+
+
+def get(session: Session, tool_id: int) -> Tool | None:
+    return session.get(Tool, tool_id)
+
+
+def by_name(session: Session, name: str) -> Tool | None:
+    return session.scalar(select(Tool).where(Tool.name_key == name_key(name)))
+
+
+def add(session: Session, tool: Tool) -> Tool:
+    session.add(tool)
+    session.flush()
+    return tool
+
+
+def search(
+    session: Session,
+    *,
+    category: str | None = None,
+    owner_id: str | None = None,
+    fragment: str | None = None,
+    include_retired: bool = False,
+    offset: int = 0,
+    limit: int = 20,
+) -> tuple[Sequence[Tool], int]:
+    """One page of tools by name, and how many match in all."""
+    query = select(Tool)
+    if not include_retired:
+        query = query.where(Tool.retired_at.is_(None))
+    if category:
+        query = query.where(Tool.category == category)
+    if owner_id:
+        query = query.where(Tool.owner_id == owner_id)
+    if fragment:
+        key = name_key(fragment).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(or_(Tool.name_key.like(f"%{key}%", escape="\\")))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = session.scalars(query.order_by(Tool.name_key).offset(offset).limit(limit)).all()
+    return page, total
+
+
+def all_tools(session: Session) -> Sequence[Tool]:
+    return session.scalars(select(Tool).order_by(Tool.name_key)).all()

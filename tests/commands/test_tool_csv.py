@@ -1,0 +1,65 @@
+"""Importing and exporting the registry as CSV, against a real database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from commands.actor import SYSTEM
+from commands.tool_csv import Outcome, export_tools, import_tools
+from storage.db import session_scope
+from storage.models import AuditEvent, Tool
+
+NOW = datetime(2026, 11, 24, tzinfo=UTC)
+PEOPLE = {"bob@example.com": "U0BOB0002", "alice@example.com": "U0ALICE01"}
+
+CSV = """name,category,owner,data,integration_options,url,monthly_cost,notes
+HubSpot,CRM,bob@example.com,Contacts; Deals; contracts,Public REST API; Webhooks,https://hubspot.com,450,
+Zendesk,support,U0ALICE01,Tickets,rest_api,https://zendesk.com,,help desk
+Bad Cost,crm,U0ALICE01,,,,-3,
+Nobody,crm,ghost@example.com,,,,,
+Leaky,crm,U0ALICE01,,,,,key AKIAABCDEFGHIJKLMNOP
+Weird Cat,space travel,U0ALICE01,,,,,
+hub spot,CRM,U0ALICE01,,,,,dup of HubSpot: updates it
+"""
+
+
+def resolve(text: str) -> str | None:
+    return PEOPLE.get(text.lower(), text if text.startswith("U") else None)
+
+
+def run_import(sessions: sessionmaker[Session], text: str):  # type: ignore[no-untyped-def]
+    with session_scope(sessions) as session:
+        return import_tools(
+            session=session, actor=SYSTEM, lines=text.splitlines(keepends=True), resolve_owner=resolve, now=NOW
+        )
+
+
+def test_import_reports_each_row_and_keeps_the_good_ones(sessions: sessionmaker[Session]) -> None:
+    report = run_import(sessions, CSV)
+    outcomes = {row.name: (row.outcome, row.reason) for row in report.rows}
+    assert outcomes["HubSpot"][0] is Outcome.ADDED
+    assert outcomes["Zendesk"][0] is Outcome.ADDED
+    assert outcomes["Bad Cost"] == (Outcome.REJECTED, "monthly_cost: This can't be negative.")
+    assert outcomes["Nobody"][0] is Outcome.REJECTED and "ghost@example.com" in outcomes["Nobody"][1]
+    assert outcomes["Leaky"][0] is Outcome.REJECTED and "vault" in outcomes["Leaky"][1]
+    assert outcomes["Weird Cat"][0] is Outcome.REJECTED and "category" in outcomes["Weird Cat"][1]
+    assert outcomes["hub spot"][0] is Outcome.UPDATED
+    with sessions() as session:
+        names = session.scalars(select(Tool.name).order_by(Tool.name_key)).all()
+        assert names == ["hub spot", "Zendesk"]
+        hubspot = session.scalars(select(Tool).where(Tool.name == "hub spot")).one()
+        assert hubspot.owner_id == "U0ALICE01"
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == 3
+
+
+def test_export_round_trips_through_import(sessions: sessionmaker[Session], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    run_import(sessions, CSV.replace("hub spot,CRM,U0ALICE01,,,,,dup of HubSpot: updates it\n", ""))
+    with sessions() as session:
+        exported = export_tools(session=session)
+    assert exported.splitlines()[0].startswith("name,category,owner,data,integration_options,url")
+    assert "HubSpot,CRM,U0BOB0002,Contacts; Deals; contracts,Public REST API; Webhooks" in exported
+    again = run_import(sessions, exported)
+    assert {row.outcome for row in again.rows} == {Outcome.UNCHANGED}
