@@ -51,7 +51,11 @@ class Served:
         self.port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -82,7 +86,9 @@ def wait_for(predicate, timeout: float = 10) -> None:  # type: ignore[no-untyped
         time.sleep(0.02)
 
 
-def test_a_missing_setting_stops_startup_with_one_line_naming_it(tmp_path: Path, stand_in: LocalSlack) -> None:
+def test_a_missing_setting_stops_startup_with_one_line_naming_it(
+    tmp_path: Path, stand_in: LocalSlack
+) -> None:
     env = env_for(stand_in, tmp_path / "p.db")
     del env["SLACK_SIGNING_SECRET"]
     result = patchbay("serve", env=env, cwd=tmp_path)
@@ -110,7 +116,9 @@ def test_serve_answers_help_fast_and_a_registered_tool_survives_a_restart(
     env = env_for(stand_in, tmp_path / "patchbay.db")
     server = Served(env, tmp_path)  # the SQLite default is migrated on first start
     try:
-        driver = SlackDriver(app_url=f"http://127.0.0.1:{server.port}/slack/events", secret=SECRET, slack=stand_in)
+        driver = SlackDriver(
+            app_url=f"http://127.0.0.1:{server.port}/slack/events", secret=SECRET, slack=stand_in
+        )
         started = time.monotonic()
         reply = driver.command("help", user=BOB)
         assert time.monotonic() - started < 1.5
@@ -124,7 +132,9 @@ def test_serve_answers_help_fast_and_a_registered_tool_survives_a_restart(
         server.stop()
     server = Served(env, tmp_path)
     try:
-        driver = SlackDriver(app_url=f"http://127.0.0.1:{server.port}/slack/events", secret=SECRET, slack=stand_in)
+        driver = SlackDriver(
+            app_url=f"http://127.0.0.1:{server.port}/slack/events", secret=SECRET, slack=stand_in
+        )
         card = driver.command("tool hubspot", user=ALICE).json
         assert "*HubSpot*" in card["blocks"][0]["text"]["text"]
     finally:
@@ -147,4 +157,6 @@ def test_import_and_export_tools_from_the_command_line(tmp_path: Path, stand_in:
     assert "1 added, 0 updated, 0 unchanged, 1 rejected" in result.stdout
     out = tmp_path / "out.csv"
     assert patchbay("export", "tools", str(out), env=env, cwd=tmp_path).returncode == 0
-    assert "Asana,Project management,U0BOB0002,Tasks,Public REST API,https://asana.com,10.00" in out.read_text()
+    assert (
+        "Asana,Project management,U0BOB0002,Tasks,Public REST API,https://asana.com,10.00" in out.read_text()
+    )

@@ -33,7 +33,11 @@ def resolve(text: str) -> str | None:
 def run_import(sessions: sessionmaker[Session], text: str):  # type: ignore[no-untyped-def]
     with session_scope(sessions) as session:
         return import_tools(
-            session=session, actor=SYSTEM, lines=text.splitlines(keepends=True), resolve_owner=resolve, now=NOW
+            session=session,
+            actor=SYSTEM,
+            lines=text.splitlines(keepends=True),
+            resolve_owner=resolve,
+            now=NOW,
         )
 
 
