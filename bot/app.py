@@ -55,7 +55,13 @@ def create_app(
         listener_executor=executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
         logger=logging.getLogger("patchbay.bolt"),
     )
-    middleware.install(app, sessions=sessions, clock=clock or Clock(), roles=RoleDirectory(settings, client))
+    middleware.install(
+        app,
+        sessions=sessions,
+        clock=clock or Clock(),
+        roles=RoleDirectory(settings, client),
+        policy=settings.policy,
+    )
     listeners.register(app)
     errors.register(app)
     return app

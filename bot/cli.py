@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.http import make_wsgi
 from bot.settings import Settings, SettingsError, load_settings, require
 from commands.actor import SYSTEM
+from commands.proposals import plan_csv
 from commands.tool_csv import Outcome, export_tools, import_tools
 from storage.db import is_sqlite, make_engine, make_sessionmaker, migrate, schema_is_current, session_scope
 
@@ -97,16 +98,19 @@ def import_tools_file(settings: Settings, path: Path) -> int:
     return 1 if report.count(Outcome.REJECTED) else 0
 
 
-def export_tools_file(settings: Settings, path: Path | None) -> int:
+def export_file(settings: Settings, what: str, path: Path | None) -> int:
     sessions = make_sessionmaker(make_engine(settings.database_url))
     with session_scope(sessions) as session:
-        text = export_tools(session=session)
+        text = EXPORTS[what](session=session)
     if path is None:
         sys.stdout.write(text)
     else:
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path}")
     return 0
+
+
+EXPORTS = {"tools": export_tools, "plan": plan_csv}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -123,6 +127,9 @@ def parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export data to a file")
     exp_sub = exp.add_subparsers(dest="what", required=True)
     exp_sub.add_parser("tools", help="export tools as CSV").add_argument("file", type=Path, nargs="?")
+    exp_sub.add_parser("plan", help="export the decision table as CSV").add_argument(
+        "file", type=Path, nargs="?"
+    )
     return root
 
 
@@ -143,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return import_tools_file(settings, args.file)
         elif args.command == "export":
             _ready_database(settings)
-            return export_tools_file(settings, args.file)
+            return export_file(settings, args.what, args.file)
     except (SettingsError, StartupError) as exc:
         print(f"patchbay: {exc}", file=sys.stderr)
         return 2

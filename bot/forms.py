@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.ids import Field
 from commands.tools import ToolQuery
 from commands.vocabulary import Category
 
@@ -18,10 +17,8 @@ def read_form(view: dict[str, Any]) -> dict[str, Any]:
     """Map each input block_id to the value its element holds."""
     values: dict[str, Any] = {}
     for block_id, elements in view.get("state", {}).get("values", {}).items():
-        element = elements.get(Field.VALUE)
-        if element is None:
-            continue
-        values[block_id] = _element_value(element)
+        for element in elements.values():
+            values[block_id] = _element_value(element)
     return values
 
 
@@ -47,6 +44,18 @@ class ToolRef(BaseModel):
     """Names one tool in a button value or a modal's private_metadata."""
 
     tool_id: int
+
+
+class IntegrationRef(BaseModel):
+    """Names one integration in a button value or a modal's private_metadata."""
+
+    integration_id: int
+
+
+class ProposalMeta(BaseModel):
+    """private_metadata of the proposal modal: which proposal is edited, if any."""
+
+    integration_id: int | None = None
 
 
 class ListRef(BaseModel):

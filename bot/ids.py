@@ -15,6 +15,8 @@ class Callback(StrEnum):
     TOOL_ADD = "tool_add"
     TOOL_EDIT = "tool_edit"
     TOOL_OWNER = "tool_owner"
+    PROPOSE = "propose"
+    PROPOSAL_EDIT = "proposal_edit"
 
 
 class Action(StrEnum):
@@ -25,6 +27,10 @@ class Action(StrEnum):
     TOOL_RETIRE = "tool_retire"
     TOOLS_PREV = "tools_prev"
     TOOLS_NEXT = "tools_next"
+    PROPOSAL_EDIT = "proposal_edit"
+    QUEUE_PREV = "queue_prev"
+    QUEUE_NEXT = "queue_next"
+    REGISTER_MISSING_TOOL = "register_missing_tool"
 
 
 class Block(StrEnum):
@@ -39,9 +45,31 @@ class Block(StrEnum):
     VENDOR_URL = "vendor_url"
     MONTHLY_COST = "monthly_cost"
     NOTES = "notes"
+    TITLE = "title"
+    PURPOSE = "purpose"
+    SOURCE_TOOL = "source_tool_id"
+    TARGET_TOOL = "target_tool_id"
+    TRIGGER = "trigger"
+    ACTIONS = "actions"
+    MAPPING = "mapping"
+    DIRECTION = "direction"
+    SOURCE_OF_TRUTH = "source_of_truth"
+    CONFLICT_RULE = "conflict_rule"
+    TIMING = "timing"
+    BATCH_MINUTES = "batch_minutes"
+    METHOD = "method"
+    METHOD_REASON = "method_reason"
+    EFFORT_HOURS = "effort_hours"
+    FREQUENCY = "frequency"
+    IMPACT = "impact"
+    FEASIBILITY = "feasibility"
+    HOURS_PER_WEEK = "hours_per_week"
+    CONFIRM_SIMILAR = "confirm_similar"
+    MISSING_TOOL = "missing_tool"
 
 
 class Field(StrEnum):
     """action_id of the element inside an input block: one per element kind."""
 
     VALUE = "value"
+    TOOL_PICK = "tool_pick"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.roles import RoleDirectory
+from commands.policy import Policy
 from storage.db import session_scope
 
 
@@ -34,8 +35,10 @@ class KeptAck(Ack):
             self._kept = value
 
 
-def install(app: App, *, sessions: sessionmaker[Session], clock: Clock, roles: RoleDirectory) -> None:
-    """Put `sessions`, `now` and `actor` into every request's context."""
+def install(
+    app: App, *, sessions: sessionmaker[Session], clock: Clock, roles: RoleDirectory, policy: Policy
+) -> None:
+    """Put `sessions`, `now`, `policy` and `actor` into every request's context."""
 
     @app.middleware
     def request_context(
@@ -46,6 +49,7 @@ def install(app: App, *, sessions: sessionmaker[Session], clock: Clock, roles: R
         context["now"] = clock.now()
         context["clock"] = clock
         context["roles"] = roles
+        context["policy"] = policy
         if context.user_id:
             context["actor"] = roles.actor(context.user_id)
         return next()

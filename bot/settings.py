@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from commands.policy import Policy
 
 UserIds = Annotated[frozenset[str], NoDecode]
 
@@ -28,6 +31,12 @@ class Settings(BaseSettings):
     patchbay_approvers: UserIds = frozenset()
     patchbay_approver_group: str = ""
     patchbay_governance_channel: str = ""
+    patchbay_hourly_rate: Decimal = Field(default=Decimal(50), ge=0)
+    patchbay_currency: str = Field(default="USD", min_length=1, max_length=8)
+    patchbay_maintenance_pct: Decimal = Field(default=Decimal(10), ge=0, le=100)
+    patchbay_payback_months: int = Field(default=6, ge=1)
+    patchbay_inflight_cap: int = Field(default=5, ge=1)
+    patchbay_focus_size: int = Field(default=5, ge=1)
     patchbay_role_cache_seconds: int = Field(default=300, ge=0)
     patchbay_log_format: str = Field(default="text", pattern=r"^(text|json)$")
 
@@ -41,6 +50,17 @@ class Settings(BaseSettings):
                 raise ValueError(f"not Slack user ids: {', '.join(bad)} (they look like U012ABCDEF)")
             return ids
         return value
+
+    @property
+    def policy(self) -> Policy:
+        return Policy(
+            hourly_rate=self.patchbay_hourly_rate,
+            currency=self.patchbay_currency,
+            maintenance_pct=self.patchbay_maintenance_pct,
+            payback_months=self.patchbay_payback_months,
+            inflight_cap=self.patchbay_inflight_cap,
+            focus_size=self.patchbay_focus_size,
+        )
 
     @property
     def api_url(self) -> str:

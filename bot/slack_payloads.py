@@ -107,6 +107,8 @@ def view_submission(
 
 
 def block_suggestion(*, user_id: str, view: dict[str, Any], block_id: str, text: str) -> dict[str, Any]:
+    block: dict[str, Any] = next((b for b in view.get("blocks", []) if b.get("block_id") == block_id), {})
+    action_id = block.get("element", {}).get("action_id", Field.VALUE)
     return {
         "type": "block_suggestion",
         "team": TEAM,
@@ -114,7 +116,7 @@ def block_suggestion(*, user_id: str, view: dict[str, Any], block_id: str, text:
         "api_app_id": "A0PATCHBAY",
         "token": "legacy-token-unused",
         "block_id": block_id,
-        "action_id": Field.VALUE,
+        "action_id": action_id,
         "value": text,
         "view": view,
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -50,6 +50,15 @@ Money = Annotated[
 Hours = Annotated[Decimal, Field(ge=0, le=Decimal("100000"), decimal_places=2)]
 UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$")]
 
+
+def _score(value: int) -> int:
+    if not 1 <= value <= 5:
+        raise PydanticCustomError("score", "Pick a score from 1 (low) to 5 (high).")
+    return value
+
+
+Score = Annotated[int, AfterValidator(_score)]
+
 _MESSAGES = {
     "string_too_short": "This can't be empty.",
     "missing": "This can't be empty.",
@@ -61,7 +70,10 @@ _MESSAGES = {
     "enum": "Pick one of the listed options.",
     "literal_error": "Pick one of the listed options.",
     "string_pattern_mismatch": "Pick a person from the list.",
+    "int_parsing": "Enter a whole number, like 30",
+    "int_type": "Enter a whole number, like 30",
 }
+CUSTOM = frozenset({"secret", "url", "score", "mapping"})
 
 
 def _message(error: Any) -> str:
@@ -72,9 +84,13 @@ def _message(error: Any) -> str:
 
 
 class Form(BaseModel):
-    """Base for user-supplied input: strips text and reports errors per field."""
+    """Base for user-supplied input: strips text and reports errors per field.
+
+    `field_messages` replaces the generic message for a field (say, a picker left empty).
+    """
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+    field_messages: ClassVar[dict[str, str]] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -99,5 +115,8 @@ class Form(BaseModel):
             errors: dict[str, str] = {}
             for error in exc.errors():
                 field = str(error["loc"][0]) if error["loc"] else "form"
-                errors.setdefault(field, _message(error))
+                custom = error["type"] in CUSTOM
+                errors.setdefault(
+                    field, _message(error) if custom else cls.field_messages.get(field, _message(error))
+                )
             raise InvalidInput(errors) from None

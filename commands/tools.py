@@ -267,3 +267,9 @@ def tool_for_steward(*, session: Session, actor: Actor, tool_id: int, doing: str
     tool = _get(session, tool_id)
     _require_steward(actor, tool, doing)
     return ToolCard.of(tool)
+
+
+def tool_names(*, session: Session, ids: list[int]) -> dict[int, str]:
+    """Names of the tools with these ids (for prefilled pickers)."""
+    found = (repo.get(session, tool_id) for tool_id in set(ids))
+    return {tool.id: tool.name for tool in found if tool is not None}

@@ -59,3 +59,77 @@ class IntegrationOption(Labelled):
     CONNECTORS = ("connectors", "Zapier / Make / Workato connectors")
     CSV_ONLY = ("csv_only", "CSV export only")
     NONE = ("none", "None")
+
+
+class State(Labelled):
+    """Where an integration stands in its life."""
+
+    PROPOSED = ("proposed", "Proposed")
+    SECURITY_REVIEW = ("security_review", "In security review")
+    CHANGES_REQUESTED = ("changes_requested", "Changes requested")
+    AWAITING_APPROVAL = ("awaiting_approval", "Awaiting approval")
+    APPROVED = ("approved", "Approved")
+    IN_SANDBOX = ("in_sandbox", "In sandbox")
+    LIVE = ("live", "Live")
+    SUSPENDED = ("suspended", "Suspended")
+    REJECTED = ("rejected", "Rejected")
+    RETIRED = ("retired", "Retired")
+
+
+OPEN_PROPOSAL = frozenset(
+    {State.PROPOSED, State.SECURITY_REVIEW, State.CHANGES_REQUESTED, State.AWAITING_APPROVAL}
+)
+IN_FLIGHT = frozenset({State.APPROVED, State.IN_SANDBOX})
+ENDED = frozenset({State.REJECTED, State.RETIRED})
+
+
+class Direction(Labelled):
+    ONE_WAY = ("one_way", "One-way (source -> target)")
+    BI_DIRECTIONAL = ("bi_directional", "Bi-directional")
+
+
+class ConflictRule(Labelled):
+    SOURCE_WINS = ("source_wins", "Source wins")
+    TARGET_WINS = ("target_wins", "Target wins")
+    LAST_UPDATE_WINS = ("last_update_wins", "Last update wins")
+
+
+class Timing(Labelled):
+    REALTIME = ("realtime", "Real-time (webhook)")
+    BATCH = ("batch", "Batch, on an interval")
+
+
+class Method(Labelled):
+    ZAPIER = ("ipaas_zapier", "iPaaS: Zapier")
+    MAKE = ("ipaas_make", "iPaaS: Make")
+    WORKATO = ("ipaas_workato", "iPaaS: Workato")
+    N8N = ("ipaas_n8n", "iPaaS: n8n")
+    IPAAS_OTHER = ("ipaas_other", "iPaaS: other")
+    DIRECT_API = ("direct_api", "Direct API")
+    CUSTOM_SCRIPT = ("custom_script", "Custom script")
+    CSV = ("csv", "CSV export / import")
+
+
+SCORE_MEANINGS: dict[str, tuple[str, ...]] = {
+    "frequency": (
+        "Rarely: a few times a quarter",
+        "Monthly",
+        "Weekly",
+        "Daily",
+        "Many times a day",
+    ),
+    "impact": (
+        "Nice to have; nobody would notice",
+        "Saves one person a little time",
+        "Saves a team real time or avoids occasional errors",
+        "Errors or delays hurt customers or revenue",
+        "Critical: blocks revenue, compliance or many people",
+    ),
+    "feasibility": (
+        "No API or connector; heavy custom work",
+        "Possible, but complex or fragile",
+        "Workable with some custom work",
+        "Supported connector or well-documented API",
+        "Ready-made connector, set up in minutes",
+    ),
+}

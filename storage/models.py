@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -51,6 +51,46 @@ class Tool(Base):
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Integration(Base):
+    """A proposed integration and, once approved, the live integration it became."""
+
+    __tablename__ = "integrations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    purpose: Mapped[str] = mapped_column(Text)
+    source_tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id"), index=True)
+    target_tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(300))
+    actions: Mapped[str] = mapped_column(Text)
+    data_kinds: Mapped[list[str]] = mapped_column(default=list)
+    mapping: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    direction: Mapped[str] = mapped_column(String(20))
+    source_of_truth: Mapped[str] = mapped_column(Text, default="")
+    conflict_rule: Mapped[str | None] = mapped_column(String(20))
+    timing: Mapped[str] = mapped_column(String(20))
+    batch_minutes: Mapped[int | None] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    method_reason: Mapped[str] = mapped_column(Text)
+    effort_hours: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    owner_id: Mapped[str] = mapped_column(String(32), index=True)
+    proposer_id: Mapped[str] = mapped_column(String(32), index=True)
+    frequency: Mapped[int] = mapped_column(Integer)
+    impact: Mapped[int] = mapped_column(Integer)
+    feasibility: Mapped[int] = mapped_column(Integer)
+    hours_per_week: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    monthly_cost: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    score: Mapped[int] = mapped_column(Integer)
+    payback_months: Mapped[Decimal | None] = mapped_column(Numeric(10, 1))
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (Index("ix_integrations_rank", "state", "score", "payback_months"),)
     __mapper_args__ = {"version_id_col": version}
 
 

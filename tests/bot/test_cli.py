@@ -160,3 +160,20 @@ def test_import_and_export_tools_from_the_command_line(tmp_path: Path, stand_in:
     assert (
         "Asana,Project management,U0BOB0002,Tasks,Public REST API,https://asana.com,10.00" in out.read_text()
     )
+
+
+def test_export_plan_writes_the_decision_table(tmp_path: Path, stand_in: LocalSlack) -> None:
+    env = env_for(stand_in, tmp_path / "patchbay.db")
+    assert patchbay("migrate", env=env, cwd=tmp_path).returncode == 0
+    from storage.db import make_engine, make_sessionmaker
+    from tests.factories import add_proposal, add_tool
+
+    sessions = make_sessionmaker(make_engine(env["DATABASE_URL"]))
+    add_proposal(sessions, add_tool(sessions, "Salesforce"), add_tool(sessions, "Asana"), title="Won deals")
+    result = patchbay("export", "plan", env=env, cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "id,integration,method,reason,effort_hours,owner,score,payback_months,status"
+    assert lines[1] == (
+        "1,Won deals (Salesforce -> Asana),iPaaS: Zapier,Both tools have Zapier connectors,"
+        "8.00,U0BOB0002,12,1.0,Proposed"
+    )

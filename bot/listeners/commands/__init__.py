@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.ids import Command
-from bot.listeners.commands import tools
+from bot.listeners.commands import proposals, tools
 from bot.listeners.commands.router import SlashRequest, Subcommand, closest, match
 from bot.views.help import help_blocks, unknown_text
 
@@ -21,6 +21,7 @@ def _help(req: SlashRequest) -> None:
 SUBCOMMANDS: list[Subcommand] = [
     Subcommand(("help",), "help", "Show this list.", "/patchbay help", _help),
     *tools.SUBCOMMANDS,
+    *proposals.SUBCOMMANDS,
 ]
 
 

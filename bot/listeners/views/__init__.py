@@ -2,8 +2,9 @@
 
 from slack_bolt import App
 
-from bot.listeners.views import tools
+from bot.listeners.views import proposals, tools
 
 
 def register(app: App) -> None:
     tools.register(app)
+    proposals.register(app)

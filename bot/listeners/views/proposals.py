@@ -1,0 +1,73 @@
+"""Submissions of the proposal modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.forms import ProposalMeta, read_form
+from bot.ids import Block, Callback
+from bot.middleware import transaction
+from bot.views.proposals import integration_card, proposal_modal
+from commands.proposals import ProposalDraft, Similar, edit_proposal, propose_integration
+from commands.tools import tool_names
+
+
+def _draft(view: dict[str, Any]) -> tuple[ProposalDraft, bool]:
+    form = read_form(view)
+    confirmed = bool(form.pop(Block.CONFIRM_SIMILAR, None))
+    return ProposalDraft.parse(form), confirmed
+
+
+def _ask_to_confirm(
+    ack: Ack, context: BoltContext, draft: ProposalDraft, meta: ProposalMeta, error: Similar
+) -> None:
+    with transaction(context) as session:
+        names = tool_names(session=session, ids=[draft.source_tool_id, draft.target_tool_id])
+    view = proposal_modal(
+        owner_id=draft.owner_id, draft=draft, tool_names=names, meta=meta, similar=error.message
+    )
+    ack(response_action="update", view=view)
+
+
+def submit_proposal(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    draft, confirmed = _draft(view)
+    meta = ProposalMeta.model_validate_json(view["private_metadata"] or "{}")
+    try:
+        with transaction(context) as session:
+            if meta.integration_id is None:
+                card = propose_integration(
+                    session=session,
+                    actor=context["actor"],
+                    draft=draft,
+                    policy=context["policy"],
+                    now=context["now"],
+                    confirmed=confirmed,
+                )
+            else:
+                card = edit_proposal(
+                    session=session,
+                    actor=context["actor"],
+                    integration_id=meta.integration_id,
+                    draft=draft,
+                    policy=context["policy"],
+                    now=context["now"],
+                    confirmed=confirmed,
+                )
+    except Similar as error:
+        _ask_to_confirm(ack, context, draft, meta, error)
+        return
+    ack()
+    verb = "Proposed" if meta.integration_id is None else "Saved"
+    client.chat_postMessage(
+        channel=context["actor"].user_id,
+        text=f"{verb} #{card.id} {card.title}",
+        blocks=integration_card(card),
+    )
+
+
+def register(app: App) -> None:
+    app.view(Callback.PROPOSE)(submit_proposal)
+    app.view(Callback.PROPOSAL_EDIT)(submit_proposal)

@@ -1,0 +1,20 @@
+"""The workspace's governance policy: the numbers the use-cases decide with."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Policy(BaseModel):
+    """Set by the workspace (see the README's settings); passed into every use-case that needs it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    hourly_rate: Decimal = Field(default=Decimal(50), ge=0)
+    currency: str = "USD"
+    maintenance_pct: Decimal = Field(default=Decimal(10), ge=0, le=100)
+    payback_months: int = Field(default=6, ge=1)
+    inflight_cap: int = Field(default=5, ge=1)
+    focus_size: int = Field(default=5, ge=1)

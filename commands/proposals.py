@@ -1,0 +1,461 @@
+"""Use-cases of proposing integrations: propose, edit, show, rank, plan."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, Field
+from sqlalchemy.orm import Session
+
+from commands.actor import Actor
+from commands.audit import record_change
+from commands.economics import Economics, evaluate
+from commands.errors import InvalidInput, NotAllowed, NotFound, PatchbayError
+from commands.fields import Form, Hours, LongText, Money, RequiredText, Score, UserId
+from commands.mapping import FieldPair, format_mapping, parse_mapping
+from commands.policy import Policy
+from commands.vocabulary import (
+    ENDED,
+    IN_FLIGHT,
+    OPEN_PROPOSAL,
+    ConflictRule,
+    DataKind,
+    Direction,
+    Method,
+    State,
+    Timing,
+)
+from storage.models import Integration, Tool
+from storage.repositories import integrations as repo
+from storage.repositories import tools as tool_repo
+
+QUEUE_PAGE = 10
+EDITABLE = frozenset(
+    {State.PROPOSED, State.SECURITY_REVIEW, State.CHANGES_REQUESTED, State.AWAITING_APPROVAL}
+)
+
+
+def _mapping(value: Any) -> Any:
+    return parse_mapping(value) if isinstance(value, str) else value
+
+
+Title = Annotated[str, Field(min_length=1, max_length=120)]
+Mapping = Annotated[list[FieldPair], BeforeValidator(_mapping)]
+
+
+class ProposalDraft(Form):
+    """What a person fills in to propose (or edit) an integration."""
+
+    field_messages = {
+        "source_tool_id": "Pick the tool the data comes from.",
+        "target_tool_id": "Pick the tool the data goes to.",
+        "owner_id": "Pick who will own the integration.",
+    }
+
+    title: Title
+    purpose: LongText = Field(min_length=1)
+    source_tool_id: int
+    target_tool_id: int
+    trigger: RequiredText
+    actions: LongText = Field(min_length=1)
+    data_kinds: list[DataKind] = Field(default_factory=list)
+    mapping: Mapping
+    direction: Direction
+    source_of_truth: LongText = ""
+    conflict_rule: ConflictRule | None = None
+    timing: Timing
+    batch_minutes: int | None = Field(default=None, ge=1, le=43200)
+    method: Method
+    method_reason: LongText = Field(min_length=1)
+    effort_hours: Hours
+    owner_id: UserId
+    frequency: Score
+    impact: Score
+    feasibility: Score
+    hours_per_week: Hours
+    monthly_cost: Money = Decimal(0)
+
+    def mapping_text(self) -> str:
+        return format_mapping(self.mapping)
+
+
+class Similar(PatchbayError):
+    """Integrations already connect these tools with overlapping data; saving needs a confirmation."""
+
+    def __init__(self, matches: list[tuple[int, str, State]]) -> None:
+        listed = ", ".join(f"#{i} {title} ({state.label.lower()})" for i, title, state in matches)
+        super().__init__(f"Similar integrations already exist: {listed}.")
+        self.matches = matches
+
+
+class IntegrationCard(BaseModel):
+    """An integration as people see it."""
+
+    id: int
+    title: str
+    purpose: str
+    source_tool: str
+    target_tool: str
+    draft: ProposalDraft
+    proposer_id: str
+    state: State
+    economics: Economics
+    queue_position: int | None
+    in_flight: int
+    inflight_cap: int
+    currency: str
+    payback_limit: int
+
+    @property
+    def owner_id(self) -> str:
+        return self.draft.owner_id
+
+    @property
+    def cap_reached(self) -> bool:
+        return self.in_flight >= self.inflight_cap
+
+
+class QueuePage(BaseModel):
+    cards: list[IntegrationCard]
+    first_rank: int
+    total: int
+    page: int
+    pages: int
+    focus_size: int
+
+
+def _tool(session: Session, tool_id: int, field: str) -> Tool:
+    tool = tool_repo.get(session, tool_id)
+    if tool is None:
+        raise InvalidInput({field: "That tool is not in the registry. Register it first."})
+    if tool.retired_at is not None:
+        raise InvalidInput({field: f"{tool.name} is retired. Pick a tool still in use."})
+    return tool
+
+
+def _check(session: Session, draft: ProposalDraft) -> None:
+    """Rules that span fields or need the registry; all problems at once, each at its field."""
+    errors: dict[str, str] = {}
+    for field in ("source_tool_id", "target_tool_id"):
+        try:
+            _tool(session, getattr(draft, field), field)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if draft.source_tool_id == draft.target_tool_id:
+        errors["target_tool_id"] = "The target must be a different tool from the source."
+    if draft.direction is Direction.BI_DIRECTIONAL:
+        if not draft.source_of_truth:
+            errors["source_of_truth"] = "Say which tool is the source of truth for each kind of data."
+        if draft.conflict_rule is None:
+            errors["conflict_rule"] = "Pick what happens when both sides change the same record."
+    if draft.timing is Timing.BATCH and not draft.batch_minutes:
+        errors["batch_minutes"] = "Say how often the batch runs, in minutes."
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _economics(draft: ProposalDraft | Integration, policy: Policy) -> Economics:
+    return evaluate(
+        frequency=draft.frequency,
+        impact=draft.impact,
+        feasibility=draft.feasibility,
+        hours_per_week=draft.hours_per_week,
+        monthly_cost=draft.monthly_cost,
+        effort_hours=draft.effort_hours,
+        policy=policy,
+    )
+
+
+def _similar(session: Session, draft: ProposalDraft, exclude_id: int | None) -> list[tuple[int, str, State]]:
+    found = repo.between(
+        session,
+        tool_a=draft.source_tool_id,
+        tool_b=draft.target_tool_id,
+        exclude_states=[s.value for s in ENDED],
+        exclude_id=exclude_id,
+    )
+    wanted = {kind.value for kind in draft.data_kinds}
+    return [
+        (other.id, other.title, State(other.state))
+        for other in found
+        if not wanted or not other.data_kinds or wanted & set(other.data_kinds)
+    ]
+
+
+def _apply(integration: Integration, draft: ProposalDraft, economics: Economics) -> None:
+    integration.title = draft.title
+    integration.purpose = draft.purpose
+    integration.source_tool_id = draft.source_tool_id
+    integration.target_tool_id = draft.target_tool_id
+    integration.trigger = draft.trigger
+    integration.actions = draft.actions
+    integration.data_kinds = [kind.value for kind in draft.data_kinds]
+    integration.mapping = [pair.model_dump() for pair in draft.mapping]
+    integration.direction = draft.direction.value
+    integration.source_of_truth = draft.source_of_truth
+    integration.conflict_rule = draft.conflict_rule.value if draft.conflict_rule else None
+    integration.timing = draft.timing.value
+    integration.batch_minutes = draft.batch_minutes if draft.timing is Timing.BATCH else None
+    integration.method = draft.method.value
+    integration.method_reason = draft.method_reason
+    integration.effort_hours = draft.effort_hours
+    integration.owner_id = draft.owner_id
+    integration.frequency = draft.frequency
+    integration.impact = draft.impact
+    integration.feasibility = draft.feasibility
+    integration.hours_per_week = draft.hours_per_week
+    integration.monthly_cost = draft.monthly_cost
+    integration.score = economics.score
+    integration.payback_months = economics.payback_months
+
+
+def draft_of(integration: Integration) -> ProposalDraft:
+    return ProposalDraft.model_validate(
+        {
+            "title": integration.title,
+            "purpose": integration.purpose,
+            "source_tool_id": integration.source_tool_id,
+            "target_tool_id": integration.target_tool_id,
+            "trigger": integration.trigger,
+            "actions": integration.actions,
+            "data_kinds": integration.data_kinds,
+            "mapping": [FieldPair.model_validate(pair) for pair in integration.mapping],
+            "direction": integration.direction,
+            "source_of_truth": integration.source_of_truth,
+            "conflict_rule": integration.conflict_rule,
+            "timing": integration.timing,
+            "batch_minutes": integration.batch_minutes,
+            "method": integration.method,
+            "method_reason": integration.method_reason,
+            "effort_hours": integration.effort_hours,
+            "owner_id": integration.owner_id,
+            "frequency": integration.frequency,
+            "impact": integration.impact,
+            "feasibility": integration.feasibility,
+            "hours_per_week": integration.hours_per_week,
+            "monthly_cost": integration.monthly_cost,
+        }
+    )
+
+
+def snapshot(integration: Integration) -> dict[str, Any]:
+    return {**draft_of(integration).model_dump(mode="json"), "state": integration.state}
+
+
+def card_of(session: Session, integration: Integration, policy: Policy) -> IntegrationCard:
+    state = State(integration.state)
+    open_states = [s.value for s in OPEN_PROPOSAL]
+    source = tool_repo.get(session, integration.source_tool_id)
+    target = tool_repo.get(session, integration.target_tool_id)
+    return IntegrationCard(
+        id=integration.id,
+        title=integration.title,
+        purpose=integration.purpose,
+        source_tool=source.name if source else "?",
+        target_tool=target.name if target else "?",
+        draft=draft_of(integration),
+        proposer_id=integration.proposer_id,
+        state=state,
+        economics=_economics(integration, policy),
+        queue_position=repo.rank_of(session, integration, states=open_states)
+        if state in OPEN_PROPOSAL
+        else None,
+        in_flight=repo.count_in(session, states=[s.value for s in IN_FLIGHT]),
+        inflight_cap=policy.inflight_cap,
+        currency=policy.currency,
+        payback_limit=policy.payback_months,
+    )
+
+
+def get_integration(session: Session, integration_id: int) -> Integration:
+    integration = repo.get(session, integration_id)
+    if integration is None:
+        raise NotFound(f"There is no integration #{integration_id}. `/patchbay queue` lists the open ones.")
+    return integration
+
+
+def propose_integration(
+    *,
+    session: Session,
+    actor: Actor,
+    draft: ProposalDraft,
+    policy: Policy,
+    now: datetime,
+    confirmed: bool = False,
+) -> IntegrationCard:
+    """Record a new proposal; warns (Similar) about overlapping ones unless `confirmed`."""
+    _check(session, draft)
+    similar = _similar(session, draft, exclude_id=None)
+    if similar and not confirmed:
+        raise Similar(similar)
+    economics = _economics(draft, policy)
+    integration = Integration(
+        proposer_id=actor.user_id, state=State.PROPOSED.value, created_at=now, updated_at=now
+    )
+    _apply(integration, draft, economics)
+    repo.add(session, integration)
+    record_change(
+        session,
+        actor=actor,
+        now=now,
+        action="integration.proposed",
+        entity_type="integration",
+        entity_id=integration.id,
+        before=None,
+        after=snapshot(integration),
+    )
+    return card_of(session, integration, policy)
+
+
+def can_edit(actor: Actor, card: IntegrationCard) -> bool:
+    """Whether the actor may edit the proposal now: its proposer or owner, before approval."""
+    return actor.user_id in (card.proposer_id, card.owner_id) and card.state in EDITABLE
+
+
+def proposal_for_editor(
+    *, session: Session, actor: Actor, integration_id: int, policy: Policy
+) -> IntegrationCard:
+    """The proposal, if the actor may edit it now; otherwise NotAllowed saying why."""
+    integration = get_integration(session, integration_id)
+    if actor.user_id not in (integration.proposer_id, integration.owner_id):
+        raise NotAllowed(
+            f"Only the proposer <@{integration.proposer_id}> or the owner <@{integration.owner_id}> "
+            f"can edit #{integration.id}."
+        )
+    if State(integration.state) not in EDITABLE:
+        raise NotAllowed(
+            f"#{integration.id} is {State(integration.state).label.lower()}; it can no longer be edited."
+        )
+    return card_of(session, integration, policy)
+
+
+def edit_proposal(
+    *,
+    session: Session,
+    actor: Actor,
+    integration_id: int,
+    draft: ProposalDraft,
+    policy: Policy,
+    now: datetime,
+    confirmed: bool = False,
+) -> IntegrationCard:
+    """Save an edit by the proposer or owner while the proposal is not yet approved."""
+    proposal_for_editor(session=session, actor=actor, integration_id=integration_id, policy=policy)
+    integration = get_integration(session, integration_id)
+    _check(session, draft)
+    similar = _similar(session, draft, exclude_id=integration.id)
+    if similar and not confirmed:
+        raise Similar(similar)
+    before = snapshot(integration)
+    _apply(integration, draft, _economics(draft, policy))
+    integration.updated_at = now
+    session.flush()
+    after = snapshot(integration)
+    if after != before:
+        changed = sorted(key for key in after if after[key] != before.get(key))
+        record_change(
+            session,
+            actor=actor,
+            now=now,
+            action="integration.edited",
+            entity_type="integration",
+            entity_id=integration.id,
+            before={k: before.get(k) for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return card_of(session, integration, policy)
+
+
+def show_integration(*, session: Session, integration_id: int, policy: Policy) -> IntegrationCard:
+    """One integration's card."""
+    return card_of(session, get_integration(session, integration_id), policy)
+
+
+def queue(*, session: Session, policy: Policy, page: int = 1) -> QueuePage:
+    """Open proposals ranked by score, then payback; the first `focus_size` are the focus."""
+    page = max(page, 1)
+    found, total = repo.ranked(
+        session, states=[s.value for s in OPEN_PROPOSAL], offset=(page - 1) * QUEUE_PAGE, limit=QUEUE_PAGE
+    )
+    first = (page - 1) * QUEUE_PAGE + 1
+    cards = [card_of(session, integration, policy) for integration in found]
+    return QueuePage(
+        cards=cards,
+        first_rank=first,
+        total=total,
+        page=page,
+        pages=max((total + QUEUE_PAGE - 1) // QUEUE_PAGE, 1),
+        focus_size=policy.focus_size,
+    )
+
+
+class PlanRow(BaseModel):
+    id: int
+    integration: str
+    method: str
+    reason: str
+    effort_hours: Decimal
+    owner_id: str
+    score: int
+    payback_months: Decimal | None
+    status: str
+
+
+PLAN_COLUMNS = (
+    "id",
+    "integration",
+    "method",
+    "reason",
+    "effort_hours",
+    "owner",
+    "score",
+    "payback_months",
+    "status",
+)
+
+
+def plan(*, session: Session) -> list[PlanRow]:
+    """The decision table: every integration not rejected or retired, best first."""
+    states = [s.value for s in State if s not in ENDED]
+    names = {tool.id: tool.name for tool in tool_repo.all_tools(session)}
+    return [
+        PlanRow(
+            id=i.id,
+            integration=f"{i.title} ({names.get(i.source_tool_id, '?')} -> "
+            f"{names.get(i.target_tool_id, '?')})",
+            method=Method(i.method).label,
+            reason=i.method_reason,
+            effort_hours=i.effort_hours,
+            owner_id=i.owner_id,
+            score=i.score,
+            payback_months=i.payback_months,
+            status=State(i.state).label,
+        )
+        for i in repo.all_in(session, states=states)
+    ]
+
+
+def plan_csv(*, session: Session) -> str:
+    """The decision table as CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PLAN_COLUMNS)
+    for row in plan(session=session):
+        writer.writerow(
+            (
+                row.id,
+                row.integration,
+                row.method,
+                row.reason,
+                row.effort_hours,
+                row.owner_id,
+                row.score,
+                "" if row.payback_months is None else row.payback_months,
+                row.status,
+            )
+        )
+    return out.getvalue()
