@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import errors, listeners, middleware
 from bot.clock import Clock
+from bot.notify import Notifier, SlackSender
 from bot.roles import RoleDirectory
 from bot.settings import Settings
 from storage.db import make_engine, make_sessionmaker
@@ -55,8 +56,10 @@ def create_app(
         listener_executor=executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
         logger=logging.getLogger("patchbay.bolt"),
     )
+    notifier = Notifier(sessions, SlackSender(client, settings.policy, settings.patchbay_governance_channel))
     middleware.install(
         app,
+        notifier=notifier,
         sessions=sessions,
         clock=clock or Clock(),
         roles=RoleDirectory(settings, client),

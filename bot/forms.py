@@ -7,8 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from commands.lifecycle import Step
 from commands.tools import ToolQuery
-from commands.vocabulary import Category
+from commands.vocabulary import Category, State
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -50,6 +51,14 @@ class IntegrationRef(BaseModel):
     """Names one integration in a button value or a modal's private_metadata."""
 
     integration_id: int
+
+
+class StepRef(BaseModel):
+    """A lifecycle button or step modal: which integration, which step, from which state."""
+
+    integration_id: int
+    step: Step
+    state: State
 
 
 class ProposalMeta(BaseModel):

@@ -17,6 +17,10 @@ class Callback(StrEnum):
     TOOL_OWNER = "tool_owner"
     PROPOSE = "propose"
     PROPOSAL_EDIT = "proposal_edit"
+    SECURITY_REVIEW = "security_review"
+    STEP_REASON = "step_reason"
+    SANDBOX = "sandbox"
+    SECURITY_CHANGE = "security_change"
 
 
 class Action(StrEnum):
@@ -31,6 +35,14 @@ class Action(StrEnum):
     QUEUE_PREV = "queue_prev"
     QUEUE_NEXT = "queue_next"
     REGISTER_MISSING_TOOL = "register_missing_tool"
+
+
+STEP_PREFIX = "step_"
+
+
+def step_action(step: str) -> str:
+    """The action_id of a lifecycle step's button: `step_` and the step's name."""
+    return STEP_PREFIX + step
 
 
 class Block(StrEnum):
@@ -65,6 +77,19 @@ class Block(StrEnum):
     FEASIBILITY = "feasibility"
     HOURS_PER_WEEK = "hours_per_week"
     CONFIRM_SIMILAR = "confirm_similar"
+    SCOPES = "scopes"
+    ACCESS_LEVEL = "access_level"
+    CREDENTIAL_TYPE = "credential_type"
+    CREDENTIAL_STORAGE = "credential_storage"
+    DATA_CLASSES = "data_classes"
+    ATTESTATIONS = "attestations"
+    IN_TRANSIT = "encrypted_in_transit"
+    AT_REST = "encrypted_at_rest"
+    ROTATION_DAYS = "rotation_days"
+    OUTCOME = "outcome"
+    REASON = "reason"
+    CHECKLIST = "checklist"
+    STEPS = "steps"
     MISSING_TOOL = "missing_tool"
 
 

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.notify import Notifier
 from bot.roles import RoleDirectory
 from commands.policy import Policy
 from storage.db import session_scope
@@ -36,7 +37,13 @@ class KeptAck(Ack):
 
 
 def install(
-    app: App, *, sessions: sessionmaker[Session], clock: Clock, roles: RoleDirectory, policy: Policy
+    app: App,
+    *,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    roles: RoleDirectory,
+    policy: Policy,
+    notifier: Notifier,
 ) -> None:
     """Put `sessions`, `now`, `policy` and `actor` into every request's context."""
 
@@ -50,6 +57,7 @@ def install(
         context["clock"] = clock
         context["roles"] = roles
         context["policy"] = policy
+        context["notifier"] = notifier
         if context.user_id:
             context["actor"] = roles.actor(context.user_id)
         return next()
@@ -60,3 +68,8 @@ def transaction(context: BoltContext | dict[str, Any]) -> Iterator[Session]:
     """Open the request's unit of work: commit at the end of the block, roll back if it raises."""
     with session_scope(context["sessions"]) as session:
         yield session
+
+
+def deliver(context: BoltContext) -> None:
+    """Send Slack what the committed change owes it (cards, threads, DMs); failures are retried later."""
+    context["notifier"].deliver(context["clock"].now())

@@ -18,3 +18,8 @@ class Policy(BaseModel):
     payback_months: int = Field(default=6, ge=1)
     inflight_cap: int = Field(default=5, ge=1)
     focus_size: int = Field(default=5, ge=1)
+    sensitive_approvals: int = Field(default=2, ge=1, le=5)
+    review_interval_days: int = Field(default=90, ge=1)
+    align_reviews_to_quarters: bool = False
+    nudge_after_days: int = Field(default=3, ge=1)
+    escalate_after_days: int = Field(default=7, ge=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -17,20 +17,25 @@ from commands.economics import Economics, evaluate
 from commands.errors import InvalidInput, NotAllowed, NotFound, PatchbayError
 from commands.fields import Form, Hours, LongText, Money, RequiredText, Score, UserId
 from commands.mapping import FieldPair, format_mapping, parse_mapping
+from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.vocabulary import (
     ENDED,
     IN_FLIGHT,
     OPEN_PROPOSAL,
+    SENSITIVE,
     ConflictRule,
+    DataClass,
     DataKind,
     Direction,
     Method,
+    ReviewOutcome,
     State,
     Timing,
 )
 from storage.models import Integration, Tool
 from storage.repositories import integrations as repo
+from storage.repositories import security_reviews as review_repo
 from storage.repositories import tools as tool_repo
 
 QUEUE_PAGE = 10
@@ -109,6 +114,13 @@ class IntegrationCard(BaseModel):
     inflight_cap: int
     currency: str
     payback_limit: int
+    data_classes: list[DataClass] = []
+    approvers: list[str] = []
+    approvals_needed: int = 1
+    reviewer_id: str | None = None
+    review_outcome: ReviewOutcome | None = None
+    pending_change: str = ""
+    next_review_on: date | None = None
 
     @property
     def owner_id(self) -> str:
@@ -246,8 +258,14 @@ def snapshot(integration: Integration) -> dict[str, Any]:
     return {**draft_of(integration).model_dump(mode="json"), "state": integration.state}
 
 
+def approvals_needed(data_classes: list[str], policy: Policy) -> int:
+    """Two approvals (by default) for personal, financial or health data; one otherwise."""
+    return policy.sensitive_approvals if {DataClass(c) for c in data_classes} & SENSITIVE else 1
+
+
 def card_of(session: Session, integration: Integration, policy: Policy) -> IntegrationCard:
     state = State(integration.state)
+    review = review_repo.latest(session, integration.id)
     open_states = [s.value for s in OPEN_PROPOSAL]
     source = tool_repo.get(session, integration.source_tool_id)
     target = tool_repo.get(session, integration.target_tool_id)
@@ -268,6 +286,13 @@ def card_of(session: Session, integration: Integration, policy: Policy) -> Integ
         inflight_cap=policy.inflight_cap,
         currency=policy.currency,
         payback_limit=policy.payback_months,
+        data_classes=[DataClass(c) for c in integration.data_classes],
+        approvers=list(review_repo.approvers(session, integration.id, integration.review_round)),
+        approvals_needed=approvals_needed(integration.data_classes, policy),
+        reviewer_id=review.reviewer_id if review else None,
+        review_outcome=ReviewOutcome(review.outcome) if review else None,
+        pending_change=(integration.pending_change or {}).get("summary", ""),
+        next_review_on=integration.next_review_on,
     )
 
 
@@ -308,6 +333,7 @@ def propose_integration(
         before=None,
         after=snapshot(integration),
     )
+    owe(session, kind=Kind.CARD, integration_id=integration.id, now=now)
     return card_of(session, integration, policy)
 
 
@@ -367,6 +393,7 @@ def edit_proposal(
             before={k: before.get(k) for k in changed},
             after={k: after[k] for k in changed},
         )
+    owe(session, kind=Kind.CARD, integration_id=integration.id, now=now)
     return card_of(session, integration, policy)
 
 

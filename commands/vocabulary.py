@@ -133,3 +133,45 @@ SCORE_MEANINGS: dict[str, tuple[str, ...]] = {
         "Ready-made connector, set up in minutes",
     ),
 }
+
+
+class AccessLevel(Labelled):
+    READ_ONLY = ("read_only", "Read-only")
+    READ_WRITE = ("read_write", "Read and write")
+    ADMIN = ("admin", "Admin / full access")
+
+
+class CredentialType(Labelled):
+    OAUTH = ("oauth", "OAuth")
+    API_KEY = ("api_key", "API key")
+    SERVICE_ACCOUNT = ("service_account", "Service account")
+    PERSONAL_ACCOUNT = ("personal_account", "A person's own account (flagged)")
+
+
+class CredentialStorage(Labelled):
+    VAULT = ("vault", "A vault or secrets manager")
+    IPAAS = ("ipaas_store", "The iPaaS's connection store")
+    CODE = ("code_or_config", "In code or a config file")
+
+
+class DataClass(Labelled):
+    NONE = ("none", "None of these")
+    PERSONAL = ("personal", "Personal data")
+    FINANCIAL = ("financial", "Financial")
+    HEALTH = ("health", "Health")
+    CREDENTIALS = ("credentials", "Credentials")
+
+
+SENSITIVE = frozenset({DataClass.PERSONAL, DataClass.FINANCIAL, DataClass.HEALTH})
+
+
+class Attestation(Labelled):
+    SOC2 = ("soc2", "SOC 2")
+    HIPAA = ("hipaa", "HIPAA")
+    GDPR_DPA = ("gdpr_dpa", "GDPR DPA")
+
+
+class ReviewOutcome(Labelled):
+    PASS = ("pass", "Pass")
+    CHANGES = ("changes_requested", "Changes requested")
+    FAIL = ("fail", "Fail")

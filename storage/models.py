@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -86,12 +97,75 @@ class Integration(Base):
     score: Mapped[int] = mapped_column(Integer)
     payback_months: Mapped[Decimal | None] = mapped_column(Numeric(10, 1))
     state: Mapped[str] = mapped_column(String(24), index=True)
+    review_round: Mapped[int] = mapped_column(Integer, default=0)
+    data_classes: Mapped[list[str]] = mapped_column(default=list)
+    rotation_days: Mapped[int | None] = mapped_column(Integer)
+    pending_change: Mapped[dict[str, Any] | None]
+    resume_state: Mapped[str | None] = mapped_column(String(24))
+    card_channel: Mapped[str | None] = mapped_column(String(32))
+    card_ts: Mapped[str | None] = mapped_column(String(32))
+    state_since: Mapped[datetime | None]
+    live_at: Mapped[datetime | None]
+    next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (Index("ix_integrations_rank", "state", "score", "payback_months"),)
     __mapper_args__ = {"version_id_col": version}
+
+
+class SecurityReview(Base):
+    """One security review of an integration (or of a change to its scopes and data)."""
+
+    __tablename__ = "security_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    reviewer_id: Mapped[str] = mapped_column(String(32))
+    scopes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    access_level: Mapped[str] = mapped_column(String(20))
+    credential_type: Mapped[str] = mapped_column(String(24))
+    credential_storage: Mapped[str] = mapped_column(String(24))
+    data_classes: Mapped[list[str]] = mapped_column(default=list)
+    attestations: Mapped[list[str]] = mapped_column(default=list)
+    encrypted_in_transit: Mapped[bool]
+    encrypted_at_rest: Mapped[bool]
+    rotation_days: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class Approval(Base):
+    """One approver's approval in one approval round; a round may need two."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"))
+    round: Mapped[int] = mapped_column(Integer)
+    approver_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("integration_id", "round", "approver_id", name="uq_approval_once"),)
+
+
+class Outbox(Base):
+    """Slack messages owed after a committed change; delivered, and retried, after the commit."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    integration_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    recipient: Mapped[str] = mapped_column(String(32), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(200), default="")
 
 
 class AuditEvent(Base):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from slack_sdk.models.blocks import Block as SlackBlock
+
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
+from bot.views.workflow import lifecycle_lines, step_buttons
+from commands.actor import Actor
 from commands.errors import InvalidInput
-from commands.proposals import can_edit, plan, queue, show_integration
+from commands.proposals import IntegrationCard, can_edit, plan, queue, show_integration
 
 
 def propose(req: SlashRequest) -> None:
@@ -43,6 +47,12 @@ def show(req: SlashRequest) -> None:
         ),
         text=card.title,
     )
+
+
+def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:
+    """Lifecycle details, Edit for its proposer or owner, and the next steps."""
+    edit = [edit_button(card)] if can_edit(actor, card) else []
+    return lifecycle_lines(card) + edit + step_buttons(card)
 
 
 SUBCOMMANDS = [

@@ -2,9 +2,10 @@
 
 from slack_bolt import App
 
-from bot.listeners.views import proposals, tools
+from bot.listeners.views import proposals, tools, workflow
 
 
 def register(app: App) -> None:
     tools.register(app)
     proposals.register(app)
+    workflow.register(app)

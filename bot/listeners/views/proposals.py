@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.forms import ProposalMeta, read_form
 from bot.ids import Block, Callback
-from bot.middleware import transaction
+from bot.middleware import deliver, transaction
 from bot.views.proposals import integration_card, proposal_modal
 from commands.proposals import ProposalDraft, Similar, edit_proposal, propose_integration
 from commands.tools import tool_names
@@ -60,6 +60,7 @@ def submit_proposal(ack: Ack, view: dict[str, Any], context: BoltContext, client
         _ask_to_confirm(ack, context, draft, meta, error)
         return
     ack()
+    deliver(context)
     verb = "Proposed" if meta.integration_id is None else "Saved"
     client.chat_postMessage(
         channel=context["actor"].user_id,

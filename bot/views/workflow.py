@@ -1,0 +1,220 @@
+"""Block Kit for the lifecycle: step buttons, the security review, reason, sandbox and change modals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import Block as SlackBlock
+from slack_sdk.models.blocks import CheckboxesElement, InputBlock
+from slack_sdk.models.views import View
+
+from bot.forms import StepRef
+from bot.ids import Block, Callback, Field, step_action
+from bot.text import escape
+from bot.views.elements import (
+    actions,
+    button,
+    confirm,
+    context,
+    multi_select_input,
+    option,
+    options_of,
+    plain,
+    section,
+    select_input,
+    text_input,
+)
+from bot.views.proposals import integration_card
+from commands.lifecycle import RULES, Step, next_steps
+from commands.proposals import IntegrationCard
+from commands.security_review import SANDBOX_CHECKS
+from commands.vocabulary import (
+    AccessLevel,
+    Attestation,
+    CredentialStorage,
+    CredentialType,
+    DataClass,
+    ReviewOutcome,
+)
+
+STYLES = {
+    Step.APPROVE: "primary",
+    Step.DEPLOY: "primary",
+    Step.REJECT: "danger",
+    Step.RETIRE: "danger",
+    Step.SUSPEND: "danger",
+}
+YES_NO = [option("yes", "Yes"), option("no", "No")]
+
+
+def step_buttons(card: IntegrationCard) -> list[SlackBlock]:
+    """Buttons for every step that can follow the card's state (each checks who presses it)."""
+    steps = next_steps(card.state)
+    if not steps:
+        return []
+    elements = []
+    for step in steps:
+        ref = StepRef(integration_id=card.id, step=step, state=card.state).model_dump_json()
+        ask = None
+        if step is Step.RETIRE:
+            ask = confirm(
+                "Retire this integration?", f"#{card.id} {escape(card.title)} will be retired.", "Retire"
+            )
+        elements.append(
+            button(RULES[step].label, step_action(step), ref, style=STYLES.get(step), confirm=ask)
+        )
+    return [actions(*elements, block_id=Block.STEPS)]
+
+
+def lifecycle_lines(card: IntegrationCard) -> list[SlackBlock]:
+    lines = []
+    if card.data_classes:
+        lines.append("Data classes: " + ", ".join(c.label for c in card.data_classes))
+    if card.review_outcome is not None and card.reviewer_id:
+        lines.append(f"Security review: {card.review_outcome.label.lower()} by <@{card.reviewer_id}>")
+    if card.approvers or card.approvals_needed > 1:
+        who = ", ".join(f"<@{a}>" for a in card.approvers) or "none yet"
+        lines.append(f"Approvals: {len(card.approvers)} of {card.approvals_needed} ({who})")
+    if card.pending_change:
+        lines.append(f":arrows_counterclockwise: Change under review: {escape(card.pending_change)}")
+    if card.next_review_on:
+        lines.append(f"Next review: {card.next_review_on.isoformat()}")
+    return [context("  ·  ".join(lines))] if lines else []
+
+
+def _modal(callback: str, ref: StepRef, title: str, submit: str, blocks: Sequence[SlackBlock]) -> View:
+    return View(
+        type="modal",
+        callback_id=callback,
+        private_metadata=ref.model_dump_json(),
+        title=plain(title),
+        submit=plain(submit),
+        close=plain("Cancel"),
+        blocks=list(blocks),
+    )
+
+
+def security_review_modal(
+    ref: StepRef, *, title: str, scopes: str = "", data_classes: Sequence[str] = ()
+) -> View:
+    blocks: list[SlackBlock] = [
+        section(
+            f"*#{ref.integration_id} {escape(title)}*\n"
+            "Least privilege: read-only unless writing is the point."
+        ),
+        text_input(
+            Block.SCOPES,
+            "Scopes or permissions, and why each is needed",
+            initial=scopes,
+            multiline=True,
+            max_length=3000,
+            placeholder="crm.objects.deals.read - read won deals",
+            hint="One per line: scope - why it is needed",
+        ),
+        select_input(Block.ACCESS_LEVEL, "Access level", options_of(AccessLevel)),
+        select_input(Block.CREDENTIAL_TYPE, "Credential type", options_of(CredentialType)),
+        select_input(Block.CREDENTIAL_STORAGE, "Where the credential is kept", options_of(CredentialStorage)),
+        multi_select_input(
+            Block.DATA_CLASSES,
+            "Data classes moved",
+            options_of(DataClass),
+            initial=data_classes,
+            optional=False,
+        ),
+        multi_select_input(
+            Block.ATTESTATIONS,
+            "Platform attestations",
+            options_of(Attestation),
+            hint="Needed for personal, financial or health data.",
+        ),
+        select_input(Block.IN_TRANSIT, "Encrypted in transit?", YES_NO),
+        select_input(Block.AT_REST, "Encrypted at rest?", YES_NO),
+        text_input(Block.ROTATION_DAYS, "Key rotation interval (days)", max_length=4, placeholder="90"),
+        select_input(Block.OUTCOME, "Outcome", options_of(ReviewOutcome)),
+        text_input(
+            Block.NOTES,
+            "Notes",
+            optional=True,
+            multiline=True,
+            max_length=2000,
+            hint="Required unless the review passes.",
+        ),
+    ]
+    return _modal(Callback.SECURITY_REVIEW, ref, "Security review", "Record review", blocks)
+
+
+def reason_modal(ref: StepRef, *, title: str) -> View:
+    label = RULES[ref.step].label
+    prompt = "Incident note" if ref.step is Step.SUSPEND else "Reason"
+    blocks = [
+        section(f"*{label}*: #{ref.integration_id} {escape(title)}"),
+        text_input(
+            Block.REASON,
+            prompt,
+            multiline=True,
+            max_length=2000,
+            hint="The proposer and owner will see this.",
+        ),
+    ]
+    return _modal(Callback.STEP_REASON, ref, label[:24], label[:24], blocks)
+
+
+def sandbox_modal(ref: StepRef, *, title: str) -> View:
+    checklist = InputBlock(
+        block_id=Block.CHECKLIST,
+        label=plain("Tried in the sandbox"),
+        optional=True,
+        element=CheckboxesElement(
+            action_id=Field.VALUE, options=[option(key, label) for key, label in SANDBOX_CHECKS.items()]
+        ),
+    )
+    blocks = [
+        section(f"*#{ref.integration_id} {escape(title)}*: record the sandbox test before deploying."),
+        checklist,
+        text_input(Block.NOTES, "Notes", optional=True, multiline=True, max_length=2000),
+    ]
+    return _modal(Callback.SANDBOX, ref, "Sandbox test", "Record test", blocks)
+
+
+def change_modal(ref: StepRef, *, title: str, scopes: str, data_classes: Sequence[str]) -> View:
+    blocks = [
+        section(
+            f"*#{ref.integration_id} {escape(title)}*: a change to scopes or data goes back through "
+            "security review; it stays as it is until the review passes."
+        ),
+        text_input(
+            Block.SCOPES,
+            "Scopes or permissions, and why each is needed",
+            initial=scopes,
+            multiline=True,
+            max_length=3000,
+            hint="One per line: scope - why it is needed",
+        ),
+        multi_select_input(
+            Block.DATA_CLASSES,
+            "Data classes moved",
+            options_of(DataClass),
+            initial=data_classes,
+            optional=False,
+        ),
+    ]
+    return _modal(Callback.SECURITY_CHANGE, ref, "Change scopes or data", "Send to review", blocks)
+
+
+def history_blocks(
+    integration_id: int, title: str, events: list[tuple[str, str, str, str]]
+) -> list[SlackBlock]:
+    """`events` are (when, actor id, what, note) rows from the audit log."""
+    lines = [
+        f"`{when}` <@{actor}> {what}" + (f"\n      > {escape(note)[:300]}" if note else "")
+        for when, actor, what, note in events
+    ]
+    blocks: list[SlackBlock] = [section(f"*History of #{integration_id} {escape(title)}*")]
+    for start in range(0, len(lines), 20):
+        blocks.append(section("\n".join(lines[start : start + 20])[:2900]))
+    return blocks[:50]
+
+
+def governance_card(card: IntegrationCard) -> list[SlackBlock]:
+    """The card the governance channel sees, updated in place at every step."""
+    return integration_card(card, buttons=lifecycle_lines(card) + step_buttons(card))

@@ -1,0 +1,435 @@
+"""Moving an integration through its lifecycle: one function per step, all through `_move`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from commands.actor import Actor
+from commands.audit import record_change
+from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from commands.lifecycle import RULES, Facts, Step, refusal
+from commands.outbox import Kind, owe
+from commands.policy import Policy
+from commands.proposals import IntegrationCard, approvals_needed, card_of
+from commands.security_review import (
+    SANDBOX_CHECKS,
+    SandboxForm,
+    ScopeChange,
+    ScopeNeed,
+    SecurityReviewForm,
+    check_sandbox,
+    format_scopes,
+)
+from commands.vocabulary import CredentialType, ReviewOutcome, State
+from storage.models import Approval, Integration, SecurityReview
+from storage.repositories import audit
+from storage.repositories import security_reviews as repo
+
+STEP_DONE = {
+    Step.START_REVIEW: "started the security review",
+    Step.SUBMIT_REVIEW: "recorded the security review",
+    Step.APPROVE: "approved it",
+    Step.REQUEST_CHANGES: "requested changes",
+    Step.REJECT: "rejected it",
+    Step.RESUBMIT: "resubmitted it for security review",
+    Step.RECORD_SANDBOX: "recorded the sandbox test",
+    Step.DEPLOY: "deployed it to production",
+    Step.SUSPEND: "suspended it",
+    Step.RESUME: "resumed it",
+    Step.RETIRE: "retired it",
+    Step.CHANGE_SECURITY: "changed its scopes or data; it goes back through security review",
+}
+
+
+def next_review_date(live_on: date, policy: Policy) -> date:
+    """The first or next review: N days on, or the start of the next calendar quarter."""
+    if not policy.align_reviews_to_quarters:
+        return live_on + timedelta(days=policy.review_interval_days)
+    quarter_start_month = 3 * ((live_on.month - 1) // 3) + 4
+    year = live_on.year + (quarter_start_month > 12)
+    return date(year, (quarter_start_month - 1) % 12 + 1, 1)
+
+
+def _locked(session: Session, integration_id: int) -> Integration:
+    integration = repo.lock_integration(session, integration_id)
+    if integration is None:
+        raise NotFound(f"There is no integration #{integration_id}.")
+    return integration
+
+
+def _facts(session: Session, integration: Integration) -> Facts:
+    review = repo.latest(session, integration.id, round=integration.review_round)
+    return Facts(
+        id=integration.id,
+        state=State(integration.state),
+        owner_id=integration.owner_id,
+        proposer_id=integration.proposer_id,
+        reviewer_id=review.reviewer_id if review else None,
+    )
+
+
+def _already_moved(session: Session, integration: Integration, expected: State) -> Conflict:
+    events = audit.for_entity(session, entity_type="integration", entity_id=integration.id)
+    last = events[-1] if events else None
+    state = State(integration.state).label.lower()
+    if last is None:
+        return Conflict(f"#{integration.id} is {state} now, not {expected.label.lower()}.")
+    when = last.at.strftime("%Y-%m-%d %H:%M UTC")
+    return Conflict(f"#{integration.id} is already {state}: <@{last.actor_id}> acted first ({when}).")
+
+
+def _authorise(
+    session: Session, integration: Integration, step: Step, actor: Actor, expected: State | None
+) -> Facts:
+    if expected is not None and integration.state != expected.value:
+        raise _already_moved(session, integration, expected)
+    facts = _facts(session, integration)
+    reason = refusal(step, actor, facts)
+    if reason:
+        raise NotAllowed(reason)
+    return facts
+
+
+def _move(
+    session: Session,
+    integration: Integration,
+    *,
+    step: Step,
+    to: State,
+    actor: Actor,
+    now: datetime,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+    values: dict[str, Any] | None = None,
+) -> None:
+    """Change state with a conditional UPDATE, audit it, and owe Slack the card, thread and DMs."""
+    before = State(integration.state)
+    changes = {"state": to.value, "state_since": now, "updated_at": now, **(values or {})}
+    result = session.execute(
+        update(Integration)
+        .where(Integration.id == integration.id, Integration.state == before.value)
+        .values(version=Integration.version + 1, **changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise _already_moved(session, integration, before)
+    session.refresh(integration)
+    record_change(
+        session,
+        actor=actor,
+        now=now,
+        action=f"integration.{step.value}",
+        entity_type="integration",
+        entity_id=integration.id,
+        before={"state": before.value},
+        after={"state": to.value, **(extra or {})},
+        note=note,
+    )
+    _tell(
+        session,
+        integration,
+        actor=actor,
+        now=now,
+        text=f"<@{actor.user_id}> {STEP_DONE[step]}: {before.label} -> *{to.label}*",
+        note=note,
+    )
+
+
+def _tell(
+    session: Session, integration: Integration, *, actor: Actor, now: datetime, text: str, note: str
+) -> None:
+    """Owe the card refresh, a thread reply, and DMs to the proposer and owner."""
+    owe(session, kind=Kind.CARD, integration_id=integration.id, now=now)
+    line = text + (f"\n> {note}" if note else "")
+    owe(session, kind=Kind.THREAD, integration_id=integration.id, now=now, text=line)
+    for person in dict.fromkeys((integration.proposer_id, integration.owner_id)):
+        if person != actor.user_id:
+            owe(
+                session,
+                kind=Kind.DM,
+                integration_id=integration.id,
+                recipient=person,
+                now=now,
+                text=f"#{integration.id} {integration.title}: {line}",
+            )
+
+
+def _reason(step: Step, reason: str) -> str:
+    reason = reason.strip()
+    if RULES[step].reason_required and not reason:
+        raise InvalidInput({"reason": "Give a reason: the proposer and owner will see it."})
+    return reason
+
+
+def check_step(
+    *, session: Session, actor: Actor, integration_id: int, step: Step, expected: State | None
+) -> tuple[str, str]:
+    """Raise unless the actor may take `step` now; return the integration's title and owner."""
+    integration = _locked(session, integration_id)
+    _authorise(session, integration, step, actor, expected)
+    return integration.title, integration.owner_id
+
+
+def take_step(
+    *,
+    session: Session,
+    actor: Actor,
+    integration_id: int,
+    step: Step,
+    expected: State | None,
+    policy: Policy,
+    now: datetime,
+    reason: str = "",
+) -> IntegrationCard:
+    """Take a step that needs no form beyond an optional reason."""
+    integration = _locked(session, integration_id)
+    _authorise(session, integration, step, actor, expected)
+    note = _reason(step, reason)
+    if step is Step.APPROVE:
+        _approve(session, integration, actor=actor, policy=policy, now=now)
+    elif step in (Step.START_REVIEW, Step.RESUBMIT):
+        _move(
+            session,
+            integration,
+            step=step,
+            to=State.SECURITY_REVIEW,
+            actor=actor,
+            now=now,
+            note=note,
+            values={"review_round": integration.review_round + 1},
+        )
+    elif step is Step.DEPLOY:
+        review_on = next_review_date(now.date(), policy)
+        _move(
+            session,
+            integration,
+            step=step,
+            to=State.LIVE,
+            actor=actor,
+            now=now,
+            values={"live_at": now, "next_review_on": review_on},
+            extra={"next_review_on": review_on.isoformat()},
+        )
+    elif step in SIMPLE_TARGETS:
+        _move(session, integration, step=step, to=SIMPLE_TARGETS[step], actor=actor, now=now, note=note)
+    else:
+        raise InvalidInput({"form": f"'{RULES[step].label}' needs its form."})
+    return card_of(session, integration, policy)
+
+
+SIMPLE_TARGETS = {
+    Step.REQUEST_CHANGES: State.CHANGES_REQUESTED,
+    Step.REJECT: State.REJECTED,
+    Step.SUSPEND: State.SUSPENDED,
+    Step.RESUME: State.LIVE,
+    Step.RETIRE: State.RETIRED,
+}
+
+
+def _approve(
+    session: Session, integration: Integration, *, actor: Actor, policy: Policy, now: datetime
+) -> None:
+    in_flight = card_of(session, integration, policy)
+    if in_flight.cap_reached and not actor.is_admin:
+        raise NotAllowed(
+            f"{in_flight.in_flight} of {policy.inflight_cap} integrations are already in flight: "
+            "approving another needs a Patchbay admin."
+        )
+    try:
+        with session.begin_nested():
+            repo.add(
+                session,
+                Approval(
+                    integration_id=integration.id,
+                    round=integration.review_round,
+                    approver_id=actor.user_id,
+                    created_at=now,
+                ),
+            )
+    except IntegrityError:
+        raise Conflict(f"You already approved #{integration.id}; it needs another approver.") from None
+    have = repo.approval_count(session, integration.id, integration.review_round)
+    needed = approvals_needed(integration.data_classes, policy)
+    if have < needed:
+        record_change(
+            session,
+            actor=actor,
+            now=now,
+            action="integration.approval_recorded",
+            entity_type="integration",
+            entity_id=integration.id,
+            before=None,
+            after={"approvals": have, "needed": needed},
+        )
+        _tell(
+            session,
+            integration,
+            actor=actor,
+            now=now,
+            note="",
+            text=f"<@{actor.user_id}> approved it ({have} of {needed} approvals; it moves personal, "
+            "financial or health data)",
+        )
+        return
+    _move(
+        session,
+        integration,
+        step=Step.APPROVE,
+        to=State.APPROVED,
+        actor=actor,
+        now=now,
+        extra={"approvers": list(repo.approvers(session, integration.id, integration.review_round))},
+    )
+
+
+def submit_security_review(
+    *,
+    session: Session,
+    actor: Actor,
+    integration_id: int,
+    form: SecurityReviewForm,
+    policy: Policy,
+    now: datetime,
+) -> IntegrationCard:
+    """Record a security review and move the integration on by its outcome."""
+    integration = _locked(session, integration_id)
+    _authorise(session, integration, Step.SUBMIT_REVIEW, actor, State.SECURITY_REVIEW)
+    form.check()
+    review = SecurityReview(
+        integration_id=integration.id,
+        round=integration.review_round,
+        reviewer_id=actor.user_id,
+        scopes=[need.model_dump() for need in form.scopes],
+        access_level=form.access_level.value,
+        credential_type=form.credential_type.value,
+        credential_storage=form.credential_storage.value,
+        data_classes=[c.value for c in form.data_classes],
+        attestations=[a.value for a in form.attestations],
+        encrypted_in_transit=form.encrypted_in_transit,
+        encrypted_at_rest=form.encrypted_at_rest,
+        rotation_days=form.rotation_days,
+        outcome=form.outcome.value,
+        notes=form.notes,
+        created_at=now,
+    )
+    repo.add(session, review)
+    flags = (
+        " :warning: uses a person's own account"
+        if form.credential_type is CredentialType.PERSONAL_ACCOUNT
+        else ""
+    )
+    note = (form.notes + flags).strip()
+    summary = {"outcome": form.outcome.value, "data_classes": review.data_classes, "review_id": review.id}
+    change_of = integration.resume_state
+    if change_of is not None:
+        target = State(change_of)
+        values: dict[str, Any] = {"pending_change": None, "resume_state": None}
+        if form.outcome is ReviewOutcome.PASS:
+            values |= {"data_classes": review.data_classes, "rotation_days": form.rotation_days}
+        else:
+            note = f"The change was not accepted; it stays {target.label.lower()} as before. {note}".strip()
+    else:
+        target = {
+            ReviewOutcome.PASS: State.AWAITING_APPROVAL,
+            ReviewOutcome.CHANGES: State.CHANGES_REQUESTED,
+            ReviewOutcome.FAIL: State.REJECTED,
+        }[form.outcome]
+        values = {"data_classes": review.data_classes, "rotation_days": form.rotation_days}
+    _move(
+        session,
+        integration,
+        step=Step.SUBMIT_REVIEW,
+        to=target,
+        actor=actor,
+        now=now,
+        note=note,
+        extra=summary,
+        values=values,
+    )
+    return card_of(session, integration, policy)
+
+
+def record_sandbox(
+    *, session: Session, actor: Actor, integration_id: int, form: SandboxForm, policy: Policy, now: datetime
+) -> IntegrationCard:
+    """The owner records the sandbox test against the checklist."""
+    integration = _locked(session, integration_id)
+    _authorise(session, integration, Step.RECORD_SANDBOX, actor, State.APPROVED)
+    check_sandbox(form)
+    _move(
+        session,
+        integration,
+        step=Step.RECORD_SANDBOX,
+        to=State.IN_SANDBOX,
+        actor=actor,
+        now=now,
+        note=form.notes,
+        extra={"checklist": [SANDBOX_CHECKS[key] for key in form.checklist]},
+    )
+    return card_of(session, integration, policy)
+
+
+def current_security(*, session: Session, integration_id: int) -> tuple[str, list[str]]:
+    """The scopes (as typed) and data classes of the last passed review, to prefill a change."""
+    review = repo.latest_passed(session, integration_id)
+    if review is None:
+        return "", []
+    return format_scopes([ScopeNeed.model_validate(s) for s in review.scopes]), list(review.data_classes)
+
+
+def change_security(
+    *, session: Session, actor: Actor, integration_id: int, change: ScopeChange, policy: Policy, now: datetime
+) -> IntegrationCard:
+    """A new scope or data class on an approved or live integration goes back through security review."""
+    integration = _locked(session, integration_id)
+    _authorise(session, integration, Step.CHANGE_SECURITY, actor, None)
+    scopes_text, classes = current_security(session=session, integration_id=integration_id)
+    old_scopes = {line.split(" - ")[0] for line in scopes_text.splitlines() if line}
+    new_scopes = {need.scope for need in change.scopes}
+    new_classes = [c.value for c in change.data_classes]
+    parts = []
+    if new_scopes - old_scopes:
+        parts.append("adds scopes " + ", ".join(sorted(new_scopes - old_scopes)))
+    if old_scopes - new_scopes:
+        parts.append("drops scopes " + ", ".join(sorted(old_scopes - new_scopes)))
+    if set(new_classes) != set(classes):
+        parts.append(f"data classes {', '.join(classes) or 'none'} -> {', '.join(new_classes)}")
+    if not parts:
+        raise InvalidInput({"scopes": "Nothing changed: edit the scopes or the data classes."})
+    summary = "; ".join(parts)
+    pending = {
+        "scopes": [need.model_dump() for need in change.scopes],
+        "data_classes": new_classes,
+        "summary": summary,
+    }
+    _move(
+        session,
+        integration,
+        step=Step.CHANGE_SECURITY,
+        to=State.SECURITY_REVIEW,
+        actor=actor,
+        now=now,
+        note=f"Change under review: {summary}",
+        extra={"change": summary},
+        values={
+            "pending_change": pending,
+            "resume_state": integration.state,
+            "review_round": integration.review_round + 1,
+        },
+    )
+    return card_of(session, integration, policy)
+
+
+def pending_scopes(*, session: Session, integration_id: int) -> tuple[str, list[str]] | None:
+    """The scopes and data classes of a change waiting for review, if there is one."""
+    integration = session.get(Integration, integration_id)
+    if integration is None or not integration.pending_change:
+        return None
+    change = integration.pending_change
+    scopes = format_scopes([ScopeNeed.model_validate(s) for s in change["scopes"]])
+    return scopes, list(change["data_classes"])

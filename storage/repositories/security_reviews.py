@@ -1,0 +1,54 @@
+"""Security reviews and approvals of integrations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Approval, Integration, SecurityReview
+
+
+def lock_integration(session: Session, integration_id: int) -> Integration | None:
+    """Load the integration and hold its row until the transaction ends.
+
+    PostgreSQL locks the row; SQLite already holds the write lock from BEGIN IMMEDIATE.
+    """
+    query = select(Integration).where(Integration.id == integration_id).with_for_update()
+    return session.scalars(query.execution_options(populate_existing=True)).first()
+
+
+def latest(session: Session, integration_id: int, *, round: int | None = None) -> SecurityReview | None:
+    query = select(SecurityReview).where(SecurityReview.integration_id == integration_id)
+    if round is not None:
+        query = query.where(SecurityReview.round == round)
+    return session.scalars(query.order_by(SecurityReview.id.desc()).limit(1)).first()
+
+
+def latest_passed(session: Session, integration_id: int) -> SecurityReview | None:
+    query = select(SecurityReview).where(
+        SecurityReview.integration_id == integration_id, SecurityReview.outcome == "pass"
+    )
+    return session.scalars(query.order_by(SecurityReview.id.desc()).limit(1)).first()
+
+
+def add(session: Session, row: SecurityReview | Approval) -> None:
+    session.add(row)
+    session.flush()
+
+
+def approvers(session: Session, integration_id: int, round: int) -> Sequence[str]:
+    query = select(Approval.approver_id).where(
+        Approval.integration_id == integration_id, Approval.round == round
+    )
+    return session.scalars(query.order_by(Approval.id)).all()
+
+
+def approval_count(session: Session, integration_id: int, round: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(Approval)
+        .where(Approval.integration_id == integration_id, Approval.round == round)
+    )
+    return session.scalar(query) or 0
