@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import create_app, make_client
@@ -13,6 +14,7 @@ from bot.clock import Clock
 from bot.http import make_wsgi
 from bot.settings import Settings, SettingsError, load_settings, require
 from commands.actor import SYSTEM
+from commands.history import audit_lines
 from commands.proposals import plan_csv
 from commands.tool_csv import Outcome, export_tools, import_tools
 from storage.db import is_sqlite, make_engine, make_sessionmaker, migrate, schema_is_current, session_scope
@@ -110,6 +112,22 @@ def export_file(settings: Settings, what: str, path: Path | None) -> int:
     return 0
 
 
+def export_audit_file(settings: Settings, path: Path | None, since: str | None) -> int:
+    sessions = make_sessionmaker(make_engine(settings.database_url))
+    try:
+        start = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
+    except ValueError:
+        raise StartupError(f"--since wants a date like 2026-01-31, not {since}") from None
+    with session_scope(sessions) as session:
+        text = "".join(line + "\n" for line in audit_lines(session=session, since=start))
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
 EXPORTS = {"tools": export_tools, "plan": plan_csv}
 
 
@@ -130,6 +148,9 @@ def parser() -> argparse.ArgumentParser:
     exp_sub.add_parser("plan", help="export the decision table as CSV").add_argument(
         "file", type=Path, nargs="?"
     )
+    audit_p = exp_sub.add_parser("audit", help="export the audit log as JSON lines")
+    audit_p.add_argument("file", type=Path, nargs="?")
+    audit_p.add_argument("--since", help="only events on or after this date (YYYY-MM-DD)")
     return root
 
 
@@ -150,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return import_tools_file(settings, args.file)
         elif args.command == "export":
             _ready_database(settings)
+            if args.what == "audit":
+                return export_audit_file(settings, args.file, args.since)
             return export_file(settings, args.what, args.file)
     except (SettingsError, StartupError) as exc:
         print(f"patchbay: {exc}", file=sys.stderr)

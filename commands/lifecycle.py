@@ -134,7 +134,7 @@ def refusal(step: Step, actor: Actor, facts: Facts) -> str | None:
     rule = RULES[step]
     if facts.state not in rule.sources:
         return f"#{facts.id} is {facts.state.label.lower()}; '{rule.label}' is not possible now."
-    who = " or ".join(_name(party, facts) for party in sorted(rule.who))
+    who = _who(rule.who, facts)
     if not rule.who & parties(actor, facts):
         return f"Only {who} can do '{rule.label}' on #{facts.id}."
     if rule.not_proposer and actor.user_id == facts.proposer_id:
@@ -142,6 +142,13 @@ def refusal(step: Step, actor: Actor, facts: Facts) -> str | None:
     if rule.not_reviewer and actor.user_id == facts.reviewer_id:
         return f"You did the security review of #{facts.id}, so another approver has to approve it."
     return None
+
+
+def _who(who: frozenset[Party], facts: Facts) -> str:
+    if {Party.OWNER, Party.PROPOSER} <= who and facts.owner_id == facts.proposer_id:
+        rest = [_name(p, facts) for p in sorted(who - {Party.OWNER, Party.PROPOSER})]
+        return " or ".join([f"the proposer and owner <@{facts.owner_id}>", *rest])
+    return " or ".join(_name(party, facts) for party in sorted(who))
 
 
 def _name(party: Party, facts: Facts) -> str:

@@ -177,3 +177,25 @@ def test_export_plan_writes_the_decision_table(tmp_path: Path, stand_in: LocalSl
         "1,Won deals (Salesforce -> Asana),iPaaS: Zapier,Both tools have Zapier connectors,"
         "8.00,U0BOB0002,12,1.0,Proposed"
     )
+
+
+def test_export_audit_writes_json_lines_since_a_date(tmp_path: Path, stand_in: LocalSlack) -> None:
+    import json
+
+    env = env_for(stand_in, tmp_path / "patchbay.db")
+    assert patchbay("migrate", env=env, cwd=tmp_path).returncode == 0
+    from storage.db import make_engine, make_sessionmaker
+    from tests.factories import add_tool
+
+    sessions = make_sessionmaker(make_engine(env["DATABASE_URL"]))
+    add_tool(sessions, "Salesforce")
+    lines = patchbay("export", "audit", env=env, cwd=tmp_path).stdout.splitlines()
+    event = json.loads(lines[0])
+    assert (event["action"], event["entity"], event["after"]["name"]) == (
+        "tool.registered",
+        "tool",
+        "Salesforce",
+    )
+    assert patchbay("export", "audit", "--since", "2099-01-01", env=env, cwd=tmp_path).stdout == ""
+    bad = patchbay("export", "audit", "--since", "soon", env=env, cwd=tmp_path)
+    assert bad.returncode == 2 and "--since wants a date" in bad.stderr

@@ -182,8 +182,13 @@ def test_proposer_edits_before_approval_and_each_edit_is_audited(
 ) -> None:
     pid = add_proposal(patchbay.sessions, tools["Salesforce"], tools["Asana"])
     card = patchbay.command(f"show #{pid}", user=BOB).json
-    edit = card["blocks"][-1]["elements"][0]
-    assert edit["action_id"] == "proposal_edit"
+    edit = next(
+        e
+        for b in card["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "proposal_edit"
+    )
     patchbay.click(edit, user=BOB)
     view = patchbay.last_view()
     assert view["callback_id"] == "proposal_edit"

@@ -7,9 +7,10 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
-from bot.views.workflow import lifecycle_lines, step_buttons
+from bot.views.workflow import history_blocks, lifecycle_lines, step_buttons
 from commands.actor import Actor
 from commands.errors import InvalidInput
+from commands.history import integration_history
 from commands.proposals import IntegrationCard, can_edit, plan, queue, show_integration
 
 
@@ -41,18 +42,23 @@ def show(req: SlashRequest) -> None:
     integration_id = parse_id(req.args)
     with transaction(req.context) as session:
         card = show_integration(session=session, integration_id=integration_id, policy=req.context["policy"])
-    req.ack(
-        blocks=integration_card(
-            card, buttons=[edit_button(card)] if can_edit(req.context["actor"], card) else []
-        ),
-        text=card.title,
-    )
+    req.ack(blocks=integration_card(card, buttons=card_buttons(card, req.context["actor"])), text=card.title)
 
 
 def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:
     """Lifecycle details, Edit for its proposer or owner, and the next steps."""
     edit = [edit_button(card)] if can_edit(actor, card) else []
     return lifecycle_lines(card) + edit + step_buttons(card)
+
+
+def history(req: SlashRequest) -> None:
+    integration_id = parse_id(req.args)
+    with transaction(req.context) as session:
+        found = integration_history(session=session, integration_id=integration_id)
+    rows = [(e.at.strftime("%Y-%m-%d %H:%M"), e.actor_id, e.what, e.note) for e in found.entries]
+    req.ack(
+        blocks=history_blocks(found.integration_id, found.title, rows), text=f"History of #{integration_id}"
+    )
 
 
 SUBCOMMANDS = [
@@ -64,4 +70,11 @@ SUBCOMMANDS = [
     ),
     Subcommand(("plan",), "plan", "Post the decision table to this channel.", "/patchbay plan", show_plan),
     Subcommand(("show",), "show ID", "One integration's card.", "/patchbay show 12", show),
+    Subcommand(
+        ("history",),
+        "history ID",
+        "Everything that happened to an integration.",
+        "/patchbay history 12",
+        history,
+    ),
 ]
