@@ -1,4 +1,4 @@
-"""`patchbay`: start the bot, migrate the database, import and export the registry."""
+"""`patchbay`: start the bot, migrate the database, import and export the registry, try it in a shell."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.app import create_app, make_client
 from bot.clock import Clock
 from bot.http import make_wsgi
 from bot.settings import Settings, SettingsError, load_settings, require
+from bot.shell import main as shell
 from commands.actor import SYSTEM
 from commands.tool_csv import Outcome, export_tools, import_tools
 from storage.db import is_sqlite, make_engine, make_sessionmaker, migrate, schema_is_current, session_scope
@@ -123,11 +124,14 @@ def parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export data to a file")
     exp_sub = exp.add_subparsers(dest="what", required=True)
     exp_sub.add_parser("tools", help="export tools as CSV").add_argument("file", type=Path, nargs="?")
+    shell.add_arguments(sub.add_parser("shell", help="try Patchbay in a terminal, against a local Slack"))
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "shell":
+        return shell.main(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = load_settings()
