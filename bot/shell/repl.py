@@ -50,7 +50,8 @@ class TerminalLines:
 
 
 class ScriptLines:
-    """A transcript replayed: each line is what the person types; blank lines and # comments are skipped."""
+    """A transcript replayed: each line is what the person types (trimmed); blank lines and # comments
+    are skipped. In a modal, `:keep` stands for pressing Enter."""
 
     def __init__(self, lines: Iterable[str], console: Console) -> None:
         self._lines: Iterator[str] = iter(lines)
@@ -58,8 +59,8 @@ class ScriptLines:
 
     def read(self, prompt: str) -> str | None:
         for raw in self._lines:
-            line = raw.rstrip("\r\n")
-            if not line.strip() or line.lstrip().startswith("#"):
+            line = raw.strip()
+            if not line or line.startswith("#"):
                 continue
             self.console.print(Text.assemble((prompt, "bold"), line))
             return line
