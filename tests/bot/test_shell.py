@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -287,3 +288,38 @@ def test_script_output_is_plain_and_the_same_every_time(tmp_path: Path) -> None:
 def test_now_flag_sets_where_the_clock_starts(shell: Shell) -> None:
     out = shell(":now\n", "--now", "2027-06-01T08:30")
     assert "It is Tue 01 Jun 2027 08:30 UTC." in out
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PROMPT = re.compile(r"^(?:@\w+|\s+[^>●]*?)> (.*)$")
+
+
+def readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return after(text, f"## {title}\n").split("\n## ", 1)[0]
+
+
+def fenced(section: str, language: str) -> str:
+    return after(section, f"```{language}\n").split("```", 1)[0]
+
+
+def test_the_readme_shell_session_is_what_the_shell_prints(shell: Shell) -> None:
+    section = readme_section("Try it without Slack")
+    assert fenced(section, "sh").split("#")[0].strip() == "make shell"
+    recipe = after((ROOT / "Makefile").read_text(encoding="utf-8"), "\nshell:").split("\n")[1].strip()
+    assert recipe == "$(VENV)/bin/patchbay shell --demo"
+
+    session = fenced(section, "console")
+    typed = [m.group(1) for line in session.splitlines() if (m := PROMPT.match(line))]
+    assert typed == ["/patchbay tool Salesforce", ":as @frank", "3", "y"]
+    out = shell("\n".join(typed) + "\n", "--demo")
+    assert session in out
+
+
+def test_the_readme_lists_the_shells_own_commands(shell: Shell) -> None:
+    section = readme_section("Try it without Slack")
+    listed = set(re.findall(r"^\| `(:\w+)", section, flags=re.MULTILINE))
+    assert listed == {":as", ":advance", ":now", ":home", ":help"}
+    shown = after(shell(":help\n"), "The shell's own commands:")
+    for command in (*listed, ":quit"):
+        assert f"  {command}" in shown
