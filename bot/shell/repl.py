@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -277,9 +278,9 @@ class Shell:
 
     def _move_to(self, target: datetime) -> None:
         ran = self.session.move_clock(target)
-        jobs = {r.name for r in ran}
+        counts = Counter(r.name for r in ran)
         summary = (
-            f"ran {len(ran)} scheduler job run{'s' if len(ran) != 1 else ''} ({', '.join(sorted(jobs))})"
+            "ran " + ", ".join(f"{name} {_times(count)}" for name, count in sorted(counts.items()))
             if ran
             else "no scheduler jobs are installed yet"
         )
@@ -453,3 +454,7 @@ def _buttons_shown(count: int) -> str:
     if count == 0:
         return " No buttons are showing."
     return " The only button showing is 1." if count == 1 else f" The buttons showing are 1-{count}."
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")

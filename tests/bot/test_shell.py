@@ -219,7 +219,7 @@ def test_the_clock_moves_forward_and_runs_due_jobs(shell: Shell, monkeypatch: py
 
     monkeypatch.setitem(sys.modules, "bot.jobs", types.SimpleNamespace(due_jobs=due_jobs))
     out = shell(":advance 90d\n")
-    assert "⏰ It is now Mon 22 Feb 2027 09:00 UTC; ran 3 scheduler job runs (quarterly-review)." in out
+    assert "⏰ It is now Mon 22 Feb 2027 09:00 UTC; ran quarterly-review 3 times." in out
     for day in ("24 Dec 2026", "23 Jan 2027", "22 Feb 2027"):
         assert f"● Patchbay → #patchbay-governance\n  Review round of {day}" in out
     assert "● Patchbay → #patchbay-governance, in the thread of “Review round of 22 Feb 2027”" in out
@@ -323,3 +323,147 @@ def test_the_readme_lists_the_shells_own_commands(shell: Shell) -> None:
     shown = after(shell(":help\n"), "The shell's own commands:")
     for command in (*listed, ":quit"):
         assert f"  {command}" in shown
+
+
+def test_buttons_that_open_modals_run_them_as_forms(shell: Shell) -> None:
+    out = shell(
+        """
+        :as @bob
+        /patchbay tool Salesforce
+        # Edit: every field comes prefilled; change only the cost
+        1
+        :keep
+        :keep
+        :keep
+        :keep
+        :keep
+        :keep
+        :keep
+        1750
+        :keep
+        /patchbay tool Salesforce
+        # Change owner: the new owner hears about it in a DM
+        2
+        frank
+        """,
+        "--demo",
+    )
+    edit = after(out, "@bob> 1")
+    assert "┌ Edit tool  (Save / Cancel)" in edit
+    assert "Name [Salesforce]> :keep" in edit and "Category [CRM]> :keep" in edit
+    assert "Data it holds [Contacts, Deals, Leads]> :keep" in edit
+    assert "Monthly cost [1500.00]> 1750" in edit
+    assert "Monthly cost: 1,750" in after(edit, "@bob> /patchbay tool Salesforce")
+    owner = after(out, "@bob> 2")
+    assert "┌ Change owner  (Save / Cancel)" in owner
+    assert "Who should own Salesforce from now on?" in owner
+    assert "New owner [@bob]> frank" in owner
+    assert "● Patchbay → DM to @frank\n  @bob made you the owner of Salesforce in Patchbay." in owner
+
+
+def test_home_shows_the_published_view_and_its_buttons_work(
+    shell: Shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slack_bolt import App
+
+    from bot.listeners import events
+
+    def register(app: App) -> None:
+        @app.event("app_home_opened")
+        def home(event: dict[str, Any], client: Any) -> None:
+            client.views_publish(
+                user_id=event["user"],
+                view={
+                    "type": "home",
+                    "blocks": [
+                        {"type": "header", "text": {"type": "plain_text", "text": "Your integrations"}},
+                        {"type": "section", "text": {"type": "mrkdwn", "text": "*2* need a review"}},
+                        {
+                            "type": "actions",
+                            "elements": [
+                                {
+                                    "type": "button",
+                                    "action_id": "home_hello",
+                                    "text": {"type": "plain_text", "text": "Say hello"},
+                                }
+                            ],
+                        },
+                    ],
+                },
+            )
+
+        @app.action("home_hello")
+        def hello(ack: Any, body: dict[str, Any], client: Any) -> None:
+            ack()
+            assert body["container"]["type"] == "view"
+            client.chat_postMessage(channel=body["user"]["id"], text=f"Hello from {body['view']['type']}")
+
+    monkeypatch.setattr(events, "register", register)
+    out = shell(":home\n1\n:as carol\n:home\n")
+    home = after(out, "@alice> :home")
+    assert "● App Home of @alice\n  Your integrations\n  2 need a review\n  [1] Say hello" in home
+    assert "● Patchbay → DM to @alice\n  Hello from home" in after(home, "@alice> 1")
+    assert "● App Home of @carol" in out
+
+
+def test_a_quarterly_review_posted_by_a_job_can_be_answered_with_its_buttons(
+    shell: Shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review feature's shape: a job posts to the governance channel, the owner presses Keep."""
+    from slack_bolt import App
+
+    from bot.listeners import events
+
+    def due_jobs(*, settings: Any, sessions: Any, client: Any) -> Sequence[Job]:
+        def review(now: datetime) -> None:
+            if now.month == 2 and now.day == 22:
+                client.chat_postMessage(
+                    channel=settings.patchbay_governance_channel,
+                    text="Quarterly review",
+                    blocks=[
+                        {
+                            "type": "section",
+                            "text": {"type": "mrkdwn", "text": "<@U0BOB0002>, still needed?"},
+                        },
+                        {
+                            "type": "actions",
+                            "block_id": "review",
+                            "elements": [
+                                {"type": "button", "action_id": "keep", "value": "7", "text": plain("Keep")},
+                                {
+                                    "type": "button",
+                                    "action_id": "retire",
+                                    "value": "7",
+                                    "text": plain("Retire"),
+                                },
+                            ],
+                        },
+                    ],
+                )
+
+        return [Job("quarterly-review", review)]
+
+    def register(app: App) -> None:
+        @app.action("keep")
+        def keep(ack: Any, body: dict[str, Any], client: Any) -> None:
+            ack()
+            assert body["actions"][0]["block_id"] == "review" and body["actions"][0]["value"] == "7"
+            client.chat_update(
+                channel=body["channel"]["id"],
+                ts=body["message"]["ts"],
+                text=f"Kept by <@{body['user']['id']}> on {body['message']['text']}",
+                blocks=[],
+            )
+
+    monkeypatch.setitem(sys.modules, "bot.jobs", types.SimpleNamespace(due_jobs=due_jobs))
+    monkeypatch.setattr(events, "register", register)
+    out = shell(":advance 90d\n:as bob\n1\n")
+    assert "⏰ It is now Mon 22 Feb 2027 09:00 UTC; ran quarterly-review 90 times." in out
+    posted = after(out, "● Patchbay → #patchbay-governance\n")
+    assert posted.startswith("  @bob, still needed?\n  [1] Keep   [2] Retire")
+    kept = after(out, "@bob> 1")
+    assert "● Patchbay edited its message in #patchbay-governance\n  Kept by @bob on Quarterly review" in kept
+
+
+def plain(text: str) -> dict[str, str]:
+    return {"type": "plain_text", "text": text}
