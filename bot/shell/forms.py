@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from bot.driver import Reply
-from bot.shell.render import Board, Renderer, Where, choices, indent
+from bot.shell.render import Renderer, Where, choices, indent
 
 KEEP = ":keep"
 CLEAR = ":clear"
@@ -165,7 +165,7 @@ class FormRunner:
         self.console.print(Text.assemble(("┌ ", "cyan"), (title, "bold cyan"), (f"  ({buttons})", "dim")))
         others = [b for b in view.get("blocks") or [] if b.get("type") != "input"]
         if others:
-            self.console.print(indent(self.renderer.blocks(others, Board(), Where(view=dict(view)))))
+            self.console.print(indent(self.renderer.blocks(others, None, Where(view=dict(view)))))
         if inputs(view):
             self.console.print(
                 indent(Text("Enter keeps the value in [brackets]; :clear empties it; :cancel closes.", "dim"))

@@ -21,17 +21,30 @@ from bot.shell.session import START, ShellSession, roles_of, running
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", type=Path, default=Path("patchbay.db"), help="SQLite file (default: patchbay.db)"
+        "--db",
+        type=Path,
+        default=Path("patchbay.db"),
+        metavar="PATH",
+        help="SQLite file (default: patchbay.db)",
     )
     parser.add_argument("--demo", action="store_true", help="load a sample stack first")
-    parser.add_argument("--script", type=Path, help="replay what a person types, one line each, and exit")
     parser.add_argument(
-        "--now", type=_start_time, default=START, help="where the clock starts (default: 2026-11-24T09:00Z)"
+        "--script", type=Path, metavar="FILE", help="replay what a person types, one line each, and exit"
+    )
+    parser.add_argument(
+        "--now",
+        type=_start_time,
+        default=START,
+        metavar="WHEN",
+        help="where the clock starts (default: 2026-11-24T09:00Z)",
     )
 
 
 def _start_time(text: str) -> datetime:
-    when = datetime.fromisoformat(text)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date or an ISO date-time") from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
@@ -75,6 +88,9 @@ def demo(session: ShellSession, console: Console) -> None:
 
 def main(args: argparse.Namespace, *, stdout: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
+    if args.script is not None and not args.script.is_file():
+        print(f"patchbay: no such file: {args.script}", file=sys.stderr)
+        return 2
     _quiet_logs()
     plain = not stdout.isatty()
     console = make_console(plain=plain, file=stdout)

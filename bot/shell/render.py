@@ -142,14 +142,16 @@ class Renderer:
         return Text(str(obj.get("text", "")), style=style)
 
     # ---- blocks --------------------------------------------------------------------------------
-    def message(self, text: str, blocks: Iterable[Mapping[str, Any]], board: Board, where: Where) -> Group:
+    def message(
+        self, text: str, blocks: Iterable[Mapping[str, Any]], board: Board | None, where: Where
+    ) -> Group:
         """A message's blocks, or its text when it has none."""
         blocks = list(blocks)
         if not blocks:
             return Group(self.mrkdwn(text))
         return self.blocks(blocks, board, where)
 
-    def blocks(self, blocks: Iterable[Mapping[str, Any]], board: Board, where: Where) -> Group:
+    def blocks(self, blocks: Iterable[Mapping[str, Any]], board: Board | None, where: Where) -> Group:
         parts: list[RenderableType] = []
         for block in blocks:
             rendered = self.block(block, board, where)
@@ -157,7 +159,7 @@ class Renderer:
                 parts.append(rendered)
         return Group(*parts)
 
-    def block(self, block: Mapping[str, Any], board: Board, where: Where) -> RenderableType | None:
+    def block(self, block: Mapping[str, Any], board: Board | None, where: Where) -> RenderableType | None:
         kind = block.get("type")
         block_id = str(block.get("block_id") or f"b{id(block)}")
         if kind == "section":
@@ -192,7 +194,9 @@ class Renderer:
             return Text(_rich_text(block))
         return Text(f"[{kind}]", style="dim")
 
-    def _section(self, block: Mapping[str, Any], block_id: str, board: Board, where: Where) -> RenderableType:
+    def _section(
+        self, block: Mapping[str, Any], block_id: str, board: Board | None, where: Where
+    ) -> RenderableType:
         parts: list[RenderableType] = []
         if block.get("text"):
             parts.append(self.text_object(block["text"]))
@@ -213,14 +217,16 @@ class Renderer:
                 parts.append(self.element(accessory, block_id, board, where))
         return Group(*parts)
 
-    def element(self, element: Mapping[str, Any], block_id: str, board: Board, where: Where) -> Text:
-        """One interactive element, numbered when the shell can press it."""
+    def element(self, element: Mapping[str, Any], block_id: str, board: Board | None, where: Where) -> Text:
+        """One interactive element, numbered when the shell can press it (`board` is None: it cannot)."""
         kind = str(element.get("type"))
         if kind not in INTERACTIVE:
             return Text(f"[{kind}]", style="dim")
-        number = board.add(dict(element), block_id, where)
         label = self.text_object(element.get("text")).plain if kind == "button" else _menu_label(element)
         style = {"primary": "bold green", "danger": "bold red"}.get(str(element.get("style")), "bold")
+        if board is None:
+            return Text.assemble(("[", "dim"), (label, style), ("]", "dim"))
+        number = board.add(dict(element), block_id, where)
         return Text.assemble((f"[{number}] ", "bold cyan"), (label, style))
 
 

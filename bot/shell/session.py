@@ -127,9 +127,10 @@ class ShellSession:
     # ---- people --------------------------------------------------------------------------------
     def person(self, typed: str) -> Person | None:
         """Someone by name (`bob`, `@bob`), real name, email or user id."""
-        wanted = typed.strip().lstrip("@").casefold()
-        if wanted.startswith("<@") or typed.strip().startswith("<@"):
-            wanted = typed.strip()[2:].split("|")[0].rstrip(">").casefold()
+        wanted = typed.strip()
+        if wanted.startswith("<@"):  # a pasted mention: <@U0BOB0002> or <@U0BOB0002|bob>
+            wanted = wanted[2:].split("|")[0].rstrip(">")
+        wanted = wanted.lstrip("@").casefold()
         for person in self.people:
             names = (person.name, person.real_name, person.id, person.email, person.real_name.split()[0])
             if wanted in (n.casefold() for n in names):

@@ -467,3 +467,10 @@ def test_a_quarterly_review_posted_by_a_job_can_be_answered_with_its_buttons(
 
 def plain(text: str) -> dict[str, str]:
     return {"type": "plain_text", "text": text}
+
+
+def test_a_missing_script_is_reported_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["shell", "--db", str(tmp_path / "p.db"), "--script", str(tmp_path / "nope.txt")])
+    assert code == 2
+    assert capsys.readouterr().err == f"patchbay: no such file: {tmp_path / 'nope.txt'}\n"
+    assert not (tmp_path / "p.db").exists()
