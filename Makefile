@@ -4,7 +4,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run serve test lint check clean
+.PHONY: run serve shell test lint check clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,6 +17,9 @@ run: $(VENV)/.installed  ## the bot in Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_T
 
 serve: $(VENV)/.installed  ## the bot in HTTP mode (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET in .env)
 	$(VENV)/bin/patchbay serve
+
+shell: $(VENV)/.installed  ## try Patchbay in a terminal: a local Slack, a sample stack, no credentials
+	$(VENV)/bin/patchbay shell --demo
 
 test: $(VENV)/.installed  ## the test suite (PostgreSQL too when PATCHBAY_TEST_DATABASE_URL is set)
 	$(PY) -m pytest

@@ -1,4 +1,4 @@
-"""`patchbay`: start the bot, migrate the database, import and export the registry."""
+"""`patchbay`: start the bot, migrate the database, import and export the registry, try it in a shell."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.app import create_app, make_client
 from bot.clock import Clock
 from bot.http import make_wsgi
 from bot.settings import Settings, SettingsError, load_settings, require
+from bot.shell import main as shell
 from commands.actor import SYSTEM
 from commands.history import audit_lines
 from commands.proposals import plan_csv
@@ -151,11 +152,14 @@ def parser() -> argparse.ArgumentParser:
     audit_p = exp_sub.add_parser("audit", help="export the audit log as JSON lines")
     audit_p.add_argument("file", type=Path, nargs="?")
     audit_p.add_argument("--since", help="only events on or after this date (YYYY-MM-DD)")
+    shell.add_arguments(sub.add_parser("shell", help="try Patchbay in a terminal, against a local Slack"))
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "shell":
+        return shell.main(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = load_settings()

@@ -1,0 +1,476 @@
+"""`patchbay shell --script`: scripted sessions against the real app, asserted on what a person would see."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import types
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import cli
+from bot.clock import ManualClock
+from bot.shell.scheduler import Job, Ticker
+from storage.db import make_engine, make_sessionmaker
+from storage.models import Tool
+
+HUBSPOT_FORM = """
+    /patchbay tool add HubSpot
+    :keep
+    2
+    @bob
+    1,3
+    :keep
+    1,2
+    https://www.hubspot.com
+    450
+    Marketing & sales email
+"""
+
+
+class Shell:
+    """Runs `patchbay shell` in-process, the way the console script does, on one database."""
+
+    def __init__(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.tmp_path = tmp_path
+        self.capsys = capsys
+        self.db = tmp_path / "patchbay.db"
+        self.runs = 0
+
+    def __call__(self, script: str, *args: str) -> str:
+        self.runs += 1
+        path = self.tmp_path / f"script-{self.runs}.txt"
+        path.write_text(textwrap.dedent(script), encoding="utf-8")
+        self.capsys.readouterr()
+        code = cli.main(["shell", "--db", str(self.db), "--script", str(path), *args])
+        out = self.capsys.readouterr().out
+        assert code == 0, out
+        return out
+
+    def tools(self) -> int:
+        engine = make_engine(f"sqlite:///{self.db}")
+        try:
+            with make_sessionmaker(engine)() as session:
+                return session.scalar(select(func.count()).select_from(Tool)) or 0
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture
+def shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Shell:
+    return Shell(tmp_path, capsys)
+
+
+def after(transcript: str, marker: str) -> str:
+    assert marker in transcript, transcript
+    return transcript.split(marker, 1)[1]
+
+
+def test_registering_a_tool_through_the_modal_form(shell: Shell) -> None:
+    out = shell(HUBSPOT_FORM + "\n/patchbay tool HubSpot\n")
+    assert "you are @alice (Alice Admin · admin)" in out
+    form = after(out, "@alice> /patchbay tool add HubSpot")
+    assert "┌ Register a tool  (Register / Cancel)" in form
+    assert "  Name [HubSpot]> :keep" in form
+    assert "1) CRM   2) Marketing automation" in form
+    assert "a person by name: alice, bob, carol, dave, erin, frank" in form
+    assert "  Owner [@alice]> @bob" in form
+    assert "↳ Register" in form
+    assert "● Patchbay → DM to @alice\n  Registered HubSpot. See it with /patchbay tool HubSpot." in form
+    card = after(out, "@alice> /patchbay tool HubSpot")
+    assert "● Patchbay → only visible to you (@alice)" in card
+    assert "Marketing automation · owned by @bob" in card
+    assert "Data: Contacts, Leads" in card
+    assert "Marketing & sales email" in card  # &amp; shown as &
+    assert "[1] Edit   [2] Change owner   [3] Retire" in card
+    assert shell.tools() == 1
+
+
+def test_field_errors_come_back_at_their_field_and_only_that_field_is_asked_again(shell: Shell) -> None:
+    out = shell(
+        HUBSPOT_FORM
+        + """
+        # the same name again, differently spaced, with a token pasted into the notes
+        /patchbay tool add hub spot
+        :keep
+        1
+        :keep
+        :keep
+        :keep
+        :keep
+        :keep
+        :keep
+        use token xoxb-123456789012-abcdefghijklmnop
+        # Slack shows the error at Notes; only Notes is asked again
+        no secrets here
+        # then the duplicate name is refused at Name; only Name is asked again
+        HubSpot Sandbox
+        """
+    )
+    second = after(out, "@alice> /patchbay tool add hub spot")
+    assert "✗ Notes: This looks like a Slack token. Secrets belong in a vault" in second
+    notes_again = after(second, "✗ Notes:")
+    assert notes_again.index("Notes [use token xoxb-") < notes_again.index("> no secrets here")
+    assert "Category" not in notes_again.split("✗ Name:")[0]
+    assert "✗ Name: HubSpot is already in the registry. Pick another name or edit that tool." in second
+    name_again = after(second, "✗ Name:")
+    assert "Name [hub spot]> HubSpot Sandbox" in name_again and "Notes" not in name_again
+    assert "Registered HubSpot Sandbox." in name_again
+    assert shell.tools() == 2
+    assert "xoxb-123456789012" not in after(out, "Registered HubSpot Sandbox")
+
+
+def test_cancel_closes_the_form_without_saving(shell: Shell) -> None:
+    out = shell("/patchbay tool add Asana\n:keep\n:cancel\n/patchbay tools\n")
+    assert "(closed Register a tool without saving)" in out
+    assert "0 tools." in out
+    assert shell.tools() == 0
+
+
+def test_paging_the_registry_by_pressing_a_numbered_button(shell: Shell) -> None:
+    out = shell("/patchbay tools\n2\n1\n", "--demo")
+    first = after(out, "@alice> /patchbay tools")
+    assert "18 tools" in first and "Page 1 of 2" in first and "[1] Next" in first
+    assert "There is no button 2. The only button showing is 1." in out
+    second = after(out, "@alice> 1")
+    assert "● Patchbay replaced the message above" in second
+    assert "Page 2 of 2" in second and "Zendesk · Support · @bob" in second and "[1] Previous" in second
+
+
+def test_retire_is_refused_to_others_and_allowed_to_the_admin_after_switching(shell: Shell) -> None:
+    out = shell(
+        """
+        :as @frank
+        /patchbay tool Salesforce
+        3
+        n
+        3
+        y
+        :as alice
+        3
+        yes
+        /patchbay tools crm
+        """,
+        "--demo",
+    )
+    assert "You are now @frank (Frank Finance · member)." in out
+    assert (
+        "Retire this tool?\n  Salesforce will leave the lists.\n  Retire / Cancel? (y/n)> n\n(cancelled)"
+        in out
+    )
+    refused = after(out, "Retire / Cancel? (y/n)> y")
+    assert refused.startswith(
+        "\n● Patchbay → only visible to you (@frank)\n"
+        "  Only Salesforce's owner @bob or a Patchbay admin can retire it."
+    )
+    assert "You are now @alice (Alice Admin · admin)." in out
+    retired = after(out, "Retire / Cancel? (y/n)> yes")
+    assert "● Patchbay replaced the message above\n  Salesforce  (retired)" in retired
+    assert "1 tool matching crm" in retired and "Gong · CRM" in retired
+
+
+def test_as_lists_the_sample_people_and_their_roles(shell: Shell) -> None:
+    out = shell(":as\n:as @nobody\n:as carol\n")
+    assert "@alice  Alice Admin · admin (you)" in out
+    assert "@carol  Carol Security · security reviewer" in out
+    assert "@dave  Dave Approver · approver" in out and "@erin  Erin Approver · approver" in out
+    assert "Nobody called @nobody here." in out
+    assert "You are now @carol (Carol Security · security reviewer)." in out
+
+
+def test_help_home_unknown_input_and_quit(shell: Shell) -> None:
+    out = shell(":help\n:home\n:frobnicate\nhello\n/giphy cats\n/patchbay tol\n:quit\n/patchbay help\n")
+    for command in (":as @name", ":advance 90d", ":now 2027-03-01", ":home", ":help", ":quit"):
+        assert command in after(out, "The shell's own commands:")
+    assert "Patchbay has no App Home tab yet." in out
+    assert "I don't know :frobnicate." in out
+    assert "Patchbay only hears slash commands here." in out
+    assert "/giphy is not a valid command." in out
+    assert "Did you mean /patchbay tool NAME?" in out
+    assert "@alice> /patchbay help" not in out  # nothing after :quit runs
+
+
+def test_the_clock_moves_forward_and_runs_due_jobs(shell: Shell, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = shell(":now\n:advance 3d\n:now 2027-03-01\n:now 2026-01-01\n:advance soon\n")
+    assert "It is Tue 24 Nov 2026 09:00 UTC." in out
+    assert "⏰ It is now Fri 27 Nov 2026 09:00 UTC; no scheduler jobs are installed yet." in out
+    assert "⏰ It is now Mon 01 Mar 2027 09:00 UTC" in out
+    assert "The clock only moves forward" in out
+    assert "Say how far: 90d, 3d, 12h, 2w or 30m." in out
+
+    def due_jobs(*, settings: Any, sessions: Any, client: Any) -> Sequence[Job]:
+        def quarterly(now: datetime) -> None:
+            posted = client.chat_postMessage(
+                channel=settings.patchbay_governance_channel, text=f"*Review round* of {now:%d %b %Y}"
+            )
+            client.chat_postMessage(
+                channel=settings.patchbay_governance_channel, thread_ts=posted["ts"], text="Still needed?"
+            )
+
+        return [Job("quarterly-review", quarterly, every=timedelta(days=30))]
+
+    monkeypatch.setitem(sys.modules, "bot.jobs", types.SimpleNamespace(due_jobs=due_jobs))
+    out = shell(":advance 90d\n")
+    assert "⏰ It is now Mon 22 Feb 2027 09:00 UTC; ran quarterly-review 3 times." in out
+    for day in ("24 Dec 2026", "23 Jan 2027", "22 Feb 2027"):
+        assert f"● Patchbay → #patchbay-governance\n  Review round of {day}" in out
+    assert "● Patchbay → #patchbay-governance, in the thread of “Review round of 22 Feb 2027”" in out
+
+
+def test_the_ticker_runs_each_job_every_time_its_interval_comes_round() -> None:
+    start = datetime.fromisoformat("2026-11-24T09:00:00+00:00")
+    clock = ManualClock(start)
+    seen: list[tuple[str, datetime]] = []
+    jobs = [
+        Job("daily", lambda now: seen.append(("daily", now))),
+        Job("weekly", lambda now: seen.append(("weekly", clock.now())), every=timedelta(days=7)),
+    ]
+    ran = Ticker(clock, jobs, after_each=lambda: None).move_to(start + timedelta(days=8))
+    assert [r.name for r in ran].count("daily") == 8 and [r.name for r in ran].count("weekly") == 2
+    assert ("weekly", start + timedelta(days=7)) in seen
+    assert seen == sorted(seen, key=lambda item: item[1])
+    assert clock.now() == start + timedelta(days=8)
+
+
+def test_demo_loads_the_sample_stack_once_and_suggests_three_things(shell: Shell) -> None:
+    out = shell("", "--demo")
+    assert "Demo stack loaded: 18 tools added" in out
+    tips = after(out, "Three things to try:")
+    assert (
+        "1. /patchbay tools" in tips
+        and "2. /patchbay tool Salesforce" in tips
+        and "3. /patchbay tool add" in tips
+    )
+    again = shell(
+        "/patchbay tool add Notion\n:keep\n4\n" + ":keep\n" * 7 + "Notion Calendar\n",
+        "--demo",
+    )
+    assert "Demo stack loaded: 0 tools added" in again
+    assert "✗ Name: Notion is already in the registry." in again
+    assert "Registered Notion Calendar." in again
+    assert shell.tools() == 19
+
+
+def test_script_output_is_plain_and_the_same_every_time(tmp_path: Path) -> None:
+    script = tmp_path / "tour.txt"
+    script.write_text("/patchbay tools\n1\n/patchbay tool Jira\n:advance 90d\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PATCHBAY_", "DATABASE_URL"))}
+    outputs = []
+    for run in ("a", "b"):
+        workdir = tmp_path / run
+        workdir.mkdir()
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "shell", "--demo", "--script", str(script)],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert (workdir / "patchbay.db").exists()
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert "\x1b[" not in outputs[0]
+    assert all(line == line.rstrip() for line in outputs[0].splitlines())
+    assert "Database patchbay.db · it is Tue 24 Nov 2026 09:00 UTC" in outputs[0]
+    assert "Jira\n  Engineering · owned by @dave" in outputs[0]
+
+
+def test_now_flag_sets_where_the_clock_starts(shell: Shell) -> None:
+    out = shell(":now\n", "--now", "2027-06-01T08:30")
+    assert "It is Tue 01 Jun 2027 08:30 UTC." in out
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PROMPT = re.compile(r"^(?:@\w+|\s+[^>●]*?)> (.*)$")
+
+
+def readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return after(text, f"## {title}\n").split("\n## ", 1)[0]
+
+
+def fenced(section: str, language: str) -> str:
+    return after(section, f"```{language}\n").split("```", 1)[0]
+
+
+def test_the_readme_shell_session_is_what_the_shell_prints(shell: Shell) -> None:
+    section = readme_section("Try it without Slack")
+    assert fenced(section, "sh").split("#")[0].strip() == "make shell"
+    recipe = after((ROOT / "Makefile").read_text(encoding="utf-8"), "\nshell:").split("\n")[1].strip()
+    assert recipe == "$(VENV)/bin/patchbay shell --demo"
+
+    session = fenced(section, "console")
+    typed = [m.group(1) for line in session.splitlines() if (m := PROMPT.match(line))]
+    assert typed == ["/patchbay tool Salesforce", ":as @frank", "3", "y"]
+    out = shell("\n".join(typed) + "\n", "--demo")
+    assert session in out
+
+
+def test_the_readme_lists_the_shells_own_commands(shell: Shell) -> None:
+    section = readme_section("Try it without Slack")
+    listed = set(re.findall(r"^\| `(:\w+)", section, flags=re.MULTILINE))
+    assert listed == {":as", ":advance", ":now", ":home", ":help"}
+    shown = after(shell(":help\n"), "The shell's own commands:")
+    for command in (*listed, ":quit"):
+        assert f"  {command}" in shown
+
+
+def test_buttons_that_open_modals_run_them_as_forms(shell: Shell) -> None:
+    out = shell(
+        """
+        :as @bob
+        /patchbay tool Salesforce
+        # Edit: every field comes prefilled; change only the cost
+        1
+        :keep
+        :keep
+        :keep
+        :keep
+        :keep
+        :keep
+        :keep
+        1750
+        :keep
+        /patchbay tool Salesforce
+        # Change owner: the new owner hears about it in a DM
+        2
+        frank
+        """,
+        "--demo",
+    )
+    edit = after(out, "@bob> 1")
+    assert "┌ Edit tool  (Save / Cancel)" in edit
+    assert "Name [Salesforce]> :keep" in edit and "Category [CRM]> :keep" in edit
+    assert "Data it holds [Contacts, Deals, Leads]> :keep" in edit
+    assert "Monthly cost [1500.00]> 1750" in edit
+    assert "Monthly cost: 1,750" in after(edit, "@bob> /patchbay tool Salesforce")
+    owner = after(out, "@bob> 2")
+    assert "┌ Change owner  (Save / Cancel)" in owner
+    assert "Who should own Salesforce from now on?" in owner
+    assert "New owner [@bob]> frank" in owner
+    assert "● Patchbay → DM to @frank\n  @bob made you the owner of Salesforce in Patchbay." in owner
+
+
+def test_home_shows_the_published_view_and_its_buttons_work(
+    shell: Shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slack_bolt import App
+
+    from bot.listeners import events
+
+    def register(app: App) -> None:
+        @app.event("app_home_opened")
+        def home(event: dict[str, Any], client: Any) -> None:
+            client.views_publish(
+                user_id=event["user"],
+                view={
+                    "type": "home",
+                    "blocks": [
+                        {"type": "header", "text": {"type": "plain_text", "text": "Your integrations"}},
+                        {"type": "section", "text": {"type": "mrkdwn", "text": "*2* need a review"}},
+                        {
+                            "type": "actions",
+                            "elements": [
+                                {
+                                    "type": "button",
+                                    "action_id": "home_hello",
+                                    "text": {"type": "plain_text", "text": "Say hello"},
+                                }
+                            ],
+                        },
+                    ],
+                },
+            )
+
+        @app.action("home_hello")
+        def hello(ack: Any, body: dict[str, Any], client: Any) -> None:
+            ack()
+            assert body["container"]["type"] == "view"
+            client.chat_postMessage(channel=body["user"]["id"], text=f"Hello from {body['view']['type']}")
+
+    monkeypatch.setattr(events, "register", register)
+    out = shell(":home\n1\n:as carol\n:home\n")
+    home = after(out, "@alice> :home")
+    assert "● App Home of @alice\n  Your integrations\n  2 need a review\n  [1] Say hello" in home
+    assert "● Patchbay → DM to @alice\n  Hello from home" in after(home, "@alice> 1")
+    assert "● App Home of @carol" in out
+
+
+def test_a_quarterly_review_posted_by_a_job_can_be_answered_with_its_buttons(
+    shell: Shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review feature's shape: a job posts to the governance channel, the owner presses Keep."""
+    from slack_bolt import App
+
+    from bot.listeners import events
+
+    def due_jobs(*, settings: Any, sessions: Any, client: Any) -> Sequence[Job]:
+        def review(now: datetime) -> None:
+            if now.month == 2 and now.day == 22:
+                client.chat_postMessage(
+                    channel=settings.patchbay_governance_channel,
+                    text="Quarterly review",
+                    blocks=[
+                        {
+                            "type": "section",
+                            "text": {"type": "mrkdwn", "text": "<@U0BOB0002>, still needed?"},
+                        },
+                        {
+                            "type": "actions",
+                            "block_id": "review",
+                            "elements": [
+                                {"type": "button", "action_id": "keep", "value": "7", "text": plain("Keep")},
+                                {
+                                    "type": "button",
+                                    "action_id": "retire",
+                                    "value": "7",
+                                    "text": plain("Retire"),
+                                },
+                            ],
+                        },
+                    ],
+                )
+
+        return [Job("quarterly-review", review)]
+
+    def register(app: App) -> None:
+        @app.action("keep")
+        def keep(ack: Any, body: dict[str, Any], client: Any) -> None:
+            ack()
+            assert body["actions"][0]["block_id"] == "review" and body["actions"][0]["value"] == "7"
+            client.chat_update(
+                channel=body["channel"]["id"],
+                ts=body["message"]["ts"],
+                text=f"Kept by <@{body['user']['id']}> on {body['message']['text']}",
+                blocks=[],
+            )
+
+    monkeypatch.setitem(sys.modules, "bot.jobs", types.SimpleNamespace(due_jobs=due_jobs))
+    monkeypatch.setattr(events, "register", register)
+    out = shell(":advance 90d\n:as bob\n1\n")
+    assert "⏰ It is now Mon 22 Feb 2027 09:00 UTC; ran quarterly-review 90 times." in out
+    posted = after(out, "● Patchbay → #patchbay-governance\n")
+    assert posted.startswith("  @bob, still needed?\n  [1] Keep   [2] Retire")
+    kept = after(out, "@bob> 1")
+    assert "● Patchbay edited its message in #patchbay-governance\n  Kept by @bob on Quarterly review" in kept
+
+
+def plain(text: str) -> dict[str, str]:
+    return {"type": "plain_text", "text": text}
+
+
+def test_a_missing_script_is_reported_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["shell", "--db", str(tmp_path / "p.db"), "--script", str(tmp_path / "nope.txt")])
+    assert code == 2
+    assert capsys.readouterr().err == f"patchbay: no such file: {tmp_path / 'nope.txt'}\n"
+    assert not (tmp_path / "p.db").exists()
