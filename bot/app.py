@@ -14,8 +14,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import errors, listeners, middleware
+from bot import errors, listeners, metrics, middleware
 from bot.clock import Clock
+from bot.request_scope import ContextExecutor
 from bot.roles import RoleDirectory
 from bot.settings import Settings
 from storage.db import make_engine, make_sessionmaker
@@ -52,10 +53,11 @@ def create_app(
         client=client,
         signing_secret=settings.slack_signing_secret,
         token_verification_enabled=False,
-        listener_executor=executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
+        listener_executor=ContextExecutor(executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)),
         logger=logging.getLogger("patchbay.bolt"),
     )
     middleware.install(app, sessions=sessions, clock=clock or Clock(), roles=RoleDirectory(settings, client))
     listeners.register(app)
     errors.register(app)
+    metrics.install(app, metrics.Metrics())
     return app

@@ -8,12 +8,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import logs
 from bot.app import create_app, make_client
 from bot.clock import Clock
 from bot.http import make_wsgi
 from bot.settings import Settings, SettingsError, load_settings, require
 from commands.actor import SYSTEM
 from commands.tool_csv import Outcome, export_tools, import_tools
+from storage.backup import BackupRefused, backup_sqlite
 from storage.db import is_sqlite, make_engine, make_sessionmaker, migrate, schema_is_current, session_scope
 
 log = logging.getLogger("patchbay")
@@ -109,6 +111,12 @@ def export_tools_file(settings: Settings, path: Path | None) -> int:
     return 0
 
 
+def backup_file(settings: Settings, path: Path) -> int:
+    size = backup_sqlite(settings.database_url, path)
+    print(f"wrote {path} ({size:,} bytes)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="patchbay", description="Integration governance for Slack.")
     sub = root.add_subparsers(dest="command", required=True)
@@ -123,14 +131,16 @@ def parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="export data to a file")
     exp_sub = exp.add_subparsers(dest="what", required=True)
     exp_sub.add_parser("tools", help="export tools as CSV").add_argument("file", type=Path, nargs="?")
+    backup = sub.add_parser("backup", help="copy the SQLite database to FILE while the bot runs")
+    backup.add_argument("file", type=Path)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = load_settings()
+        logs.configure(settings.patchbay_log_format)
         if args.command == "serve":
             serve(settings, args.host, args.port)
         elif args.command == "run":
@@ -144,7 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "export":
             _ready_database(settings)
             return export_tools_file(settings, args.file)
-    except (SettingsError, StartupError) as exc:
+        elif args.command == "backup":
+            return backup_file(settings, args.file)
+    except (SettingsError, StartupError, BackupRefused) as exc:
         print(f"patchbay: {exc}", file=sys.stderr)
         return 2
     except FileNotFoundError as exc:
