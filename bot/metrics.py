@@ -181,7 +181,9 @@ def install(app: App, metrics: Metrics) -> None:
 
 
 def of(app: App) -> Metrics:
-    """The metrics install() attached to `app`."""
+    """The metrics attached to `app`; an app built without create_app() gets its own on first use."""
+    if app not in _BY_APP:
+        install(app, Metrics())
     return _BY_APP[app]
 
 

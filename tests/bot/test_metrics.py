@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import create_app
-from bot.metrics import of
+from bot.metrics import SlackApiObserver, of
 from bot.settings import Settings
 from tests.bot.observe import scrape, value
 from tests.bot.test_tools_e2e import HUBSPOT
@@ -65,3 +65,12 @@ def test_a_refused_submission_counts_as_refused_not_unexpected(patchbay: Patchba
 def test_each_app_has_its_own_registry(settings: Settings) -> None:
     first, second = create_app(settings), create_app(settings)
     assert of(first).registry is not of(second).registry
+
+
+def test_an_app_built_without_create_app_gets_metrics_on_first_use() -> None:
+    from slack_bolt import App
+    from slack_sdk import WebClient
+
+    bare = App(client=WebClient(token="xoxb-bare"), signing_secret="s", token_verification_enabled=False)
+    assert of(bare) is of(bare)
+    assert isinstance(bare.client.retry_handlers[0], SlackApiObserver)
