@@ -4,7 +4,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run serve shell test lint check clean
+.PHONY: run serve shell test lint check bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,6 +30,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
 check: lint test
+
+bench: $(VENV)/.installed  ## benchmarks: a table of figures (not part of `make test` or CI)
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -14,9 +14,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import errors, listeners, middleware
+from bot import errors, listeners, metrics, middleware
 from bot.clock import Clock
 from bot.notify import Notifier, SlackSender
+from bot.request_scope import ContextExecutor
 from bot.roles import RoleDirectory
 from bot.settings import Settings
 from storage.db import make_engine, make_sessionmaker
@@ -53,7 +54,7 @@ def create_app(
         client=client,
         signing_secret=settings.slack_signing_secret,
         token_verification_enabled=False,
-        listener_executor=executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS),
+        listener_executor=ContextExecutor(executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)),
         logger=logging.getLogger("patchbay.bolt"),
     )
     notifier = Notifier(sessions, SlackSender(client, settings.policy, settings.patchbay_governance_channel))
@@ -67,4 +68,5 @@ def create_app(
     )
     listeners.register(app)
     errors.register(app)
+    metrics.install(app, metrics.Metrics())
     return app

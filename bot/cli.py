@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import logs
 from bot.app import create_app, make_client
 from bot.clock import Clock
 from bot.http import make_wsgi
@@ -18,6 +19,7 @@ from commands.actor import SYSTEM
 from commands.history import audit_lines
 from commands.proposals import plan_csv
 from commands.tool_csv import Outcome, export_tools, import_tools
+from storage.backup import BackupRefused, backup_sqlite
 from storage.db import is_sqlite, make_engine, make_sessionmaker, migrate, schema_is_current, session_scope
 
 log = logging.getLogger("patchbay")
@@ -132,6 +134,12 @@ def export_audit_file(settings: Settings, path: Path | None, since: str | None) 
 EXPORTS = {"tools": export_tools, "plan": plan_csv}
 
 
+def backup_file(settings: Settings, path: Path) -> int:
+    size = backup_sqlite(settings.database_url, path)
+    print(f"wrote {path} ({size:,} bytes)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="patchbay", description="Integration governance for Slack.")
     sub = root.add_subparsers(dest="command", required=True)
@@ -153,6 +161,8 @@ def parser() -> argparse.ArgumentParser:
     audit_p.add_argument("file", type=Path, nargs="?")
     audit_p.add_argument("--since", help="only events on or after this date (YYYY-MM-DD)")
     shell.add_arguments(sub.add_parser("shell", help="try Patchbay in a terminal, against a local Slack"))
+    backup = sub.add_parser("backup", help="copy the SQLite database to FILE while the bot runs")
+    backup.add_argument("file", type=Path)
     return root
 
 
@@ -160,9 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "shell":
         return shell.main(args)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = load_settings()
+        logs.configure(settings.patchbay_log_format)
         if args.command == "serve":
             serve(settings, args.host, args.port)
         elif args.command == "run":
@@ -178,7 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.what == "audit":
                 return export_audit_file(settings, args.file, args.since)
             return export_file(settings, args.what, args.file)
-    except (SettingsError, StartupError) as exc:
+        elif args.command == "backup":
+            return backup_file(settings, args.file)
+    except (SettingsError, StartupError, BackupRefused) as exc:
         print(f"patchbay: {exc}", file=sys.stderr)
         return 2
     except FileNotFoundError as exc:

@@ -1,4 +1,4 @@
-"""The HTTP front: Slack's requests on POST /slack/events, and GET /healthz."""
+"""The HTTP front: Slack's requests on POST /slack/events, GET /healthz and GET /metrics."""
 
 from __future__ import annotations
 
@@ -9,33 +9,52 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import metrics as app_metrics
+from bot import request_scope
+from bot.health import SLACK_TIMEOUT_SECONDS, Health
+
 EVENTS_PATH = "/slack/events"
+ROUTES = (EVENTS_PATH, "/healthz", "/metrics")
 StartResponse = Callable[..., Any]
+Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def make_wsgi(
-    app: App, sessions: sessionmaker[Session]
-) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+def _answer(start_response: StartResponse, status: str, body: bytes, content_type: str) -> list[bytes]:
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def make_wsgi(app: App, sessions: sessionmaker[Session]) -> Wsgi:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    metrics = app_metrics.of(app)
+    probe = app_metrics.observed_client(app.client, timeout=SLACK_TIMEOUT_SECONDS)
+    health = Health(sessions=sessions, slack=probe)
 
-    def healthz() -> tuple[str, dict[str, str]]:
-        try:
-            with sessions() as session:
-                session.execute(text("SELECT 1"))
-            return "200 OK", {"status": "ok", "database": "ok"}
-        except Exception as exc:  # the probe reports, it never raises
-            return "503 Service Unavailable", {"status": "degraded", "database": type(exc).__name__}
+    def route(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == "/healthz" and method == "GET":
+            code, report = health.report()
+            status = "200 OK" if code == 200 else "503 Service Unavailable"
+            return _answer(start_response, status, json.dumps(report).encode(), "application/json")
+        if path == "/metrics" and method == "GET":
+            return _answer(start_response, "200 OK", *metrics.render())
+        return slack(environ, start_response)
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
-            status, report = healthz()
-            body = json.dumps(report).encode()
-            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-            return [body]
-        return slack(environ, start_response)
+        token = request_scope.begin()
+        path = environ.get("PATH_INFO", "")
+        label = path if path in ROUTES else "other"
+
+        def counted(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            metrics.http_responses.labels(label, status.split(" ", 1)[0]).inc()
+            return start_response(status, headers, *exc_info)
+
+        try:
+            return route(environ, counted)
+        finally:
+            request_scope.end(token)
 
     return wsgi
 

@@ -1,0 +1,224 @@
+"""What the figures measure with: the local Slack, seeded databases, real server processes, and a
+load generator that sends signed slash commands at a steady rate and times each acknowledgement."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.localslack import DEFAULT_PEOPLE, LocalSlack
+from bot.signing import sign
+from bot.slack_payloads import slash_command
+from commands.actor import SYSTEM
+from commands.tools import ToolDraft, register_tool
+from commands.vocabulary import Category
+from storage.db import make_engine, make_sessionmaker, migrate, session_scope
+
+SECRET = "bench-signing-secret"
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = {
+    "patchbay": ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port"],
+    "bare": ["-m", "benchmarks.bare_app", "--port"],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def proc_kib(pid: int, field_name: str) -> int:
+    """A /proc/PID/status memory field (VmRSS now, VmHWM the peak so far) in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field_name + ":"):
+            return int(line.split()[1])
+    raise KeyError(field_name)
+
+
+@dataclass
+class Server:
+    """One running server process."""
+
+    kind: str
+    process: subprocess.Popen[bytes]
+    port: int
+    idle_rss_kib: int = 0
+    loads: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slack/events"
+
+    def peak_kib(self) -> int:
+        return proc_kib(self.process.pid, "VmHWM")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@dataclass
+class LoadResult:
+    """Client-side latency of each acknowledgement, in milliseconds."""
+
+    latencies_ms: list[float]
+    statuses: Counter[int] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
+    @property
+    def failures(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status != 200)
+
+
+class Lab:
+    """Shared by all figures of one run; everything it starts, close() stops."""
+
+    def __init__(self, workdir: Path, *, rate: float, requests: int, warmup: int) -> None:
+        self.workdir = workdir
+        self.rate, self.requests, self.warmup = rate, requests, warmup
+        self.slack = LocalSlack().start()
+        self._databases: dict[int, str] = {}
+        self._servers: dict[tuple[str, int], Server] = {}
+        self._triggers = itertools.count(1)
+
+    # ---- databases -----------------------------------------------------------------------
+    def database(self, *, tools: int) -> str:
+        """A migrated SQLite database holding `tools` registered tools (made once per run)."""
+        if tools not in self._databases:
+            url = f"sqlite:///{self.workdir / f'tools-{tools}.db'}"
+            migrate(url)
+            engine = make_engine(url)
+            owners = [p.id for p in DEFAULT_PEOPLE]
+            categories = list(Category)
+            with session_scope(make_sessionmaker(engine)) as session:
+                for n in range(tools):
+                    draft = ToolDraft(
+                        name=f"Tool {n:05d}",
+                        category=categories[n % len(categories)],
+                        owner_id=owners[n % len(owners)],
+                        notes="Seeded for the benchmark.",
+                    )
+                    register_tool(session=session, actor=SYSTEM, draft=draft, now=datetime.now(UTC))
+            engine.dispose()
+            self._databases[tools] = url
+        return self._databases[tools]
+
+    # ---- servers -----------------------------------------------------------------------------
+    def env(self, database_url: str) -> dict[str, str]:
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PATCHBAY_", "DATABASE_URL"))
+        }
+        env.update(
+            SLACK_BOT_TOKEN="xoxb-bench",
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=self.slack.api_url,
+            DATABASE_URL=database_url,
+            PATCHBAY_ADMINS=DEFAULT_PEOPLE[0].id,
+        )
+        return env
+
+    def server(self, kind: str, *, tools: int = 1000) -> Server:
+        """A running `kind` server ("patchbay" or "bare"), started once per run and reused."""
+        key = (kind, tools if kind == "patchbay" else 0)
+        if key not in self._servers:
+            database = self.database(tools=tools) if kind == "patchbay" else "sqlite:///unused.db"
+            port = free_port()
+            process = subprocess.Popen(
+                [sys.executable, *KINDS[kind], str(port)],
+                env=self.env(database),
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            server = Server(kind, process, port)
+            _wait_listening(server)
+            server.idle_rss_kib = proc_kib(process.pid, "VmRSS")
+            self._servers[key] = server
+        return self._servers[key]
+
+    # ---- load ----------------------------------------------------------------------------------
+    def send(self, server: Server, text: str, user: str) -> tuple[int, float]:
+        body, kind = slash_command(
+            command="/patchbay",
+            text=text,
+            user_id=user,
+            channel_id="C0BENCH",
+            response_url=self.slack.response_url("bench"),
+            trigger_id=f"{next(self._triggers)}.bench.trigger",
+        )
+        request = urllib.request.Request(
+            server.url, data=body, headers={"Content-Type": kind, **sign(SECRET, body)}, method="POST"
+        )
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                response.read()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        return status, (time.perf_counter() - started) * 1000
+
+    def load(self, server: Server, text: str, *, requests: int | None = None) -> LoadResult:
+        """Send `/patchbay TEXT` at `self.rate` per second (after a warm-up) and time each ack."""
+        self._steady(server, text, self.warmup)
+        result = self._steady(server, text, requests or self.requests)
+        server.loads += 1
+        return result
+
+    def _steady(self, server: Server, text: str, count: int) -> LoadResult:
+        users = [p.id for p in DEFAULT_PEOPLE]
+        start = time.perf_counter() + 0.05
+
+        def one(i: int) -> tuple[int, float]:
+            delay = start + i / self.rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            return self.send(server, text, users[i % len(users)])
+
+        with ThreadPoolExecutor(max_workers=64) as pool:
+            answers = list(pool.map(one, range(count)))
+        result = LoadResult([ms for _, ms in answers], Counter(status for status, _ in answers))
+        result.seconds = time.perf_counter() - start
+        return result
+
+    def close(self) -> None:
+        for server in self._servers.values():
+            server.stop()
+        self.slack.stop()
+
+
+def _wait_listening(server: Server, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.kind} server exited with {server.process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    server.stop()
+    raise RuntimeError(f"{server.kind} server did not start listening")
