@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot import logs
+from bot import logs, review_commands
 from bot.app import create_app, make_client
 from bot.clock import Clock
 from bot.http import make_wsgi
+from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError, load_settings, require
 from bot.shell import main as shell
 from commands.actor import SYSTEM
@@ -43,7 +45,7 @@ def _ready_database(settings: Settings) -> None:
     raise StartupError("the database schema is not up to date: run `patchbay migrate` first")
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
+def serve(settings: Settings, host: str, port: int, *, with_scheduler: bool) -> None:
     """HTTP mode: Slack's requests on POST /slack/events."""
     import waitress
 
@@ -51,19 +53,41 @@ def serve(settings: Settings, host: str, port: int) -> None:
     _ready_database(settings)
     sessions = make_sessionmaker(make_engine(settings.database_url))
     app = create_app(settings, sessions=sessions)
+    if with_scheduler:
+        build_scheduler(settings=settings, sessions=sessions, client=app.client, clock=Clock()).start()
     log.info("Patchbay listening on http://%s:%s/slack/events", host, port)
     waitress.serve(make_wsgi(app, sessions), host=host, port=port, threads=16, ident="patchbay")
 
 
-def run(settings: Settings) -> None:
+def run(settings: Settings, *, with_scheduler: bool) -> None:
     """Socket Mode: no public URL needed."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     _ready_database(settings)
-    app = create_app(settings)
+    sessions = make_sessionmaker(make_engine(settings.database_url))
+    app = create_app(settings, sessions=sessions)
+    if with_scheduler:
+        build_scheduler(settings=settings, sessions=sessions, client=app.client, clock=Clock()).start()
     log.info("Patchbay connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.slack_app_token).start()
+
+
+def scheduler_only(settings: Settings) -> None:
+    """Only the scheduler, for a topology where HTTP replicas run with --no-scheduler."""
+    require(settings, "SLACK_BOT_TOKEN")
+    _ready_database(settings)
+    sessions = make_sessionmaker(make_engine(settings.database_url))
+    scheduler = build_scheduler(
+        settings=settings, sessions=sessions, client=make_client(settings), clock=Clock()
+    )
+    scheduler.start()
+    log.info(
+        "Patchbay scheduler running; review sweep daily at %s %s",
+        settings.patchbay_sweep_time,
+        settings.patchbay_timezone,
+    )
+    threading.Event().wait()
 
 
 def _owner_resolver(settings: Settings):  # type: ignore[no-untyped-def]
@@ -146,7 +170,25 @@ def parser() -> argparse.ArgumentParser:
     serve_p = sub.add_parser("serve", help="run in HTTP mode (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)")
     serve_p.add_argument("--host", default="0.0.0.0")
     serve_p.add_argument("--port", type=int, default=3000)
-    sub.add_parser("run", help="run in Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN)")
+    serve_p.add_argument(
+        "--no-scheduler", action="store_true", help="leave the review sweep to another process"
+    )
+    run_p = sub.add_parser("run", help="run in Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN)")
+    run_p.add_argument(
+        "--no-scheduler", action="store_true", help="leave the review sweep to another process"
+    )
+    sub.add_parser("scheduler", help="run only the scheduler (the daily review sweep and Slack retries)")
+    reviews = sub.add_parser("reviews", help="quarterly reviews: sweep now, or show their status")
+    reviews_sub = reviews.add_subparsers(dest="what", required=True)
+    sweep_p = reviews_sub.add_parser(
+        "sweep", help="send what is due, remind and escalate, as the daily job does"
+    )
+    sweep_p.add_argument(
+        "--as-of", type=date.fromisoformat, help="sweep as if it were this date (YYYY-MM-DD)"
+    )
+    sweep_p.add_argument("--dry-run", action="store_true", help="only say what would be sent")
+    status_p = reviews_sub.add_parser("status", help="what is due, sent, answered and overdue")
+    status_p.add_argument("--as-of", type=date.fromisoformat, help="count overdue as of this date")
     sub.add_parser("migrate", help="bring the database to the latest schema")
     imp = sub.add_parser("import", help="import data from a file")
     imp_sub = imp.add_subparsers(dest="what", required=True)
@@ -174,9 +216,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         logs.configure(settings.patchbay_log_format)
         if args.command == "serve":
-            serve(settings, args.host, args.port)
+            serve(settings, args.host, args.port, with_scheduler=not args.no_scheduler)
         elif args.command == "run":
-            run(settings)
+            run(settings, with_scheduler=not args.no_scheduler)
+        elif args.command == "scheduler":
+            scheduler_only(settings)
+        elif args.command == "reviews":
+            _ready_database(settings)
+            if args.what == "sweep":
+                return review_commands.sweep(settings, as_of=args.as_of, dry_run=args.dry_run)
+            return review_commands.status(settings, as_of=args.as_of)
         elif args.command == "migrate":
             migrate(settings.database_url)
             print("database is at the latest schema")

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from commands.lifecycle import Step
+from commands.reviews import Outcome
 from commands.tools import ToolQuery
 from commands.vocabulary import Category, State
 
@@ -59,6 +60,13 @@ class StepRef(BaseModel):
     integration_id: int
     step: Step
     state: State
+
+
+class ReviewRef(BaseModel):
+    """A review-thread button or the answer modal: which cycle, and which answer was picked."""
+
+    cycle_id: int
+    outcome: Outcome
 
 
 class ProposalMeta(BaseModel):

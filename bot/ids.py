@@ -21,6 +21,7 @@ class Callback(StrEnum):
     STEP_REASON = "step_reason"
     SANDBOX = "sandbox"
     SECURITY_CHANGE = "security_change"
+    REVIEW_ANSWER = "review_answer"
 
 
 class Action(StrEnum):
@@ -35,6 +36,11 @@ class Action(StrEnum):
     QUEUE_PREV = "queue_prev"
     QUEUE_NEXT = "queue_next"
     REGISTER_MISSING_TOOL = "register_missing_tool"
+    REVIEW_KEEP = "review_keep"
+    REVIEW_NEEDS_CHANGES = "review_needs_changes"
+    REVIEW_RETIRE = "review_retire"
+    KEY_ROTATED = "key_rotated"
+    REASSIGN = "reassign"
 
 
 STEP_PREFIX = "step_"
@@ -90,6 +96,10 @@ class Block(StrEnum):
     REASON = "reason"
     CHECKLIST = "checklist"
     STEPS = "steps"
+    STILL_SERVES = "still_serves"
+    DATA_QUALITY_OK = "data_quality_ok"
+    INCIDENTS = "incidents"
+    CONFIRM_RETIRE = "confirm_retire"
     MISSING_TOOL = "missing_tool"
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.views.reviews import orphan_card
 from bot.views.workflow import governance_card
 from commands.outbox import CardRef, DeliveryReport, Item, Kind, card_ref, deliver_pending, place_card
 from commands.policy import Policy
@@ -34,6 +35,17 @@ class SlackSender:
                 self.client.chat_postMessage(channel=self.channel, text=item.text)
             return
         assert item.integration_id is not None
+        if item.kind is Kind.ORPHAN:
+            if self.channel:
+                card = show_integration(
+                    session=session, integration_id=item.integration_id, policy=self.policy
+                )
+                self.client.chat_postMessage(
+                    channel=self.channel,
+                    blocks=orphan_card(card.id, card.title, card.owner_id),
+                    text=f"#{card.id} {card.title} is orphaned",
+                )
+            return
         ref = card_ref(session=session, integration_id=item.integration_id)
         if item.kind is Kind.CARD:
             card = show_integration(session=session, integration_id=item.integration_id, policy=self.policy)

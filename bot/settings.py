@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -37,6 +38,13 @@ class Settings(BaseSettings):
     patchbay_payback_months: int = Field(default=6, ge=1)
     patchbay_inflight_cap: int = Field(default=5, ge=1)
     patchbay_focus_size: int = Field(default=5, ge=1)
+    patchbay_sweep_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    patchbay_timezone: str = "UTC"
+    patchbay_review_interval_days: int = Field(default=90, ge=1)
+    patchbay_align_reviews_to_quarters: bool = False
+    patchbay_review_reminder_days: str = Field(default="3,7", pattern=r"^\d+(,\d+)*$")
+    patchbay_review_escalate_days: int = Field(default=14, ge=1)
+    patchbay_sensitive_approvals: int = Field(default=2, ge=1, le=5)
     patchbay_role_cache_seconds: int = Field(default=300, ge=0)
     patchbay_log_format: str = Field(default="text", pattern=r"^(text|json)$")
 
@@ -51,6 +59,15 @@ class Settings(BaseSettings):
             return ids
         return value
 
+    @field_validator("patchbay_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use a name like Europe/Berlin)") from None
+        return value
+
     @property
     def policy(self) -> Policy:
         return Policy(
@@ -60,6 +77,11 @@ class Settings(BaseSettings):
             payback_months=self.patchbay_payback_months,
             inflight_cap=self.patchbay_inflight_cap,
             focus_size=self.patchbay_focus_size,
+            sensitive_approvals=self.patchbay_sensitive_approvals,
+            review_interval_days=self.patchbay_review_interval_days,
+            align_reviews_to_quarters=self.patchbay_align_reviews_to_quarters,
+            review_reminder_days=tuple(int(d) for d in self.patchbay_review_reminder_days.split(",")),
+            review_escalate_days=self.patchbay_review_escalate_days,
         )
 
     @property

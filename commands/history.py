@@ -28,6 +28,11 @@ WORDS = {
     "integration.resume": "resumed it",
     "integration.retire": "retired it",
     "integration.change_security": "changed its scopes or data",
+    "integration.needs_changes": "said it needs changes",
+    "integration.reviewed": "answered the quarterly review",
+    "integration.key_rotated": "recorded a key rotation",
+    "integration.orphaned": "flagged it orphaned: the owner left Slack",
+    "integration.reassigned": "reassigned it",
 }
 
 

@@ -22,6 +22,7 @@ class Step(StrEnum):
     RESUME = "resume"
     RETIRE = "retire"
     CHANGE_SECURITY = "change_security"
+    NEEDS_CHANGES = "needs_changes"
 
 
 class Party(StrEnum):
@@ -105,6 +106,12 @@ RULES: dict[Step, Rule] = {
         "Change scopes or data",
         frozenset({State.APPROVED, State.IN_SANDBOX, State.LIVE}),
         frozenset({Party.OWNER}),
+    ),
+    Step.NEEDS_CHANGES: Rule(
+        "Needs changes",
+        frozenset({State.LIVE, State.SUSPENDED}),
+        frozenset({Party.OWNER, Party.ADMIN}),
+        reason_required=True,
     ),
 }
 

@@ -26,6 +26,7 @@ class Kind(StrEnum):
     THREAD = "thread"
     DM = "dm"
     CHANNEL = "channel"
+    ORPHAN = "orphan"
 
 
 class Item(BaseModel):

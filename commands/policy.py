@@ -23,3 +23,6 @@ class Policy(BaseModel):
     align_reviews_to_quarters: bool = False
     nudge_after_days: int = Field(default=3, ge=1)
     escalate_after_days: int = Field(default=7, ge=1)
+    review_reminder_days: tuple[int, ...] = (3, 7)
+    review_escalate_days: int = Field(default=14, ge=1)
+    sweep_claim_seconds: int = Field(default=120, ge=0)

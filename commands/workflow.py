@@ -43,6 +43,7 @@ STEP_DONE = {
     Step.RESUME: "resumed it",
     Step.RETIRE: "retired it",
     Step.CHANGE_SECURITY: "changed its scopes or data; it goes back through security review",
+    Step.NEEDS_CHANGES: "said it needs changes",
 }
 
 
@@ -224,6 +225,7 @@ def take_step(
 
 SIMPLE_TARGETS = {
     Step.REQUEST_CHANGES: State.CHANGES_REQUESTED,
+    Step.NEEDS_CHANGES: State.CHANGES_REQUESTED,
     Step.REJECT: State.REJECTED,
     Step.SUSPEND: State.SUSPENDED,
     Step.RESUME: State.LIVE,

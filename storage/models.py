@@ -107,6 +107,8 @@ class Integration(Base):
     state_since: Mapped[datetime | None]
     live_at: Mapped[datetime | None]
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
+    rotated_at: Mapped[datetime | None]
+    orphaned_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -166,6 +168,49 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ReviewThread(Base):
+    """The DM thread a sweep opened with one owner on one day; its replies are the reviews due."""
+
+    __tablename__ = "review_threads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(32))
+    opened_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("owner_id", "opened_on", name="uq_review_thread_per_day"),)
+
+
+class ReviewCycle(Base):
+    """One quarterly review (or key-rotation reminder) of one integration, due on one date."""
+
+    __tablename__ = "review_cycles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    due_on: Mapped[date] = mapped_column(Date)
+    owner_id: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    claimed_until: Mapped[datetime | None]
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("review_threads.id"))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None]
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    escalated_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    answer: Mapped[dict[str, Any] | None]
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("integration_id", "kind", "due_on", name="uq_review_cycle"),)
 
 
 class AuditEvent(Base):

@@ -4,8 +4,7 @@
 job that would have come due, so a quarter of reminders and escalations plays out in a second.
 
 The shell gets its jobs from ONE place: `bot.jobs.due_jobs(settings=..., sessions=..., client=...)`,
-which returns a sequence of `Job`. Until `bot/jobs.py` exists the shell runs none. The scheduler that
-`patchbay run`/`serve` start should be built from the same list, so what the shell shows is what
+the same list the production scheduler (`bot/scheduler.py`) runs, so what the shell shows is what
 production does.
 
 A job's `run(now)` does whatever is due at `now` and must be safe to call again (a sweep: "remind
@@ -15,52 +14,25 @@ use-cases in `commands/` and posts through the client, like any job in `bot/jobs
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import ManualClock
+from bot.jobs import Job, due_jobs
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-JOBS_MODULE = "bot.jobs"
-DEFAULT_EVERY = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Job:
-    """A scheduler job: its name, how often it runs, and what it does at a given moment."""
-
-    name: str
-    run: Callable[[datetime], object]
-    every: timedelta = DEFAULT_EVERY
-
-
-class JobSource(Protocol):
-    """What `bot.jobs.due_jobs` must look like."""
-
-    def __call__(
-        self, *, settings: Settings, sessions: sessionmaker[Session], client: WebClient
-    ) -> Sequence[Job]: ...
-
 
 def load_jobs(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> list[Job]:
-    """The jobs `bot.jobs.due_jobs` provides, or none while that module does not exist."""
-    try:
-        module = importlib.import_module(JOBS_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != JOBS_MODULE:
-            raise
-        return []
-    source: JobSource = module.due_jobs
-    return list(source(settings=settings, sessions=sessions, client=client))
+    """The same business-time jobs the production scheduler runs."""
+    return list(due_jobs(settings=settings, sessions=sessions, client=client))
 
 
 @dataclass

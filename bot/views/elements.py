@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     ContextBlock,
     InputBlock,
+    InteractiveElement,
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
@@ -138,7 +139,7 @@ def confirm(title: str, text: str, yes: str) -> ConfirmObject:
     return ConfirmObject(title=plain(title), text=mrkdwn(text), confirm=plain(yes), deny=plain("Cancel"))
 
 
-def actions(*elements: ButtonElement, block_id: str | None = None) -> ActionsBlock:
+def actions(*elements: InteractiveElement, block_id: str | None = None) -> ActionsBlock:
     return ActionsBlock(elements=list(elements), block_id=block_id)
 
 

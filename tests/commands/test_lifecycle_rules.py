@@ -33,6 +33,7 @@ EXPECTED: dict[Step, tuple[set[State], set[str]]] = {
     Step.RESUME: ({S.SUSPENDED}, {"owner", "admin"}),
     Step.RETIRE: ({S.APPROVED, S.IN_SANDBOX, S.LIVE, S.SUSPENDED}, {"owner", "admin"}),
     Step.CHANGE_SECURITY: ({S.APPROVED, S.IN_SANDBOX, S.LIVE}, {"owner"}),
+    Step.NEEDS_CHANGES: ({S.LIVE, S.SUSPENDED}, {"owner", "admin"}),
 }
 
 

@@ -2,10 +2,11 @@
 
 from slack_bolt import App
 
-from bot.listeners.actions import proposals, tools, workflow
+from bot.listeners.actions import proposals, reviews, tools, workflow
 
 
 def register(app: App) -> None:
     tools.register(app)
     proposals.register(app)
     workflow.register(app)
+    reviews.register(app)

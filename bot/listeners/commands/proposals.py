@@ -7,11 +7,13 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
+from bot.views.reviews import reviews_list
 from bot.views.workflow import history_blocks, lifecycle_lines, step_buttons
 from commands.actor import Actor
 from commands.errors import InvalidInput
 from commands.history import integration_history
 from commands.proposals import IntegrationCard, can_edit, plan, queue, show_integration
+from commands.reviews import reviews_for
 
 
 def propose(req: SlashRequest) -> None:
@@ -59,6 +61,15 @@ def history(req: SlashRequest) -> None:
     req.ack(
         blocks=history_blocks(found.integration_id, found.title, rows), text=f"History of #{integration_id}"
     )
+
+
+def reviews(req: SlashRequest) -> None:
+    actor = req.context["actor"]
+    with transaction(req.context) as session:
+        rows = reviews_for(
+            session=session, actor=actor, as_of=req.context["now"].date(), everyone=actor.is_admin
+        )
+    req.ack(blocks=reviews_list(rows, everyone=actor.is_admin), text="Reviews due")
 
 
 SUBCOMMANDS = [

@@ -2,10 +2,11 @@
 
 from slack_bolt import App
 
-from bot.listeners.views import proposals, tools, workflow
+from bot.listeners.views import proposals, reviews, tools, workflow
 
 
 def register(app: App) -> None:
     tools.register(app)
     proposals.register(app)
     workflow.register(app)
+    reviews.register(app)

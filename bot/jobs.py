@@ -1,0 +1,209 @@
+"""Scheduler jobs: the daily review sweep. Each job opens its own sessions and posts through the client.
+
+`due_jobs()` is the one list of business-time jobs: the production scheduler, `patchbay reviews sweep`
+and the shell's clock all run the same ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.notify import Notifier, SlackSender
+from bot.roles import RoleDirectory
+from bot.settings import Settings
+from bot.views.reviews import escalation_text, parent_text, reminder_text, review_reply
+from commands.actor import Role
+from commands.policy import Policy
+from commands.reviews import (
+    OwnerBatch,
+    claim_batches,
+    claim_nudge,
+    due_nudges,
+    flag_orphaned,
+    mark_sent,
+    owners_to_check,
+    record_thread,
+    release,
+    schedule_due,
+    thread_for,
+    unclaim_nudge,
+)
+from storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduler job: its name, how often it runs, and what it does at a given moment."""
+
+    name: str
+    run: Callable[[datetime], object]
+    every: timedelta = timedelta(days=1)
+
+
+@dataclass
+class SweepReport:
+    scheduled: int = 0
+    threads: int = 0
+    replies: int = 0
+    reminders: int = 0
+    escalations: int = 0
+    orphaned: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"{self.scheduled} newly due, {self.threads} threads, {self.replies} reviews sent, "
+            f"{self.reminders} reminders, {self.escalations} escalations, {self.orphaned} orphaned, "
+            f"{len(self.failures)} failures"
+        )
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReviewSweep:
+    """Finds what is due, opens one DM thread per owner, chases and escalates; safe to run again."""
+
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        client: WebClient,
+        policy: Policy,
+        roles: RoleDirectory,
+        governance_channel: str,
+        wall: Callable[[], datetime] = wall_clock,
+    ) -> None:
+        self.sessions = sessions
+        self.client = client
+        self.policy = policy
+        self.roles = roles
+        self.channel = governance_channel
+        self.wall = wall
+        self.notifier = Notifier(sessions, SlackSender(client, policy, governance_channel))
+
+    def run(self, now: datetime) -> SweepReport:
+        report = SweepReport()
+        with session_scope(self.sessions) as session:
+            report.scheduled = schedule_due(session=session, as_of=now.date(), now=now)
+        self._check_owners(now, report)
+        with session_scope(self.sessions) as session:
+            batches = claim_batches(session=session, wall=self.wall(), policy=self.policy)
+        for batch in batches:
+            self._send(batch, now, report)
+        self._nudge(now, report)
+        self.notifier.deliver(now)
+        log.info("review sweep at %s: %s", now.isoformat(), report.line())
+        return report
+
+    def _check_owners(self, now: datetime, report: SweepReport) -> None:
+        with session_scope(self.sessions) as session:
+            owners = owners_to_check(session=session)
+        for owner_id in owners:
+            try:
+                person = self.client.users_info(user=owner_id)["user"]
+            except SlackApiError as exc:
+                if exc.response.get("error") != "user_not_found":
+                    report.failures.append(f"users.info {owner_id}: {exc.response.get('error')}")
+                    continue
+                person = {"deleted": True}
+            if person.get("deleted"):
+                with session_scope(self.sessions) as session:
+                    report.orphaned += len(flag_orphaned(session=session, owner_id=owner_id, now=now))
+
+    def _send(self, batch: OwnerBatch, now: datetime, report: SweepReport) -> None:
+        """One owner's thread: the parent once a day, then a reply per cycle, each recorded when confirmed."""
+        remaining = [item.cycle_id for item in batch.items]
+        try:
+            with session_scope(self.sessions) as session:
+                thread = thread_for(session=session, owner_id=batch.owner_id, opened_on=now.date())
+            if thread is None:
+                posted = self.client.chat_postMessage(
+                    channel=batch.owner_id, text=parent_text(batch.owner_id, batch.items)
+                )
+                with session_scope(self.sessions) as session:
+                    thread = record_thread(
+                        session=session,
+                        owner_id=batch.owner_id,
+                        opened_on=now.date(),
+                        channel=str(posted["channel"]),
+                        ts=str(posted["ts"]),
+                        now=now,
+                    )
+                report.threads += 1
+            for item in batch.items:
+                blocks = review_reply(item, now.date())
+                posted = self.client.chat_postMessage(
+                    channel=thread.channel,
+                    thread_ts=thread.ts,
+                    blocks=blocks,
+                    text=f"Review #{item.integration_id} {item.title}",
+                )
+                with session_scope(self.sessions) as session:
+                    mark_sent(
+                        session=session,
+                        cycle_id=item.cycle_id,
+                        thread=thread,
+                        channel=thread.channel,
+                        ts=str(posted["ts"]),
+                        now=now,
+                    )
+                remaining.remove(item.cycle_id)
+                report.replies += 1
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or exc.response.status_code)
+            report.failures.append(f"owner {batch.owner_id}: {error}")
+            with session_scope(self.sessions) as session:
+                release(session=session, cycle_ids=remaining, error=error)
+
+    def _nudge(self, now: datetime, report: SweepReport) -> None:
+        with session_scope(self.sessions) as session:
+            nudges = due_nudges(session=session, now=now, policy=self.policy)
+        admins = sorted(self.roles.members(Role.ADMIN))
+        for nudge in nudges:
+            with session_scope(self.sessions) as session:
+                if not claim_nudge(session=session, nudge=nudge, now=now):
+                    continue
+            item = nudge.item
+            try:
+                if nudge.kind == "reminder":
+                    self.client.chat_postMessage(
+                        channel=item.channel or item.owner_id,
+                        thread_ts=item.ts,
+                        text=reminder_text(item, nudge.number, nudge.days_waiting),
+                    )
+                    report.reminders += 1
+                elif self.channel:
+                    self.client.chat_postMessage(
+                        channel=self.channel, text=escalation_text(item, nudge.days_waiting, admins)
+                    )
+                    report.escalations += 1
+            except SlackApiError as exc:
+                report.failures.append(f"nudge {item.cycle_id}: {exc.response.get('error')}")
+                with session_scope(self.sessions) as session:
+                    unclaim_nudge(session=session, nudge=nudge)
+
+
+def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> ReviewSweep:
+    return ReviewSweep(
+        sessions=sessions,
+        client=client,
+        policy=settings.policy,
+        roles=RoleDirectory(settings, client),
+        governance_channel=settings.patchbay_governance_channel,
+    )
+
+
+def due_jobs(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> Sequence[Job]:
+    """The jobs that follow business time: today, only the daily review sweep."""
+    return [Job("review-sweep", review_sweep(settings=settings, sessions=sessions, client=client).run)]

@@ -1,0 +1,72 @@
+"""Buttons in the owners' review threads, the key-rotation button and the orphan Reassign picker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.forms import IntegrationRef, ReviewRef
+from bot.ids import Action
+from bot.middleware import deliver, transaction
+from bot.text import escape
+from bot.views.reviews import answer_modal, answered_reply
+from commands.reviews import reassign, record_rotation, review_item
+
+
+def open_answer(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    ack()
+    ref = ReviewRef.model_validate_json(body["actions"][0]["value"])
+    with transaction(context) as session:
+        item = review_item(session=session, cycle_id=ref.cycle_id)
+    client.views_open(trigger_id=body["trigger_id"], view=answer_modal(ref, item))
+
+
+def key_rotated(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    ack()
+    ref = ReviewRef.model_validate_json(body["actions"][0]["value"])
+    with transaction(context) as session:
+        answered = record_rotation(
+            session=session, actor=context["actor"], cycle_id=ref.cycle_id, now=context["now"]
+        )
+    item = answered.item
+    if item.channel and item.ts:
+        client.chat_update(
+            channel=item.channel,
+            ts=item.ts,
+            blocks=answered_reply(answered),
+            text=f"Key rotated for #{item.integration_id}",
+        )
+
+
+def reassign_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    ack()
+    action = body["actions"][0]
+    ref = IntegrationRef.model_validate_json(action["block_id"])
+    owner_id = str(action["selected_user"])
+    with transaction(context) as session:
+        title = reassign(
+            session=session,
+            actor=context["actor"],
+            integration_id=ref.integration_id,
+            owner_id=owner_id,
+            now=context["now"],
+        )
+    channel, ts = body.get("channel", {}).get("id"), body.get("message", {}).get("ts")
+    if channel and ts:
+        client.chat_update(
+            channel=channel,
+            ts=ts,
+            text=f"#{ref.integration_id} {escape(title)} now belongs to <@{owner_id}> "
+            f"(reassigned by <@{context['actor'].user_id}>).",
+            blocks=[],
+        )
+    deliver(context)
+
+
+def register(app: App) -> None:
+    for action in (Action.REVIEW_KEEP, Action.REVIEW_NEEDS_CHANGES, Action.REVIEW_RETIRE):
+        app.action(action)(open_answer)
+    app.action(Action.KEY_ROTATED)(key_rotated)
+    app.action(Action.REASSIGN)(reassign_owner)

@@ -1,0 +1,124 @@
+"""Review cycles and the owners' review threads."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Integration, ReviewCycle, ReviewThread
+
+
+def exists(session: Session, *, integration_id: int, kind: str, due_on: date) -> bool:
+    query = select(ReviewCycle.id).where(
+        ReviewCycle.integration_id == integration_id, ReviewCycle.kind == kind, ReviewCycle.due_on == due_on
+    )
+    return session.scalar(query) is not None
+
+
+def add(session: Session, row: ReviewCycle | ReviewThread) -> None:
+    session.add(row)
+    session.flush()
+
+
+def integrations_in(session: Session, *, states: Collection[str]) -> Sequence[Integration]:
+    return session.scalars(
+        select(Integration).where(Integration.state.in_(list(states))).order_by(Integration.id)
+    ).all()
+
+
+def _claimable(wall: datetime) -> object:
+    return or_(ReviewCycle.claimed_until.is_(None), ReviewCycle.claimed_until < wall)
+
+
+def owners_with_pending(session: Session, *, wall: datetime) -> Sequence[str]:
+    query = (
+        select(ReviewCycle.owner_id)
+        .where(ReviewCycle.status == "pending", _claimable(wall))  # type: ignore[arg-type]
+        .distinct()
+        .order_by(ReviewCycle.owner_id)
+    )
+    return session.scalars(query).all()
+
+
+def claim_owner(session: Session, *, owner_id: str, wall: datetime, until: datetime) -> Sequence[int]:
+    """Atomically claim the owner's pending cycles that nobody else holds; the ids claimed."""
+    result = session.execute(
+        update(ReviewCycle)
+        .where(ReviewCycle.owner_id == owner_id, ReviewCycle.status == "pending", _claimable(wall))  # type: ignore[arg-type]
+        .values(claimed_until=until)
+        .returning(ReviewCycle.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(result.scalars().all())
+
+
+def get(session: Session, cycle_id: int) -> ReviewCycle | None:
+    return session.get(ReviewCycle, cycle_id)
+
+
+def lock(session: Session, cycle_id: int) -> ReviewCycle | None:
+    query = select(ReviewCycle).where(ReviewCycle.id == cycle_id).with_for_update()
+    return session.scalars(query.execution_options(populate_existing=True)).first()
+
+
+def thread_for(session: Session, *, owner_id: str, opened_on: date) -> ReviewThread | None:
+    query = select(ReviewThread).where(ReviewThread.owner_id == owner_id, ReviewThread.opened_on == opened_on)
+    return session.scalars(query).first()
+
+
+def sent_unanswered(session: Session) -> Sequence[ReviewCycle]:
+    query = select(ReviewCycle).where(ReviewCycle.status == "sent", ReviewCycle.kind == "review")
+    return session.scalars(query.order_by(ReviewCycle.id)).all()
+
+
+def bump_reminders(session: Session, *, cycle_id: int, expected: int, to: int) -> bool:
+    """Conditionally move the reminder count; False when another sweep already did."""
+    result = session.execute(
+        update(ReviewCycle)
+        .where(ReviewCycle.id == cycle_id, ReviewCycle.reminders_sent == expected)
+        .values(reminders_sent=to)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def mark_escalated(session: Session, *, cycle_id: int, at: datetime | None) -> bool:
+    condition = (
+        ReviewCycle.escalated_at.is_(None) if at is not None else ReviewCycle.escalated_at.is_not(None)
+    )
+    result = session.execute(
+        update(ReviewCycle)
+        .where(ReviewCycle.id == cycle_id, condition)
+        .values(escalated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def open_cycles(
+    session: Session, *, owner_id: str | None, as_of: date | None = None
+) -> Sequence[ReviewCycle]:
+    query = select(ReviewCycle).where(ReviewCycle.status.in_(["pending", "sent"]))
+    if owner_id is not None:
+        query = query.where(ReviewCycle.owner_id == owner_id)
+    if as_of is not None:
+        query = query.where(ReviewCycle.due_on <= as_of)
+    return session.scalars(query.order_by(ReviewCycle.due_on, ReviewCycle.id)).all()
+
+
+def all_cycles(session: Session) -> Sequence[ReviewCycle]:
+    return session.scalars(select(ReviewCycle).order_by(ReviewCycle.due_on, ReviewCycle.id)).all()
+
+
+def last_answered(session: Session, integration_id: int) -> ReviewCycle | None:
+    query = select(ReviewCycle).where(
+        and_(
+            ReviewCycle.integration_id == integration_id,
+            ReviewCycle.status == "answered",
+            ReviewCycle.kind == "review",
+        )
+    )
+    return session.scalars(query.order_by(ReviewCycle.answered_at.desc()).limit(1)).first()
