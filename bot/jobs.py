@@ -38,6 +38,8 @@ from commands.reviews import (
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
+THREAD_EVENT = "patchbay_review_thread"
+REPLY_EVENT = "patchbay_review"
 
 
 @dataclass(frozen=True)
@@ -122,49 +124,83 @@ class ReviewSweep:
                     report.orphaned += len(flag_orphaned(session=session, owner_id=owner_id, now=now))
 
     def _send(self, batch: OwnerBatch, now: datetime, report: SweepReport) -> None:
-        """One owner's thread: the parent once a day, then a reply per cycle, each recorded when confirmed."""
+        """One owner's thread: the parent once a day, then a reply per cycle, each recorded when confirmed.
+
+        After an interrupted sweep, what Slack already has is found by the metadata each message carries
+        and recorded instead of being posted again.
+        """
         remaining = [item.cycle_id for item in batch.items]
         try:
             with session_scope(self.sessions) as session:
                 thread = thread_for(session=session, owner_id=batch.owner_id, opened_on=now.date())
             if thread is None:
-                posted = self.client.chat_postMessage(
-                    channel=batch.owner_id, text=parent_text(batch.owner_id, batch.items)
-                )
+                thread_key = {"owner_id": batch.owner_id, "opened_on": now.date().isoformat()}
+                found = self._find_parent(batch.owner_id, thread_key) if batch.interrupted else None
+                if found is None:
+                    posted = self.client.chat_postMessage(
+                        channel=batch.owner_id,
+                        text=parent_text(batch.owner_id, batch.items),
+                        metadata={"event_type": THREAD_EVENT, "event_payload": thread_key},
+                    )
+                    found = (str(posted["channel"]), str(posted["ts"]))
+                    report.threads += 1
                 with session_scope(self.sessions) as session:
                     thread = record_thread(
                         session=session,
                         owner_id=batch.owner_id,
                         opened_on=now.date(),
-                        channel=str(posted["channel"]),
-                        ts=str(posted["ts"]),
+                        channel=found[0],
+                        ts=found[1],
                         now=now,
                     )
-                report.threads += 1
+            already = self._replies_in(thread.channel, thread.ts) if batch.interrupted else {}
             for item in batch.items:
-                blocks = review_reply(item, now.date())
-                posted = self.client.chat_postMessage(
-                    channel=thread.channel,
-                    thread_ts=thread.ts,
-                    blocks=blocks,
-                    text=f"Review #{item.integration_id} {item.title}",
-                )
+                ts = already.get(item.cycle_id)
+                if ts is None:
+                    posted = self.client.chat_postMessage(
+                        channel=thread.channel,
+                        thread_ts=thread.ts,
+                        blocks=review_reply(item, now.date()),
+                        text=f"Review #{item.integration_id} {item.title}",
+                        metadata={"event_type": REPLY_EVENT, "event_payload": {"cycle_id": item.cycle_id}},
+                    )
+                    ts = str(posted["ts"])
+                    report.replies += 1
                 with session_scope(self.sessions) as session:
                     mark_sent(
                         session=session,
                         cycle_id=item.cycle_id,
                         thread=thread,
                         channel=thread.channel,
-                        ts=str(posted["ts"]),
+                        ts=ts,
                         now=now,
                     )
                 remaining.remove(item.cycle_id)
-                report.replies += 1
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
             report.failures.append(f"owner {batch.owner_id}: {error}")
             with session_scope(self.sessions) as session:
                 release(session=session, cycle_ids=remaining, error=error)
+
+    def _find_parent(self, owner_id: str, key: dict[str, str]) -> tuple[str, str] | None:
+        channel = str(self.client.conversations_open(users=owner_id)["channel"]["id"])
+        history = self.client.conversations_history(channel=channel, include_all_metadata=True, limit=50)
+        for message in history["messages"]:
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == THREAD_EVENT and meta.get("event_payload") == key:
+                return channel, str(message["ts"])
+        return None
+
+    def _replies_in(self, channel: str, ts: str) -> dict[int, str]:
+        found = self.client.conversations_replies(
+            channel=channel, ts=ts, include_all_metadata=True, limit=200
+        )
+        replies = {}
+        for message in found["messages"]:
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == REPLY_EVENT:
+                replies[int(meta["event_payload"]["cycle_id"])] = str(message["ts"])
+        return replies
 
     def _nudge(self, now: datetime, report: SweepReport) -> None:
         with session_scope(self.sessions) as session:
@@ -179,7 +215,7 @@ class ReviewSweep:
                 if nudge.kind == "reminder":
                     self.client.chat_postMessage(
                         channel=item.channel or item.owner_id,
-                        thread_ts=item.ts,
+                        thread_ts=item.thread_ts,
                         text=reminder_text(item, nudge.number, nudge.days_waiting),
                     )
                     report.reminders += 1

@@ -8,6 +8,7 @@ answer with errors, 429s or 5xx to prove the app copes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import json
 import threading
@@ -45,6 +46,7 @@ class Message:
     thread_ts: str | None = None
     user: str | None = None
     ephemeral: bool = False
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Fault:
     error: str
     retry_after: int
     times: int
+    after: int = 0
 
 
 DEFAULT_PEOPLE = (
@@ -73,7 +76,7 @@ def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
         loaded = json.loads(raw)
         return loaded if isinstance(loaded, dict) else {"payload": loaded}
     args: dict[str, Any] = dict(parse_qsl(raw.decode(), keep_blank_values=True))
-    for key in ("blocks", "view", "attachments", "files"):
+    for key in ("blocks", "view", "attachments", "files", "metadata"):
         if isinstance(args.get(key), str):
             with contextlib.suppress(ValueError):
                 args[key] = json.loads(args[key])
@@ -85,7 +88,7 @@ class LocalSlack:
 
     def __init__(self, people: tuple[Person, ...] = DEFAULT_PEOPLE, *, team_id: str = "T0PATCHBAY") -> None:
         self.team_id = team_id
-        self.people = {p.id: p for p in people}
+        self.people = {p.id: dataclasses.replace(p) for p in people}  # a test may change its own copy
         self.usergroups: dict[str, list[str]] = {}
         self.calls: list[Call] = []
         self.messages: list[Message] = []
@@ -94,6 +97,7 @@ class LocalSlack:
         self.home: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
         self.rate_limits: dict[str, float] = {}
+        self.delays: dict[str, float] = {}
         self._faults: list[Fault] = []
         self._last_call: dict[str, float] = {}
         self._ids = itertools.count(1)
@@ -152,11 +156,23 @@ class LocalSlack:
 
     # ---- test controls ---------------------------------------------------------------------
     def fail(
-        self, method: str, *, status: int = 200, error: str = "", retry_after: int = 1, times: int = 1
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str = "",
+        retry_after: int = 1,
+        times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Answer the next `times` calls of `method` with an error: HTTP `status`, or ok=false `error`."""
+        """Answer `times` calls of `method` with an error (HTTP `status`, or ok=false `error`),
+        once `after` further calls have succeeded."""
         with self._lock:
-            self._faults.append(Fault(method, status, error, retry_after, times))
+            self._faults.append(Fault(method, status, error, retry_after, times, after))
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Make every call of `method` take at least `seconds`."""
+        self.delays[method] = seconds
 
     def limit(self, method: str, per_minute: float) -> None:
         """Answer 429 when `method` is called faster than `per_minute`."""
@@ -193,6 +209,8 @@ class LocalSlack:
             return 200, {"Content-Type": "text/plain"}, b"OK - " + str(len(raw)).encode()
         method = path.split("/api/", 1)[-1].split("?")[0]
         self._record(method, args)
+        if method in self.delays:
+            time.sleep(self.delays[method])
         refusal = self._refusal(method)
         if refusal is not None:
             return refusal
@@ -208,6 +226,9 @@ class LocalSlack:
         with self._lock:
             for fault in self._faults:
                 if fault.method == method and fault.times > 0:
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     fault.times -= 1
                     if fault.error:
                         body = json.dumps({"ok": False, "error": fault.error}).encode()
@@ -267,6 +288,9 @@ class LocalSlack:
             text=str(args.get("text") or ""),
             blocks=list(args.get("blocks") or []),
             thread_ts=args.get("thread_ts") or None,
+            metadata=json.loads(args["metadata"])
+            if isinstance(args.get("metadata"), str)
+            else args.get("metadata"),
         )
         with self._lock:
             self.messages.append(message)
@@ -276,6 +300,34 @@ class LocalSlack:
             "ts": message.ts,
             "message": {"text": message.text, "ts": message.ts},
         }
+
+    def _listed(self, message: Message, with_metadata: bool) -> dict[str, Any]:
+        listed: dict[str, Any] = {"ts": message.ts, "text": message.text, "thread_ts": message.thread_ts}
+        if with_metadata and message.metadata:
+            listed["metadata"] = message.metadata
+        return listed
+
+    def _api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(str(args.get("channel", "")))
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._lock:
+            found = [
+                self._listed(m, with_metadata)
+                for m in self.messages
+                if m.channel == channel and m.thread_ts is None and not m.ephemeral
+            ]
+        return {"ok": True, "messages": found[::-1], "has_more": False}
+
+    def _api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = self._channel(str(args.get("channel", ""))), str(args.get("ts", ""))
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._lock:
+            found = [
+                self._listed(m, with_metadata)
+                for m in self.messages
+                if m.channel == channel and (m.ts == ts or m.thread_ts == ts)
+            ]
+        return {"ok": True, "messages": found, "has_more": False}
 
     def _api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         message = Message(

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     patchbay_align_reviews_to_quarters: bool = False
     patchbay_review_reminder_days: str = Field(default="3,7", pattern=r"^\d+(,\d+)*$")
     patchbay_review_escalate_days: int = Field(default=14, ge=1)
+    patchbay_sweep_claim_seconds: int = Field(default=120, ge=0)
     patchbay_sensitive_approvals: int = Field(default=2, ge=1, le=5)
     patchbay_role_cache_seconds: int = Field(default=300, ge=0)
     patchbay_log_format: str = Field(default="text", pattern=r"^(text|json)$")
@@ -82,6 +83,7 @@ class Settings(BaseSettings):
             align_reviews_to_quarters=self.patchbay_align_reviews_to_quarters,
             review_reminder_days=tuple(int(d) for d in self.patchbay_review_reminder_days.split(",")),
             review_escalate_days=self.patchbay_review_escalate_days,
+            sweep_claim_seconds=self.patchbay_sweep_claim_seconds,
         )
 
     @property

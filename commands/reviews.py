@@ -70,15 +70,22 @@ class ReviewItem(BaseModel):
     status: Status
     channel: str | None
     ts: str | None
+    thread_ts: str | None
     reminders_sent: int
     sent_at: datetime | None
     escalated: bool
     rotation_days: int | None
+    maybe_sent: bool = False
 
 
 class OwnerBatch(BaseModel):
     owner_id: str
     items: list[ReviewItem]
+
+    @property
+    def interrupted(self) -> bool:
+        """A sweep died while sending some of these: Slack may already have them."""
+        return any(item.maybe_sent for item in self.items)
 
 
 class Nudge(BaseModel):
@@ -94,6 +101,7 @@ def _item(session: Session, cycle: ReviewCycle) -> ReviewItem:
     source = tool_repo.get(session, integration.source_tool_id)
     target = tool_repo.get(session, integration.target_tool_id)
     last = repo.last_answered(session, integration.id)
+    thread = session.get(ReviewThread, cycle.thread_id) if cycle.thread_id else None
     return ReviewItem(
         cycle_id=cycle.id,
         kind=CycleKind(cycle.kind),
@@ -110,6 +118,7 @@ def _item(session: Session, cycle: ReviewCycle) -> ReviewItem:
         status=Status(cycle.status),
         channel=cycle.channel,
         ts=cycle.ts,
+        thread_ts=thread.ts if thread else None,
         reminders_sent=cycle.reminders_sent,
         sent_at=cycle.sent_at,
         escalated=cycle.escalated_at is not None,
@@ -162,10 +171,15 @@ def claim_batches(*, session: Session, wall: datetime, policy: Policy) -> list[O
     until = wall + timedelta(seconds=policy.sweep_claim_seconds)
     batches = []
     for owner_id in repo.owners_with_pending(session, wall=wall):
+        suspects = repo.interrupted(session, owner_id=owner_id, wall=wall)
         ids = repo.claim_owner(session, owner_id=owner_id, wall=wall, until=until)
         if ids:
             cycles = [repo.get(session, cycle_id) for cycle_id in ids]
-            items = [_item(session, c) for c in cycles if c is not None]
+            items = [
+                _item(session, c).model_copy(update={"maybe_sent": c.id in suspects})
+                for c in cycles
+                if c is not None
+            ]
             batches.append(
                 OwnerBatch(owner_id=owner_id, items=sorted(items, key=lambda i: (i.due_on, i.cycle_id)))
             )

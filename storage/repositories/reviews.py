@@ -43,6 +43,14 @@ def owners_with_pending(session: Session, *, wall: datetime) -> Sequence[str]:
     return session.scalars(query).all()
 
 
+def interrupted(session: Session, *, owner_id: str, wall: datetime) -> set[int]:
+    """Pending cycles whose claim ran out without a release: a sweep died while sending them."""
+    query = select(ReviewCycle.id).where(
+        ReviewCycle.owner_id == owner_id, ReviewCycle.status == "pending", ReviewCycle.claimed_until < wall
+    )
+    return set(session.scalars(query).all())
+
+
 def claim_owner(session: Session, *, owner_id: str, wall: datetime, until: datetime) -> Sequence[int]:
     """Atomically claim the owner's pending cycles that nobody else holds; the ids claimed."""
     result = session.execute(

@@ -7,8 +7,6 @@ import re
 import subprocess
 import sys
 import textwrap
-import types
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -198,31 +196,13 @@ def test_help_home_unknown_input_and_quit(shell: Shell) -> None:
     assert "@alice> /patchbay help" not in out  # nothing after :quit runs
 
 
-def test_the_clock_moves_forward_and_runs_due_jobs(shell: Shell, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_clock_moves_forward_and_runs_due_jobs(shell: Shell) -> None:
     out = shell(":now\n:advance 3d\n:now 2027-03-01\n:now 2026-01-01\n:advance soon\n")
     assert "It is Tue 24 Nov 2026 09:00 UTC." in out
-    assert "⏰ It is now Fri 27 Nov 2026 09:00 UTC; no scheduler jobs are installed yet." in out
+    assert "⏰ It is now Fri 27 Nov 2026 09:00 UTC; ran review-sweep 3 times." in out
     assert "⏰ It is now Mon 01 Mar 2027 09:00 UTC" in out
     assert "The clock only moves forward" in out
     assert "Say how far: 90d, 3d, 12h, 2w or 30m." in out
-
-    def due_jobs(*, settings: Any, sessions: Any, client: Any) -> Sequence[Job]:
-        def quarterly(now: datetime) -> None:
-            posted = client.chat_postMessage(
-                channel=settings.patchbay_governance_channel, text=f"*Review round* of {now:%d %b %Y}"
-            )
-            client.chat_postMessage(
-                channel=settings.patchbay_governance_channel, thread_ts=posted["ts"], text="Still needed?"
-            )
-
-        return [Job("quarterly-review", quarterly, every=timedelta(days=30))]
-
-    monkeypatch.setitem(sys.modules, "bot.jobs", types.SimpleNamespace(due_jobs=due_jobs))
-    out = shell(":advance 90d\n")
-    assert "⏰ It is now Mon 22 Feb 2027 09:00 UTC; ran quarterly-review 3 times." in out
-    for day in ("24 Dec 2026", "23 Jan 2027", "22 Feb 2027"):
-        assert f"● Patchbay → #patchbay-governance\n  Review round of {day}" in out
-    assert "● Patchbay → #patchbay-governance, in the thread of “Review round of 22 Feb 2027”" in out
 
 
 def test_the_ticker_runs_each_job_every_time_its_interval_comes_round() -> None:
@@ -406,63 +386,36 @@ def test_home_shows_the_published_view_and_its_buttons_work(
     assert "● App Home of @carol" in out
 
 
-def test_a_quarterly_review_posted_by_a_job_can_be_answered_with_its_buttons(
-    shell: Shell, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The review feature's shape: a job posts to the governance channel, the owner presses Keep."""
-    from slack_bolt import App
+WALKTHROUGH = Path(__file__).resolve().parents[2] / "examples" / "walkthrough.txt"
 
-    from bot.listeners import events
 
-    def due_jobs(*, settings: Any, sessions: Any, client: Any) -> Sequence[Job]:
-        def review(now: datetime) -> None:
-            if now.month == 2 and now.day == 22:
-                client.chat_postMessage(
-                    channel=settings.patchbay_governance_channel,
-                    text="Quarterly review",
-                    blocks=[
-                        {
-                            "type": "section",
-                            "text": {"type": "mrkdwn", "text": "<@U0BOB0002>, still needed?"},
-                        },
-                        {
-                            "type": "actions",
-                            "block_id": "review",
-                            "elements": [
-                                {"type": "button", "action_id": "keep", "value": "7", "text": plain("Keep")},
-                                {
-                                    "type": "button",
-                                    "action_id": "retire",
-                                    "value": "7",
-                                    "text": plain("Retire"),
-                                },
-                            ],
-                        },
-                    ],
-                )
-
-        return [Job("quarterly-review", review)]
-
-    def register(app: App) -> None:
-        @app.action("keep")
-        def keep(ack: Any, body: dict[str, Any], client: Any) -> None:
-            ack()
-            assert body["actions"][0]["block_id"] == "review" and body["actions"][0]["value"] == "7"
-            client.chat_update(
-                channel=body["channel"]["id"],
-                ts=body["message"]["ts"],
-                text=f"Kept by <@{body['user']['id']}> on {body['message']['text']}",
-                blocks=[],
-            )
-
-    monkeypatch.setitem(sys.modules, "bot.jobs", types.SimpleNamespace(due_jobs=due_jobs))
-    monkeypatch.setattr(events, "register", register)
-    out = shell(":advance 90d\n:as bob\n1\n")
-    assert "⏰ It is now Mon 22 Feb 2027 09:00 UTC; ran quarterly-review 90 times." in out
-    posted = after(out, "● Patchbay → #patchbay-governance\n")
-    assert posted.startswith("  @bob, still needed?\n  [1] Keep   [2] Retire")
-    kept = after(out, "@bob> 1")
-    assert "● Patchbay edited its message in #patchbay-governance\n  Kept by @bob on Quarterly review" in kept
+def test_the_walkthrough_registers_proposes_reviews_approves_goes_live_and_keeps(shell: Shell) -> None:
+    out = shell(WALKTHROUGH.read_text(encoding="utf-8"))
+    proposed = after(out, "  ↳ Propose\n")
+    assert proposed.startswith(
+        "● Patchbay → #patchbay-governance\n  #1 Won deals become onboarding projects  ·  Proposed"
+    )
+    assert "Score 12/15  (frequency 4, impact 3, feasibility 5)" in proposed
+    assert "Saves 7,800 USD a year  ·  first-year cost 570 USD  ·  payback 0.9 months" in proposed
+    assert "[1] Start security review   [2] Reject" in proposed
+    reviewed = after(out, "  ↳ Record review\n")
+    assert "Awaiting approval" in reviewed and "Security review: pass by @carol" in reviewed
+    approved = after(out, "@dave> 1\n")
+    assert (
+        "Approvals: 1 of 1 (@dave)" in approved
+        and "@dave approved it: Awaiting approval -> Approved" in approved
+    )
+    assert "@bob recorded the sandbox test: Approved -> In sandbox" in out
+    assert "@bob deployed it to production: In sandbox -> Live" in out
+    quarter = after(out, "@bob> :advance 90d\n")
+    assert quarter.startswith("⏰ It is now Mon 22 Feb 2027 09:00 UTC; ran review-sweep 90 times.")
+    assert "Hi @bob: 1 integration due for review (from 2027-02-22)" in quarter
+    assert (
+        "live for 3 months  ·  last review: none yet" in quarter and "[1] Keep   [2] Needs changes" in quarter
+    )
+    kept = after(out, "  ↳ Keep\n")
+    assert kept.startswith("● Patchbay edited its message in DM to @bob")
+    assert ":white_check_mark: Keep (@bob). Next review: 2027-05-23." in kept
 
 
 def plain(text: str) -> dict[str, str]:

@@ -82,6 +82,13 @@ SUBCOMMANDS = [
     Subcommand(("plan",), "plan", "Post the decision table to this channel.", "/patchbay plan", show_plan),
     Subcommand(("show",), "show ID", "One integration's card.", "/patchbay show 12", show),
     Subcommand(
+        ("reviews",),
+        "reviews",
+        "Quarterly reviews due or overdue for you (admins: everyone).",
+        "/patchbay reviews",
+        reviews,
+    ),
+    Subcommand(
         ("history",),
         "history ID",
         "Everything that happened to an integration.",
