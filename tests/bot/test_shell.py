@@ -283,9 +283,26 @@ def fenced(section: str, language: str) -> str:
     return after(section, f"```{language}\n").split("```", 1)[0]
 
 
+def test_the_readme_quick_start_is_what_runs(tmp_path: Path) -> None:
+    section = readme_section("Quick start")
+    commands = [line.split("#")[0].strip() for line in fenced(section, "sh").splitlines()]
+    assert commands == ["make shell", "make test"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert after(makefile, "\ntest:").split("\n")[1].strip() == "$(PY) -m pytest"
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    walkthrough = fenced(after(section, "```sh\n").split("```", 1)[1], "sh").strip()
+    assert walkthrough == ".venv/bin/patchbay shell --db walkthrough.db --script examples/walkthrough.txt"
+    args = walkthrough.split()[1:]
+    args[args.index("examples/walkthrough.txt")] = str(ROOT / "examples" / "walkthrough.txt")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert ":white_check_mark: Keep (@bob). Next review: 2027-05-23." in result.stdout
+
+
 def test_the_readme_shell_session_is_what_the_shell_prints(shell: Shell) -> None:
     section = readme_section("Try it without Slack")
-    assert fenced(section, "sh").split("#")[0].strip() == "make shell"
     recipe = after((ROOT / "Makefile").read_text(encoding="utf-8"), "\nshell:").split("\n")[1].strip()
     assert recipe == "$(VENV)/bin/patchbay shell --demo"
 
