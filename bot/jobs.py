@@ -20,6 +20,7 @@ from bot.roles import RoleDirectory
 from bot.settings import Settings
 from bot.views.reviews import escalation_text, parent_text, reminder_text, review_reply
 from commands.actor import Role
+from commands.nudges import nudge_waiting
 from commands.policy import Policy
 from commands.reviews import (
     OwnerBatch,
@@ -59,6 +60,8 @@ class SweepReport:
     reminders: int = 0
     escalations: int = 0
     orphaned: int = 0
+    proposal_nudges: int = 0
+    proposal_escalations: int = 0
     failures: list[str] = field(default_factory=list)
 
     def line(self) -> str:
@@ -104,6 +107,10 @@ class ReviewSweep:
         for batch in batches:
             self._send(batch, now, report)
         self._nudge(now, report)
+        with session_scope(self.sessions) as session:
+            report.proposal_nudges, report.proposal_escalations = nudge_waiting(
+                session=session, now=now, policy=self.policy, admins=sorted(self.roles.members(Role.ADMIN))
+            )
         self.notifier.deliver(now)
         log.info("review sweep at %s: %s", now.isoformat(), report.line())
         return report

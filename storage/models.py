@@ -109,6 +109,8 @@ class Integration(Base):
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     rotated_at: Mapped[datetime | None]
     orphaned_at: Mapped[datetime | None]
+    nudged_for: Mapped[datetime | None]
+    escalated_for: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -352,3 +352,25 @@ def test_a_sweep_killed_midway_finishes_on_the_next_run_without_duplicates(
         timeout=60,
     )
     assert "sent, awaiting an answer: 5" in status.stdout and "overdue: 5" in status.stdout
+
+
+def test_proposals_left_waiting_are_nudged_then_escalated_once(
+    patchbay: Patchbay, sweep: ReviewSweep
+) -> None:
+    source, target = add_tool(patchbay.sessions, "Salesforce"), add_tool(patchbay.sessions, "Asana")
+    add_proposal(patchbay.sessions, source, target)
+    with session_scope(patchbay.sessions) as session:
+        session.execute(update(Integration).values(state_since=START))
+    sweep.run(START + 2 * DAY)
+    assert not [m for m in patchbay.slack.messages if "Waiting" in m.text]
+    for day in (3, 4, 7, 8):
+        sweep.run(START + day * DAY)
+    card = next(
+        m for m in patchbay.slack.messages if m.channel == GOVERNANCE and m.thread_ts is None and m.blocks
+    )
+    nudges = [m.text for m in patchbay.slack.messages if m.thread_ts == card.ts and "Waiting" in m.text]
+    assert nudges == [":hourglass: Waiting 3 days for a security reviewer to start the review."]
+    escalations = [
+        m.text for m in patchbay.slack.messages if m.channel == GOVERNANCE and "has waited" in m.text
+    ]
+    assert len(escalations) == 1 and f"<@{ALICE}>" in escalations[0] and "7 days" in escalations[0]

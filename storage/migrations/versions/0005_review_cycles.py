@@ -1,4 +1,4 @@
-"""Quarterly reviews and key-rotation reminders: one row per cycle, one DM thread per owner per day.
+"""Quarterly reviews, key-rotation reminders and nudges for proposals left waiting.
 
 Revision ID: 0005
 Revises: 0003
@@ -22,6 +22,8 @@ def upgrade() -> None:
     with op.batch_alter_table("integrations") as batch:
         batch.add_column(sa.Column("rotated_at", TS, nullable=True))
         batch.add_column(sa.Column("orphaned_at", TS, nullable=True))
+        batch.add_column(sa.Column("nudged_for", TS, nullable=True))
+        batch.add_column(sa.Column("escalated_for", TS, nullable=True))
     op.create_table(
         "review_threads",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -61,5 +63,7 @@ def downgrade() -> None:
     op.drop_table("review_cycles")
     op.drop_table("review_threads")
     with op.batch_alter_table("integrations") as batch:
+        batch.drop_column("escalated_for")
+        batch.drop_column("nudged_for")
         batch.drop_column("orphaned_at")
         batch.drop_column("rotated_at")

@@ -1,0 +1,70 @@
+"""Proposals left waiting for a security review or an approval: nudged on the card, then escalated."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from commands.outbox import Kind, owe
+from commands.policy import Policy
+from commands.vocabulary import State
+from storage.models import Integration
+
+WAITING_FOR = {
+    State.PROPOSED: "a security reviewer to start the review",
+    State.SECURITY_REVIEW: "a security reviewer to finish the review",
+    State.AWAITING_APPROVAL: "an approver",
+}
+
+
+def _take(session: Session, integration: Integration, column: str) -> bool:
+    """Mark this wait as nudged (or escalated) once; False when another sweep already did."""
+    field = getattr(Integration, column)
+    result = session.execute(
+        update(Integration)
+        .where(
+            Integration.id == integration.id,
+            Integration.state_since == integration.state_since,
+            or_(field.is_(None), field != integration.state_since),
+        )
+        .values({column: integration.state_since})
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def nudge_waiting(*, session: Session, now: datetime, policy: Policy, admins: list[str]) -> tuple[int, int]:
+    """Owe a thread nudge after `nudge_after_days`, an escalation after `escalate_after_days`; counts."""
+    waiting = session.scalars(
+        select(Integration).where(
+            Integration.state.in_([s.value for s in WAITING_FOR]), Integration.state_since.is_not(None)
+        )
+    ).all()
+    nudged = escalated = 0
+    for integration in waiting:
+        assert integration.state_since is not None
+        days = (now - integration.state_since).days
+        who = WAITING_FOR[State(integration.state)]
+        if days >= policy.nudge_after_days and _take(session, integration, "nudged_for"):
+            owe(
+                session,
+                kind=Kind.THREAD,
+                integration_id=integration.id,
+                now=now,
+                text=f":hourglass: Waiting {days} days for {who}.",
+            )
+            nudged += 1
+        if days >= policy.escalate_after_days and _take(session, integration, "escalated_for"):
+            cc = " ".join(f"<@{a}>" for a in admins)
+            owe(
+                session,
+                kind=Kind.CHANNEL,
+                integration_id=integration.id,
+                now=now,
+                text=f":rotating_light: #{integration.id} {integration.title} has waited {days} days "
+                f"for {who}." + (f" Admins: {cc}" if cc else ""),
+            )
+            escalated += 1
+    return nudged, escalated
