@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -64,6 +65,11 @@ class SweepReport:
     proposal_escalations: int = 0
     failures: list[str] = field(default_factory=list)
 
+    def merge(self, other: SweepReport) -> None:
+        self.threads += other.threads
+        self.replies += other.replies
+        self.failures.extend(other.failures)
+
     def line(self) -> str:
         return (
             f"{self.scheduled} newly due, {self.threads} threads, {self.replies} reviews sent, "
@@ -77,7 +83,11 @@ def wall_clock() -> datetime:
 
 
 class ReviewSweep:
-    """Finds what is due, opens one DM thread per owner, chases and escalates; safe to run again."""
+    """Finds what is due, opens one DM thread per owner, chases and escalates; safe to run again.
+
+    Owners are served by `workers` threads at once: Slack limits posting per channel (about one
+    message a second), and every owner's thread is a channel of its own.
+    """
 
     def __init__(
         self,
@@ -88,6 +98,7 @@ class ReviewSweep:
         roles: RoleDirectory,
         governance_channel: str,
         wall: Callable[[], datetime] = wall_clock,
+        workers: int = 8,
     ) -> None:
         self.sessions = sessions
         self.client = client
@@ -95,6 +106,7 @@ class ReviewSweep:
         self.roles = roles
         self.channel = governance_channel
         self.wall = wall
+        self.workers = workers
         self.notifier = Notifier(sessions, SlackSender(client, policy, governance_channel))
 
     def run(self, now: datetime) -> SweepReport:
@@ -104,8 +116,9 @@ class ReviewSweep:
         self._check_owners(now, report)
         with session_scope(self.sessions) as session:
             batches = claim_batches(session=session, wall=self.wall(), policy=self.policy)
-        for batch in batches:
-            self._send(batch, now, report)
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sweep") as pool:
+            for part in pool.map(lambda batch: self._send(batch, now), batches):
+                report.merge(part)
         self._nudge(now, report)
         with session_scope(self.sessions) as session:
             report.proposal_nudges, report.proposal_escalations = nudge_waiting(
@@ -130,12 +143,13 @@ class ReviewSweep:
                 with session_scope(self.sessions) as session:
                     report.orphaned += len(flag_orphaned(session=session, owner_id=owner_id, now=now))
 
-    def _send(self, batch: OwnerBatch, now: datetime, report: SweepReport) -> None:
+    def _send(self, batch: OwnerBatch, now: datetime) -> SweepReport:
         """One owner's thread: the parent once a day, then a reply per cycle, each recorded when confirmed.
 
         After an interrupted sweep, what Slack already has is found by the metadata each message carries
         and recorded instead of being posted again.
         """
+        report = SweepReport()
         remaining = [item.cycle_id for item in batch.items]
         try:
             with session_scope(self.sessions) as session:
@@ -188,6 +202,7 @@ class ReviewSweep:
             report.failures.append(f"owner {batch.owner_id}: {error}")
             with session_scope(self.sessions) as session:
                 release(session=session, cycle_ids=remaining, error=error)
+        return report
 
     def _find_parent(self, owner_id: str, key: dict[str, str]) -> tuple[str, str] | None:
         channel = str(self.client.conversations_open(users=owner_id)["channel"]["id"])
@@ -244,6 +259,7 @@ def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client:
         policy=settings.policy,
         roles=RoleDirectory(settings, client),
         governance_channel=settings.patchbay_governance_channel,
+        workers=settings.patchbay_sweep_workers,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,10 +63,22 @@ def test_serve_writes_json_lines_when_asked(tmp_path: Path) -> None:
         url = f"http://127.0.0.1:{server.port}/slack/events"
         driver = SlackDriver(app_url=url, secret=SECRET, slack=slack)
         assert driver.command("help", user=BOB, channel="C0LOGS").status == 200
+        assert server.process.stdout is not None
+        lines: list[str] = []
+
+        def read_until_acked() -> None:  # the acked line may follow the response by a moment
+            assert server.process.stdout is not None
+            for line in server.process.stdout:
+                lines.append(line)
+                if '"/patchbay help"' in line:
+                    return
+
+        reader = threading.Thread(target=read_until_acked, daemon=True)
+        reader.start()
+        reader.join(timeout=15)
     finally:
         server.stop()
         slack.stop()
-    assert server.process.stdout is not None
-    entries = [json.loads(line) for line in server.process.stdout.read().splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines if line.strip()]
     assert any(e.get("listener") == "/patchbay help" and e.get("request_id") for e in entries)
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)

@@ -163,7 +163,9 @@ def test_needs_changes_and_retire_move_the_integration(patchbay: Patchbay, sweep
         modal, {"still_serves": "no", "data_quality_ok": "yes", "confirm_retire": ["yes"]}, user=BOB
     )
     with patchbay.sessions() as session:
-        states = dict(session.execute(select(Integration.title, Integration.state)).tuples().all())
+        states = {
+            title: state for title, state in session.execute(select(Integration.title, Integration.state))
+        }
     assert states == {"Stale one": "changes_requested", "Unused one": "retired"}
     told = [m.text for m in patchbay.slack.messages if m.channel == GOVERNANCE]
     assert any("Unused one was retired by" in text for text in told)
