@@ -33,7 +33,7 @@ def make_client(settings: Settings) -> WebClient:
         timeout=10,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
+            RateLimitErrorRetryHandler(max_retry_count=5),
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )

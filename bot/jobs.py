@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.notify import Notifier, SlackSender
+from bot.pacing import Pacer
 from bot.roles import RoleDirectory
 from bot.settings import Settings
 from bot.views.reviews import escalation_text, parent_text, reminder_text, review_reply
@@ -99,6 +100,8 @@ class ReviewSweep:
         governance_channel: str,
         wall: Callable[[], datetime] = wall_clock,
         workers: int = 8,
+        posts_per_minute: float = 300,
+        channel_pace_seconds: float = 1.0,
     ) -> None:
         self.sessions = sessions
         self.client = client
@@ -107,6 +110,7 @@ class ReviewSweep:
         self.channel = governance_channel
         self.wall = wall
         self.workers = workers
+        self.pacer = Pacer(per_minute=posts_per_minute, per_channel_seconds=channel_pace_seconds)
         self.notifier = Notifier(sessions, SlackSender(client, policy, governance_channel))
 
     def run(self, now: datetime) -> SweepReport:
@@ -158,6 +162,7 @@ class ReviewSweep:
                 thread_key = {"owner_id": batch.owner_id, "opened_on": now.date().isoformat()}
                 found = self._find_parent(batch.owner_id, thread_key) if batch.interrupted else None
                 if found is None:
+                    self.pacer.wait(batch.owner_id)
                     posted = self.client.chat_postMessage(
                         channel=batch.owner_id,
                         text=parent_text(batch.owner_id, batch.items),
@@ -178,6 +183,7 @@ class ReviewSweep:
             for item in batch.items:
                 ts = already.get(item.cycle_id)
                 if ts is None:
+                    self.pacer.wait(batch.owner_id)
                     posted = self.client.chat_postMessage(
                         channel=thread.channel,
                         thread_ts=thread.ts,
@@ -260,6 +266,7 @@ def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client:
         roles=RoleDirectory(settings, client),
         governance_channel=settings.patchbay_governance_channel,
         workers=settings.patchbay_sweep_workers,
+        posts_per_minute=settings.patchbay_slack_posts_per_minute,
     )
 
 

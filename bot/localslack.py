@@ -98,8 +98,10 @@ class LocalSlack:
         self.uploads: dict[str, bytes] = {}
         self.rate_limits: dict[str, float] = {}
         self.delays: dict[str, float] = {}
+        self.channel_limits: dict[str, float] = {}
+        self._last_in_channel: dict[tuple[str, str], float] = {}
         self._faults: list[Fault] = []
-        self._last_call: dict[str, float] = {}
+        self._buckets: dict[str, tuple[float, float]] = {}
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
         self._lock = threading.RLock()
@@ -170,6 +172,10 @@ class LocalSlack:
         with self._lock:
             self._faults.append(Fault(method, status, error, retry_after, times, after))
 
+    def limit_per_channel(self, method: str, per_second: float) -> None:
+        """Answer 429 when `method` posts to one channel faster than `per_second` (Slack's posting pace)."""
+        self.channel_limits[method] = per_second
+
     def slow(self, method: str, seconds: float) -> None:
         """Make every call of `method` take at least `seconds`."""
         self.delays[method] = seconds
@@ -211,7 +217,7 @@ class LocalSlack:
         self._record(method, args)
         if method in self.delays:
             time.sleep(self.delays[method])
-        refusal = self._refusal(method)
+        refusal = self._refusal(method, str(args.get("channel", "")))
         if refusal is not None:
             return refusal
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)
@@ -222,7 +228,7 @@ class LocalSlack:
         with self._lock:
             self.calls.append(Call(method, args))
 
-    def _refusal(self, method: str) -> tuple[int, dict[str, str], bytes] | None:
+    def _refusal(self, method: str, channel: str = "") -> tuple[int, dict[str, str], bytes] | None:
         with self._lock:
             for fault in self._faults:
                 if fault.method == method and fault.times > 0:
@@ -237,16 +243,28 @@ class LocalSlack:
                     if fault.status == 429:
                         headers["Retry-After"] = str(fault.retry_after)
                     return fault.status, headers, json.dumps({"ok": False, "error": "ratelimited"}).encode()
-            per_minute = self.rate_limits.get(method)
-            if per_minute:
-                now = time.monotonic()
-                gap = 60.0 / per_minute
-                last = self._last_call.get(method)
-                if last is not None and now - last < gap:
-                    wait = max(1, int(gap - (now - last) + 0.999))
+            per_second = self.channel_limits.get(method)
+            if per_second and channel:
+                now, key = time.monotonic(), (method, self._channel(channel))
+                last = self._last_in_channel.get(key)
+                if last is not None and now - last < 1 / per_second:
+                    wait = max(1, int(1 / per_second - (now - last) + 0.999))
                     headers = {"Content-Type": "application/json", "Retry-After": str(wait)}
                     return 429, headers, json.dumps({"ok": False, "error": "ratelimited"}).encode()
-                self._last_call[method] = now
+                self._last_in_channel[key] = now
+            per_minute = self.rate_limits.get(method)
+            if per_minute:
+                # A token bucket holding a second's worth: short bursts pass, as on Slack.
+                now, rate = time.monotonic(), per_minute / 60.0
+                capacity = max(1.0, rate)
+                tokens, last = self._buckets.get(method, (capacity, now))
+                tokens = min(capacity, tokens + (now - last) * rate)
+                if tokens < 1:
+                    wait = max(1, int((1 - tokens) / rate + 0.999))
+                    self._buckets[method] = (tokens, now)
+                    headers = {"Content-Type": "application/json", "Retry-After": str(wait)}
+                    return 429, headers, json.dumps({"ok": False, "error": "ratelimited"}).encode()
+                self._buckets[method] = (tokens - 1, now)
         return None
 
     def _next_ts(self) -> str:

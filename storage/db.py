@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,9 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE writes."""
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        pooling = {} if in_memory else {"pool_size": 10, "max_overflow": 50}
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **pooling)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
@@ -42,10 +45,24 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    writer = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Take the write lock up front so two writers queue instead of failing with "database is locked".
+        # Threads of this process queue on a lock of their own, in order, rather than in SQLite's
+        # busy handler, which sleeps and lets some threads starve; the lock is held until the
+        # connection goes back to the pool, after its commit or rollback.
+        if not conn.info.get("writer"):
+            writer.acquire()
+            conn.info["writer"] = True
+        # Take SQLite's write lock up front so writers (in other processes too) queue instead of
+        # failing with "database is locked".
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record.info.pop("writer", False):
+            writer.release()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
