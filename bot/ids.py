@@ -9,6 +9,12 @@ class Command(StrEnum):
     PATCHBAY = "/patchbay"
 
 
+class Event(StrEnum):
+    """Events API events the app subscribes to (manifest.yml's bot_events)."""
+
+    APP_HOME_OPENED = "app_home_opened"
+
+
 class Callback(StrEnum):
     """callback_id of each modal."""
 
@@ -21,6 +27,8 @@ class Callback(StrEnum):
     STEP_REASON = "step_reason"
     SANDBOX = "sandbox"
     SECURITY_CHANGE = "security_change"
+    FLOW_ADD = "flow_add"
+    MEASURES = "measures"
 
 
 class Action(StrEnum):
@@ -35,6 +43,9 @@ class Action(StrEnum):
     QUEUE_PREV = "queue_prev"
     QUEUE_NEXT = "queue_next"
     REGISTER_MISSING_TOOL = "register_missing_tool"
+    FLOW_PROPOSE = "flow_propose"
+    RECORD_MEASURES = "record_measures"
+    HOME_MORE = "home_more"
 
 
 STEP_PREFIX = "step_"
@@ -91,6 +102,16 @@ class Block(StrEnum):
     CHECKLIST = "checklist"
     STEPS = "steps"
     MISSING_TOOL = "missing_tool"
+    DATA = "data"
+    FLOW_MODE = "mode"
+    FLOW_INTEGRATION = "integration_id"
+    TIMES_PER_WEEK = "times_per_week"
+    MINUTES_EACH = "minutes_each"
+    DONE_BY = "done_by"
+    HOURS_SAVED = "hours_saved_per_week"
+    ERRORS_AVOIDED = "errors_avoided"
+    FRESHNESS = "freshness_minutes"
+    MEASURE_BUTTONS = "measure_buttons"
 
 
 class Field(StrEnum):

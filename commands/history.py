@@ -28,6 +28,7 @@ WORDS = {
     "integration.resume": "resumed it",
     "integration.retire": "retired it",
     "integration.change_security": "changed its scopes or data",
+    "integration.measured": "recorded success measures",
 }
 
 

@@ -190,7 +190,7 @@ def test_help_home_unknown_input_and_quit(shell: Shell) -> None:
     out = shell(":help\n:home\n:frobnicate\nhello\n/giphy cats\n/patchbay tol\n:quit\n/patchbay help\n")
     for command in (":as @name", ":advance 90d", ":now 2027-03-01", ":home", ":help", ":quit"):
         assert command in after(out, "The shell's own commands:")
-    assert "Patchbay has no App Home tab yet." in out
+    assert "● App Home of @alice" in out and "Waiting for you (0)" in out
     assert "I don't know :frobnicate." in out
     assert "Patchbay only hears slash commands here." in out
     assert "/giphy is not a valid command." in out

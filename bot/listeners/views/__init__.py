@@ -2,10 +2,12 @@
 
 from slack_bolt import App
 
-from bot.listeners.views import proposals, tools, workflow
+from bot.listeners.views import flows, measures, proposals, tools, workflow
 
 
 def register(app: App) -> None:
     tools.register(app)
     proposals.register(app)
     workflow.register(app)
+    flows.register(app)
+    measures.register(app)
