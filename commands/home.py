@@ -32,7 +32,19 @@ TO_DO = {
     Step.DEPLOY: "deploy it to production",
     Step.RESUME: "resume or retire it (suspended)",
 }
-STATE_ORDER = {state: rank for rank, state in enumerate(State)}
+HOME_ORDER = (
+    State.LIVE,
+    State.SUSPENDED,
+    State.IN_SANDBOX,
+    State.APPROVED,
+    State.AWAITING_APPROVAL,
+    State.SECURITY_REVIEW,
+    State.CHANGES_REQUESTED,
+    State.PROPOSED,
+    State.REJECTED,
+    State.RETIRED,
+)
+STATE_ORDER = {state: rank for rank, state in enumerate(HOME_ORDER)}
 
 
 class Section(StrEnum):
@@ -163,7 +175,7 @@ def stack_totals(session: Session) -> StackTotals:
 def _my_integrations(session: Session, user_id: str) -> list[MyIntegration]:
     names = {tool.id: tool.name for tool in tool_repo.all_tools(session)}
     mine = list(repo.integrations_of(session, user_id))
-    mine.sort(key=lambda i: (State(i.state) in ENDED, STATE_ORDER[State(i.state)], -i.id))
+    mine.sort(key=lambda i: (STATE_ORDER[State(i.state)], -i.id))
     return [
         MyIntegration(
             id=i.id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from storage.repositories import flows as flow_repo
 from storage.repositories import tools as tool_repo
 
 COLLAPSE_ABOVE = 40  # more tools than this: unconnected ones collapse into one box per category
+DETAIL_LIMIT = 80  # more connected tools than this: the whole-stack map shows categories, not tools
 LABEL_CHARS = 32
 
 
@@ -57,17 +59,17 @@ class StackMap(BaseModel):
     edges: list[MapEdge]
     collapsed: dict[Category, int] = {}
     focus: str = ""
+    tools: int
+    counts: dict[EdgeKind, int]
+    manual_hours: Decimal
+    overview: bool = False
 
     def count(self, kind: EdgeKind) -> int:
-        return sum(1 for edge in self.edges if edge.kind is kind)
-
-    @property
-    def manual_hours(self) -> Decimal:
-        return sum((e.hours or Decimal(0) for e in self.edges if e.kind is EdgeKind.MANUAL), Decimal(0))
+        return self.counts.get(kind, 0)
 
     def summary(self) -> str:
         """One line for people: what the map shows."""
-        tools = len(self.nodes) + sum(self.collapsed.values())
+        tools = self.tools
         parts = [
             f"{tools} tools",
             f"{self.count(EdgeKind.LIVE)} live integrations",
@@ -77,7 +79,66 @@ class StackMap(BaseModel):
         flagged = [
             f"{n} {kind.value}" for kind in (EdgeKind.SUSPENDED, EdgeKind.ORPHANED) if (n := self.count(kind))
         ]
-        return f"{self.title}: " + ", ".join(parts) + (f"; {', '.join(flagged)}" if flagged else "") + "."
+        shape = (
+            " Drawn by category: the stack is too big to show every tool at once." if self.overview else ""
+        )
+        return (
+            f"{self.title}: "
+            + ", ".join(parts)
+            + (f"; {', '.join(flagged)}" if flagged else "")
+            + "."
+            + shape
+        )
+
+
+def _graph(title: str, nodes: list[MapNode], edges: list[MapEdge], **extra: Any) -> StackMap:
+    counts: dict[EdgeKind, int] = defaultdict(int)
+    for edge in edges:
+        counts[edge.kind] += 1
+    hours = sum((e.hours or Decimal(0) for e in edges if e.kind is EdgeKind.MANUAL), Decimal(0))
+    tools = extra.pop("tools", len(nodes) + sum(extra.get("collapsed", {}).values()))
+    return StackMap(
+        title=title, nodes=nodes, edges=edges, tools=tools, counts=dict(counts), manual_hours=hours, **extra
+    )
+
+
+def _overview(title: str, tools: list[Tool], edges: list[MapEdge]) -> StackMap:
+    """One box per category, and one arrow per category pair and kind, counted and weighted."""
+    base = _graph(title, [], edges, tools=len(tools))
+    category_of = {tool.id: Category(tool.category) for tool in tools}
+    index = {category: n for n, category in enumerate(Category, start=1)}
+    sizes: dict[Category, int] = defaultdict(int)
+    for tool in tools:
+        if tool.retired_at is None:
+            sizes[category_of[tool.id]] += 1
+    grouped: dict[tuple[Category, Category, EdgeKind], list[MapEdge]] = defaultdict(list)
+    for edge in edges:
+        grouped[(category_of[edge.source], category_of[edge.target], edge.kind)].append(edge)
+    used = {c for key in grouped for c in key[:2]} | set(sizes)
+    nodes = [
+        MapNode(id=index[c], name=f"{c.label} ({sizes[c]} tools)", category=c) for c in Category if c in used
+    ]
+    merged = []
+    for (source, target, kind), members in grouped.items():
+        hours = sum((e.hours or Decimal(0) for e in members), Decimal(0))
+        words = {
+            EdgeKind.LIVE: "live",
+            EdgeKind.PROPOSED: "proposed",
+            EdgeKind.MANUAL: "manual",
+            EdgeKind.SUSPENDED: "suspended",
+            EdgeKind.ORPHANED: "orphaned",
+        }[kind]
+        label = f"{len(members)} {words}" + (f", {hours} h/wk" if kind is EdgeKind.MANUAL else "")
+        merged.append(
+            MapEdge(
+                source=index[source],
+                target=index[target],
+                kind=kind,
+                label=label,
+                hours=hours if kind is EdgeKind.MANUAL else None,
+            )
+        )
+    return base.model_copy(update={"nodes": nodes, "edges": merged, "overview": True})
 
 
 def _short(text: str) -> str:
@@ -154,9 +215,11 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
         edges = [e for e in edges if e.source in centre or e.target in centre]
         ids = centre | {e.source for e in edges} | {e.target for e in edges}
         nodes = [_node(tools[i], focus=i in centre) for i in sorted(ids, key=lambda i: tools[i].name_key)]
-        return StackMap(title=title, nodes=nodes, edges=edges, focus=focus)
+        return _graph(title, nodes, edges, focus=focus)
     active = [t for t in tools.values() if t.retired_at is None]
     connected = {e.source for e in edges} | {e.target for e in edges}
+    if len(connected) > DETAIL_LIMIT:
+        return _overview("Stack map by category", list(tools.values()), edges)
     collapsed: dict[Category, int] = defaultdict(int)
     nodes = []
     for tool in sorted(tools.values(), key=lambda t: t.name_key):
@@ -164,7 +227,7 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
             nodes.append(_node(tool))
         elif tool.retired_at is None:
             collapsed[Category(tool.category)] += 1
-    return StackMap(title="Stack map", nodes=nodes, edges=edges, collapsed=dict(collapsed))
+    return _graph("Stack map", nodes, edges, collapsed=dict(collapsed))
 
 
 # ---- DOT -------------------------------------------------------------------------------------
@@ -205,6 +268,11 @@ def to_dot(graph: StackMap) -> str:
     by_category: dict[Category, list[MapNode]] = defaultdict(list)
     for node in graph.nodes:
         by_category[node.category].append(node)
+    if graph.overview:
+        lines += [
+            f'  t{n.id} [label={quote(n.name)}, fillcolor="#f3f6f9", fontsize=13];' for n in graph.nodes
+        ]
+        by_category.clear()
     for category in Category:
         members = by_category.get(category, [])
         hidden = graph.collapsed.get(category, 0)

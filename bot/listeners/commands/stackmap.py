@@ -22,7 +22,7 @@ def show_map(req: SlashRequest) -> None:
     if not graph.nodes and not graph.collapsed:
         req.ack(text="No tools are registered yet: start with `/patchbay tool add`.")
         return
-    req.ack(text=f"Drawing the map of {len(graph.nodes) + sum(graph.collapsed.values())} tools…")
+    req.ack(text=f"Drawing the map of {graph.tools} tools…")
     png = draw(to_dot(graph), ImageFormat.PNG)
     req.client.files_upload_v2(
         channel=req.body["channel_id"],
