@@ -53,6 +53,7 @@ def _environment() -> Environment:
         slack=escape,
         quote=_quote,
         code=lambda text: text.replace("`", "'"),
+        lowerfirst=lambda text: text[:1].lower() + text[1:],
     )
     return env
 

@@ -344,3 +344,17 @@ def automate_flows_of(session: Session, integration: Integration, *, actor: Acto
         )
         changed += 1
     return changed
+
+
+def flow_lines(*, session: Session) -> list[FlowLine]:
+    """Every recorded flow, oldest first."""
+    return lines_of(session, list(repo.all_flows(session)))
+
+
+def manual_flow_id(*, session: Session, source: str, target: str, data: str) -> int | None:
+    """The manual flow between two named tools that moves `data`, if one is recorded."""
+    for line in flow_lines(session=session):
+        found = (line.source_tool, line.target_tool, line.data) == (source, target, data)
+        if found and line.mode in MANUAL_MODES:
+            return line.id
+    return None

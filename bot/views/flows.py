@@ -89,7 +89,7 @@ def flow_text(line: FlowLine) -> str:
     """One line about a flow: where, what, how and what it costs."""
     who = f" by {user(line.done_by)}" if line.done_by and line.mode is not FlowMode.AUTOMATED else ""
     how = (
-        line.mode.label.lower()
+        line.mode.label[:1].lower() + line.mode.label[1:]
         if line.mode is not FlowMode.AUTOMATED
         else f"automated by #{line.integration_id}"
     )

@@ -242,7 +242,7 @@ def test_the_ticker_runs_each_job_every_time_its_interval_comes_round() -> None:
 
 def test_demo_loads_the_sample_stack_once_and_suggests_three_things(shell: Shell) -> None:
     out = shell("", "--demo")
-    assert "Demo stack loaded: 18 tools added" in out
+    assert "Demo stack loaded: 18 tools, 9 flows, 8 integrations added" in out
     tips = after(out, "Three things to try:")
     assert (
         "1. /patchbay tools" in tips
@@ -253,7 +253,7 @@ def test_demo_loads_the_sample_stack_once_and_suggests_three_things(shell: Shell
         "/patchbay tool add Notion\n:keep\n4\n" + ":keep\n" * 7 + "Notion Calendar\n",
         "--demo",
     )
-    assert "Demo stack loaded: 0 tools added" in again
+    assert "Demo stack loaded: 0 tools, 0 flows, 0 integrations added" in again
     assert "✗ Name: Notion is already in the registry." in again
     assert "Registered Notion Calendar." in again
     assert shell.tools() == 19
