@@ -13,13 +13,18 @@ from pathlib import Path
 from bot import logs, review_commands
 from bot.app import create_app, make_client
 from bot.clock import Clock
+from bot.documents import write_catalog
 from bot.http import make_wsgi
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError, load_settings, require
 from bot.shell import main as shell
 from commands.actor import SYSTEM
+from commands.documents import catalog
+from commands.errors import PatchbayError
+from commands.graphviz import ImageFormat, draw
 from commands.history import audit_lines
 from commands.proposals import plan_csv
+from commands.stackmap import stack_map, to_dot
 from commands.tool_csv import Outcome, export_tools, import_tools
 from storage.backup import BackupRefused, backup_sqlite
 from storage.db import is_sqlite, make_engine, make_sessionmaker, migrate, schema_is_current, session_scope
@@ -155,6 +160,32 @@ def export_audit_file(settings: Settings, path: Path | None, since: str | None) 
     return 0
 
 
+def export_map_file(settings: Settings, path: Path | None, image: ImageFormat, focus: str | None) -> int:
+    """The stack map as PNG, SVG or DOT text; DOT goes to stdout without a file."""
+    sessions = make_sessionmaker(make_engine(settings.database_url))
+    with session_scope(sessions) as session:
+        graph = stack_map(session=session, focus=focus)
+    data = draw(to_dot(graph), image)
+    if path is None and image is ImageFormat.DOT:
+        sys.stdout.write(data.decode())
+        return 0
+    path = path or Path(f"stack-map.{image.value}")
+    path.write_bytes(data)
+    print(f"wrote {path}: {graph.summary()}")
+    return 0
+
+
+def export_docs_dir(settings: Settings, directory: Path) -> int:
+    """The Markdown catalog of every integration: index.md and integrations/*.md."""
+    sessions = make_sessionmaker(make_engine(settings.database_url))
+    now = Clock().now()
+    with session_scope(sessions) as session:
+        docs = catalog(session=session, now=now)
+    written = write_catalog(directory, docs, now)
+    print(f"wrote {len(written)} files to {directory} (index.md and {len(docs)} integration pages)")
+    return 0
+
+
 EXPORTS = {"tools": export_tools, "plan": plan_csv}
 
 
@@ -202,6 +233,13 @@ def parser() -> argparse.ArgumentParser:
     audit_p = exp_sub.add_parser("audit", help="export the audit log as JSON lines")
     audit_p.add_argument("file", type=Path, nargs="?")
     audit_p.add_argument("--since", help="only events on or after this date (YYYY-MM-DD)")
+    map_p = exp_sub.add_parser("map", help="draw the stack map (PNG, SVG or Graphviz DOT)")
+    map_p.add_argument("file", type=Path, nargs="?")
+    map_p.add_argument("--format", choices=[f.value for f in ImageFormat], default=ImageFormat.PNG.value)
+    map_p.add_argument("--focus", help="one tool or category and what connects to it")
+    exp_sub.add_parser("docs", help="write the Markdown catalog of integrations").add_argument(
+        "directory", type=Path
+    )
     shell.add_arguments(sub.add_parser("shell", help="try Patchbay in a terminal, against a local Slack"))
     backup = sub.add_parser("backup", help="copy the SQLite database to FILE while the bot runs")
     backup.add_argument("file", type=Path)
@@ -236,10 +274,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             _ready_database(settings)
             if args.what == "audit":
                 return export_audit_file(settings, args.file, args.since)
+            if args.what == "map":
+                return export_map_file(settings, args.file, ImageFormat(args.format), args.focus)
+            if args.what == "docs":
+                return export_docs_dir(settings, args.directory)
             return export_file(settings, args.what, args.file)
         elif args.command == "backup":
             return backup_file(settings, args.file)
-    except (SettingsError, StartupError, BackupRefused) as exc:
+    except (SettingsError, StartupError, BackupRefused, PatchbayError) as exc:
         print(f"patchbay: {exc}", file=sys.stderr)
         return 2
     except FileNotFoundError as exc:

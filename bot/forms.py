@@ -73,6 +73,19 @@ class ProposalMeta(BaseModel):
     """private_metadata of the proposal modal: which proposal is edited, if any."""
 
     integration_id: int | None = None
+    flow_id: int | None = None
+
+
+class FlowRef(BaseModel):
+    """Names one flow in a button value."""
+
+    flow_id: int
+
+
+class HomeMoreRef(BaseModel):
+    """A "see more" button on the App Home: which of its lists to show in full."""
+
+    section: str
 
 
 class ListRef(BaseModel):

@@ -9,6 +9,12 @@ class Command(StrEnum):
     PATCHBAY = "/patchbay"
 
 
+class Event(StrEnum):
+    """Events API events the app subscribes to (manifest.yml's bot_events)."""
+
+    APP_HOME_OPENED = "app_home_opened"
+
+
 class Callback(StrEnum):
     """callback_id of each modal."""
 
@@ -22,6 +28,8 @@ class Callback(StrEnum):
     SANDBOX = "sandbox"
     SECURITY_CHANGE = "security_change"
     REVIEW_ANSWER = "review_answer"
+    FLOW_ADD = "flow_add"
+    MEASURES = "measures"
 
 
 class Action(StrEnum):
@@ -41,6 +49,9 @@ class Action(StrEnum):
     REVIEW_RETIRE = "review_retire"
     KEY_ROTATED = "key_rotated"
     REASSIGN = "reassign"
+    FLOW_PROPOSE = "flow_propose"
+    RECORD_MEASURES = "record_measures"
+    HOME_MORE = "home_more"
 
 
 STEP_PREFIX = "step_"
@@ -101,6 +112,16 @@ class Block(StrEnum):
     INCIDENTS = "incidents"
     CONFIRM_RETIRE = "confirm_retire"
     MISSING_TOOL = "missing_tool"
+    DATA = "data"
+    FLOW_MODE = "mode"
+    FLOW_INTEGRATION = "integration_id"
+    TIMES_PER_WEEK = "times_per_week"
+    MINUTES_EACH = "minutes_each"
+    DONE_BY = "done_by"
+    HOURS_SAVED = "hours_saved_per_week"
+    ERRORS_AVOIDED = "errors_avoided"
+    FRESHNESS = "freshness_minutes"
+    MEASURE_BUTTONS = "measure_buttons"
 
 
 class Field(StrEnum):

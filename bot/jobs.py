@@ -267,6 +267,7 @@ def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client:
         governance_channel=settings.patchbay_governance_channel,
         workers=settings.patchbay_sweep_workers,
         posts_per_minute=settings.patchbay_slack_posts_per_minute,
+        channel_pace_seconds=settings.patchbay_slack_channel_pace_seconds,
     )
 
 

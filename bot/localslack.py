@@ -204,15 +204,15 @@ class LocalSlack:
 
     # ---- the Web API -------------------------------------------------------------------------
     def handle(self, path: str, content_type: str, raw: bytes) -> tuple[int, dict[str, str], bytes]:
+        if path.startswith("/upload/"):  # raw file bytes (a PNG, say): never parsed as a form
+            self._record("upload", {"_url": path, "size": len(raw)})
+            self.uploads[path.rsplit("/", 1)[-1]] = raw
+            return 200, {"Content-Type": "text/plain"}, b"OK - " + str(len(raw)).encode()
         args = _parse_body(content_type, raw)
         if path.startswith("/response/"):
             self._record("response_url", {**args, "_url": path})
             self._post_response(args)
             return 200, {"Content-Type": "text/plain"}, b"ok"
-        if path.startswith("/upload/"):
-            self._record("upload", {"_url": path, "size": len(raw)})
-            self.uploads[path.rsplit("/", 1)[-1]] = raw
-            return 200, {"Content-Type": "text/plain"}, b"OK - " + str(len(raw)).encode()
         method = path.split("/api/", 1)[-1].split("?")[0]
         self._record(method, args)
         if method in self.delays:

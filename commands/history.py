@@ -33,6 +33,7 @@ WORDS = {
     "integration.key_rotated": "recorded a key rotation",
     "integration.orphaned": "flagged it orphaned: the owner left Slack",
     "integration.reassigned": "reassigned it",
+    "integration.measured": "recorded success measures",
 }
 
 

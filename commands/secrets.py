@@ -26,3 +26,13 @@ def find_secret(text: str) -> str | None:
         if pattern.search(text):
             return kind
     return None
+
+
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    """`text` with anything that looks like a credential replaced by [redacted]."""
+    for _kind, pattern in _PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return text

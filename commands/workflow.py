@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from commands.flows import automate_flows_of
 from commands.lifecycle import RULES, Facts, Step, refusal
 from commands.outbox import Kind, owe
 from commands.policy import Policy
@@ -216,6 +217,7 @@ def take_step(
             values={"live_at": now, "next_review_on": review_on},
             extra={"next_review_on": review_on.isoformat()},
         )
+        automate_flows_of(session, integration, actor=actor, now=now)
     elif step in SIMPLE_TARGETS:
         _move(session, integration, step=step, to=SIMPLE_TARGETS[step], actor=actor, now=now, note=note)
     else:

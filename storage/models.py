@@ -231,3 +231,38 @@ class AuditEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (Index("ix_audit_entity", "entity_type", "entity_id"),)
+
+
+class Flow(Base):
+    """Data that moves between two tools: by hand, by a CSV export/import, or by an integration."""
+
+    __tablename__ = "flows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id"), index=True)
+    target_tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id"), index=True)
+    data: Mapped[str] = mapped_column(String(200))
+    data_kinds: Mapped[list[str]] = mapped_column(default=list)
+    mode: Mapped[str] = mapped_column(String(20), index=True)
+    integration_id: Mapped[int | None] = mapped_column(ForeignKey("integrations.id"), index=True)
+    times_per_week: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    minutes_each: Mapped[int] = mapped_column(Integer)
+    done_by: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    automated_at: Mapped[datetime | None]
+
+
+class Measurement(Base):
+    """What a live integration achieves, recorded by its owner at go-live and at each review."""
+
+    __tablename__ = "measurements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    recorded_at: Mapped[datetime]
+    hours_saved_per_week: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    errors_avoided: Mapped[int] = mapped_column(Integer)
+    freshness_minutes: Mapped[int] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(32))

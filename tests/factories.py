@@ -77,3 +77,43 @@ def add_proposal(
             confirmed=True,
         )
     return card.id
+
+
+def add_flow(
+    sessions: sessionmaker[Session],
+    source: int,
+    target: int,
+    *,
+    by: str = "U0BOB0002",
+    data: str = "Won deals",
+    mode: str = "manual",
+    times_per_week: str = "5",
+    minutes_each: str = "30",
+    integration_id: int | None = None,
+) -> int:
+    from commands.flows import FlowDraft, record_flow
+
+    form: dict[str, Any] = {
+        "source_tool_id": source,
+        "target_tool_id": target,
+        "data": data,
+        "data_kinds": ["deals"],
+        "mode": mode,
+        "integration_id": integration_id,
+        "times_per_week": times_per_week,
+        "minutes_each": minutes_each,
+        "done_by": by if mode != "automated" else None,
+    }
+    with session_scope(sessions) as session:
+        line = record_flow(session=session, actor=Actor(user_id=by), draft=FlowDraft.parse(form), now=NOW)
+    return line.id
+
+
+def set_state(sessions: sessionmaker[Session], integration_id: int, state: str) -> None:
+    """Put an integration straight into a state (for tests about what a state looks like)."""
+    from sqlalchemy import update
+
+    from storage.models import Integration
+
+    with session_scope(sessions) as session:
+        session.execute(update(Integration).where(Integration.id == integration_id).values(state=state))

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.shell.demo_flows import load_flows, load_integrations
 from commands.actor import SYSTEM
 from commands.errors import NotFound
 from commands.tools import ToolDraft, find_tool, register_tool
@@ -100,10 +101,11 @@ class Part:
     load: Loader
 
 
-# In order: later parts may use what earlier ones added. Add flows, proposals (one in every state)
-# and live integrations (with owners) here as their use-cases land.
+# In order: later parts may use what earlier ones added.
 PARTS: list[Part] = [
     Part("tools", load_tools),
+    Part("flows", load_flows),
+    Part("integrations", load_integrations),
 ]
 
 # (what to type, what it shows)

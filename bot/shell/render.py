@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -308,11 +310,25 @@ def choices(labels: list[str], width: int) -> Text:
     return out
 
 
+class _NoTrailingSpaces(io.TextIOBase):
+    """Writes through to `out`, dropping the spaces rich leaves where it wraps a long line."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        self._out.write(re.sub(r"[ \t]+\n", "\n", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
 def make_console(*, plain: bool, file: IO[str] | None = None, width: int = 100) -> Console:
     """A console for people (colour when the terminal has it) or for transcripts (plain, fixed width)."""
     if plain:
         return Console(
-            file=file,
+            file=_NoTrailingSpaces(file or sys.stdout),  # type: ignore[arg-type]
             force_terminal=False,
             no_color=True,
             width=width,

@@ -73,6 +73,10 @@ def shell_settings(*, api_url: str, database_url: str, people: tuple[Person, ...
         "patchbay_governance_channel": GOVERNANCE,
         "patchbay_role_cache_seconds": 300,
         "patchbay_log_format": "text",
+        # One owner at a time, unpaced: the local Slack has no limits, and the transcript stays in order.
+        "patchbay_sweep_workers": 1,
+        "patchbay_slack_posts_per_minute": 1e9,
+        "patchbay_slack_channel_pace_seconds": 0,
     }
     return Settings(_env_file=None, **values)
 

@@ -146,3 +146,20 @@ def actions(*elements: InteractiveElement, block_id: str | None = None) -> Actio
 def user(user_id: str) -> str:
     """A mention of a Slack user id the app itself knows (never user-typed text)."""
     return f"<@{user_id}>"
+
+
+SECTION_CHARS = 2900
+
+
+def chunk_lines(lines: list[str], budget: int = SECTION_CHARS) -> list[list[str]]:
+    """Lines grouped so that each group fits one section's text (3,000 characters at most)."""
+    chunks: list[list[str]] = []
+    size = budget + 1
+    for line in lines:
+        line = line[:budget]
+        if size + len(line) + 1 > budget:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += len(line) + 1
+    return chunks

@@ -167,7 +167,9 @@ def proposal_modal(
             initial=str(d.batch_minutes) if d and d.batch_minutes else "",
             placeholder="60",
         ),
-        select_input(Block.METHOD, "Method", options_of(Method), initial=d.method.value if d else None),
+        select_input(
+            Block.METHOD, "Method", options_of(Method), initial=d.method.value if d and d.method else None
+        ),
         text_input(
             Block.METHOD_REASON,
             "Why this method",
@@ -180,7 +182,7 @@ def proposal_modal(
             Block.EFFORT_HOURS,
             "Estimated effort (hours)",
             max_length=8,
-            initial=str(d.effort_hours) if d else "",
+            initial=str(d.effort_hours) if d and d.effort_hours is not None else "",
             placeholder="8",
         ),
         user_input(
@@ -198,7 +200,7 @@ def proposal_modal(
             Block.HOURS_PER_WEEK,
             "Hours per week spent on it by hand today",
             max_length=8,
-            initial=str(d.hours_per_week) if d else "",
+            initial=str(d.hours_per_week) if d and d.hours_per_week is not None else "",
             placeholder="3",
         ),
         text_input(

@@ -24,6 +24,7 @@ from bot.views.elements import (
     select_input,
     text_input,
 )
+from bot.views.measures import measure_actions
 from bot.views.proposals import integration_card
 from commands.lifecycle import RULES, Step, next_steps
 from commands.proposals import IntegrationCard
@@ -217,4 +218,4 @@ def history_blocks(
 
 def governance_card(card: IntegrationCard) -> list[SlackBlock]:
     """The card the governance channel sees, updated in place at every step."""
-    return integration_card(card, buttons=lifecycle_lines(card) + step_buttons(card))
+    return integration_card(card, buttons=lifecycle_lines(card) + step_buttons(card) + measure_actions(card))

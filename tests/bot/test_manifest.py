@@ -12,7 +12,7 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 
 from bot.app import create_app
-from bot.ids import Callback, Command
+from bot.ids import Callback, Command, Event
 from bot.settings import Settings
 from tests.blockkit import REFERENCE
 
@@ -71,6 +71,8 @@ def _registered(kind: str) -> set[str]:
                     found.add(value)
                 if isinstance(value, str) and kind == "view" and value in {c.value for c in Callback}:
                     found.add(value)
+                if isinstance(value, Event) and kind == "event":
+                    found.add(value.value)
     return found
 
 
@@ -87,3 +89,10 @@ def test_every_modal_callback_has_a_listener() -> None:
 def test_shortcuts_in_manifest_match_callbacks() -> None:
     shortcuts = {s["callback_id"] for s in manifest()["features"].get("shortcuts", [])}
     assert shortcuts <= {c.value for c in Callback}
+
+
+def test_every_subscribed_event_has_a_listener_and_back() -> None:
+    subscribed = set(manifest()["settings"]["event_subscriptions"]["bot_events"])
+    assert subscribed == {e.value for e in Event}
+    assert _registered("event") == subscribed
+    assert manifest()["features"]["app_home"]["home_tab_enabled"] is True

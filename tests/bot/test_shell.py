@@ -188,7 +188,7 @@ def test_help_home_unknown_input_and_quit(shell: Shell) -> None:
     out = shell(":help\n:home\n:frobnicate\nhello\n/giphy cats\n/patchbay tol\n:quit\n/patchbay help\n")
     for command in (":as @name", ":advance 90d", ":now 2027-03-01", ":home", ":help", ":quit"):
         assert command in after(out, "The shell's own commands:")
-    assert "Patchbay has no App Home tab yet." in out
+    assert "● App Home of @alice" in out and "Waiting for you (0)" in out
     assert "I don't know :frobnicate." in out
     assert "Patchbay only hears slash commands here." in out
     assert "/giphy is not a valid command." in out
@@ -222,7 +222,7 @@ def test_the_ticker_runs_each_job_every_time_its_interval_comes_round() -> None:
 
 def test_demo_loads_the_sample_stack_once_and_suggests_three_things(shell: Shell) -> None:
     out = shell("", "--demo")
-    assert "Demo stack loaded: 18 tools added" in out
+    assert "Demo stack loaded: 18 tools, 9 flows, 8 integrations added" in out
     tips = after(out, "Three things to try:")
     assert (
         "1. /patchbay tools" in tips
@@ -233,7 +233,7 @@ def test_demo_loads_the_sample_stack_once_and_suggests_three_things(shell: Shell
         "/patchbay tool add Notion\n:keep\n4\n" + ":keep\n" * 7 + "Notion Calendar\n",
         "--demo",
     )
-    assert "Demo stack loaded: 0 tools added" in again
+    assert "Demo stack loaded: 0 tools, 0 flows, 0 integrations added" in again
     assert "✗ Name: Notion is already in the registry." in again
     assert "Registered Notion Calendar." in again
     assert shell.tools() == 19

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners.actions import proposals, reviews, tools, workflow
+from bot.listeners.actions import flows, home, proposals, reviews, tools, workflow
 
 
 def register(app: App) -> None:
@@ -10,3 +10,5 @@ def register(app: App) -> None:
     proposals.register(app)
     workflow.register(app)
     reviews.register(app)
+    flows.register(app)
+    home.register(app)

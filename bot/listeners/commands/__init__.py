@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.ids import Command
-from bot.listeners.commands import proposals, tools
+from bot.listeners.commands import documents, flows, proposals, stackmap, tools
 from bot.listeners.commands.router import SlashRequest, Subcommand, closest, match
 from bot.views.help import help_blocks, unknown_text
 
@@ -22,6 +22,9 @@ SUBCOMMANDS: list[Subcommand] = [
     Subcommand(("help",), "help", "Show this list.", "/patchbay help", _help),
     *tools.SUBCOMMANDS,
     *proposals.SUBCOMMANDS,
+    *flows.SUBCOMMANDS,
+    *stackmap.SUBCOMMANDS,
+    *documents.SUBCOMMANDS,
 ]
 
 

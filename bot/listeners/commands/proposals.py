@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
+from bot.views.measures import measure_actions
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
 from bot.views.reviews import reviews_list
 from bot.views.workflow import history_blocks, lifecycle_lines, step_buttons
@@ -50,7 +51,7 @@ def show(req: SlashRequest) -> None:
 def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:
     """Lifecycle details, Edit for its proposer or owner, and the next steps."""
     edit = [edit_button(card)] if can_edit(actor, card) else []
-    return lifecycle_lines(card) + edit + step_buttons(card)
+    return lifecycle_lines(card) + edit + step_buttons(card) + measure_actions(card)
 
 
 def history(req: SlashRequest) -> None:

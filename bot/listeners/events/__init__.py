@@ -2,6 +2,8 @@
 
 from slack_bolt import App
 
+from bot.listeners.events import home
+
 
 def register(app: App) -> None:
-    """No events are handled yet."""
+    home.register(app)

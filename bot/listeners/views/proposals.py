@@ -8,9 +8,11 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.forms import ProposalMeta, read_form
+from bot.home import refresh_home
 from bot.ids import Block, Callback
 from bot.middleware import deliver, transaction
 from bot.views.proposals import integration_card, proposal_modal
+from commands.flows import propose_from_flow
 from commands.proposals import ProposalDraft, Similar, edit_proposal, propose_integration
 from commands.tools import tool_names
 
@@ -37,7 +39,17 @@ def submit_proposal(ack: Ack, view: dict[str, Any], context: BoltContext, client
     meta = ProposalMeta.model_validate_json(view["private_metadata"] or "{}")
     try:
         with transaction(context) as session:
-            if meta.integration_id is None:
+            if meta.integration_id is None and meta.flow_id is not None:
+                card = propose_from_flow(
+                    session=session,
+                    actor=context["actor"],
+                    flow_id=meta.flow_id,
+                    draft=draft,
+                    policy=context["policy"],
+                    now=context["now"],
+                    confirmed=confirmed,
+                )
+            elif meta.integration_id is None:
                 card = propose_integration(
                     session=session,
                     actor=context["actor"],
@@ -67,6 +79,7 @@ def submit_proposal(ack: Ack, view: dict[str, Any], context: BoltContext, client
         text=f"{verb} #{card.id} {card.title}",
         blocks=integration_card(card),
     )
+    refresh_home(client, context, context["actor"].user_id)
 
 
 def register(app: App) -> None:

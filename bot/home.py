@@ -1,0 +1,32 @@
+"""Publishing a person's App Home: when they open it, and after their actions change it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.middleware import transaction
+from bot.views.home import home_view
+from commands.home import home
+
+log = logging.getLogger(__name__)
+
+
+def publish_home(client: WebClient, context: BoltContext | dict[str, Any], user_id: str) -> None:
+    """Build the person's dashboard in its own read transaction and publish it."""
+    actor = context["roles"].actor(user_id)
+    with transaction(context) as session:
+        found = home(session=session, actor=actor, policy=context["policy"], today=context["now"].date())
+    client.views_publish(user_id=user_id, view=home_view(found))
+
+
+def refresh_home(client: WebClient, context: BoltContext | dict[str, Any], user_id: str) -> None:
+    """Republish the home after a change; a failure is logged, never shown to the person."""
+    try:
+        publish_home(client, context, user_id)
+    except SlackApiError as error:
+        log.warning("could not refresh the App Home of %s: %s", user_id, error.response.get("error"))

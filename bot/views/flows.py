@@ -1,0 +1,137 @@
+"""Block Kit for data flows: the flow modal and the list of integration opportunities."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block as SlackBlock
+from slack_sdk.models.blocks import DividerBlock, ExternalDataSelectElement, InputBlock, UserSelectElement
+from slack_sdk.models.views import View
+
+from bot.forms import FlowRef
+from bot.ids import Action, Block, Callback, Field
+from bot.text import escape
+from bot.views.elements import (
+    button,
+    context,
+    multi_select_input,
+    options_of,
+    plain,
+    section,
+    select_input,
+    text_input,
+    user,
+)
+from commands.flows import FlowLine, FlowMode, Opportunities
+from commands.vocabulary import DataKind
+
+
+def _tool_picker(block_id: str, label: str) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        element=ExternalDataSelectElement(
+            action_id=Field.TOOL_PICK, placeholder=plain("Type part of the tool's name"), min_query_length=0
+        ),
+    )
+
+
+def flow_modal(*, user_id: str) -> View:
+    """The form to record how data moves between two tools today."""
+    blocks: list[SlackBlock] = [
+        _tool_picker(Block.SOURCE_TOOL, "From tool"),
+        _tool_picker(Block.TARGET_TOOL, "To tool"),
+        text_input(
+            Block.DATA,
+            "What data moves",
+            max_length=200,
+            placeholder="Won deals: customer name, plan and start date",
+        ),
+        multi_select_input(Block.DATA_KINDS, "Kinds of data", options_of(DataKind)),
+        select_input(
+            Block.FLOW_MODE, "How it moves today", options_of(FlowMode), initial=FlowMode.MANUAL.value
+        ),
+        text_input(
+            Block.FLOW_INTEGRATION,
+            "Integration number",
+            optional=True,
+            max_length=8,
+            placeholder="12",
+            hint="Only when an integration already automates it.",
+        ),
+        text_input(
+            Block.TIMES_PER_WEEK,
+            "How many times a week",
+            max_length=8,
+            placeholder="5",
+            hint="0.25 for about once a month.",
+        ),
+        text_input(
+            Block.MINUTES_EACH, "Minutes each time", max_length=6, placeholder="20", hint="0 when automated."
+        ),
+        InputBlock(
+            block_id=Block.DONE_BY,
+            label=plain("Who does it"),
+            optional=True,
+            hint=plain("Needed unless it is automated."),
+            element=UserSelectElement(action_id=Field.VALUE, initial_user=user_id),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=Callback.FLOW_ADD,
+        title=plain("Record a data flow"),
+        submit=plain("Record"),
+        close=plain("Cancel"),
+        blocks=blocks,
+    )
+
+
+def flow_text(line: FlowLine) -> str:
+    """One line about a flow: where, what, how and what it costs."""
+    who = f" by {user(line.done_by)}" if line.done_by and line.mode is not FlowMode.AUTOMATED else ""
+    how = (
+        line.mode.label[:1].lower() + line.mode.label[1:]
+        if line.mode is not FlowMode.AUTOMATED
+        else f"automated by #{line.integration_id}"
+    )
+    cost = f"  ·  *{line.hours_per_week} h/week*" if line.mode is not FlowMode.AUTOMATED else ""
+    return (
+        f"{escape(line.source_tool)} -> {escape(line.target_tool)}: {escape(line.data)}  ·  {how}{who}"
+        f"  ·  {line.times_per_week.normalize():f}x a week, {line.minutes_each} min each{cost}"
+    )
+
+
+def flow_recorded(line: FlowLine) -> str:
+    hint = (
+        " It is now an integration opportunity: `/patchbay opportunities`."
+        if line.mode is not FlowMode.AUTOMATED
+        else ""
+    )
+    return f"Recorded flow #{line.id}: {flow_text(line)}.{hint}"
+
+
+def opportunities_blocks(found: Opportunities) -> list[SlackBlock]:
+    """Manual flows by hours per week, each with a Propose integration button."""
+    if not found.total:
+        return [
+            section(
+                "*No manual flows recorded.* Record where data still moves by hand with `/patchbay flow add`."
+            )
+        ]
+    blocks: list[SlackBlock] = [
+        section(
+            f"*Integration opportunities*: {found.total} flow{'s' if found.total != 1 else ''} still done by "
+            f"hand or by CSV, *{found.total_hours} hours a week* in all. Most hours first."
+        ),
+        DividerBlock(),
+    ]
+    for rank, line in enumerate(found.lines, start=1):
+        text = f"*{rank}.* {flow_text(line)}"
+        if line.proposed and line.integration_state is not None:
+            text += f"\n:arrow_right: proposed as #{line.integration_id} (_{line.integration_state.label}_)"
+            blocks.append(section(text))
+            continue
+        ref = FlowRef(flow_id=line.id).model_dump_json()
+        blocks.append(section(text, accessory=button("Propose integration", Action.FLOW_PROPOSE, ref)))
+    if found.total > len(found.lines):
+        blocks.append(context(f"{found.total - len(found.lines)} smaller ones are not shown."))
+    return blocks

@@ -1,0 +1,150 @@
+"""Block Kit for the App Home dashboard and its "see more" lists."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block as SlackBlock
+from slack_sdk.models.blocks import DividerBlock, HeaderBlock
+from slack_sdk.models.views import View
+
+from bot.forms import HomeMoreRef
+from bot.ids import Action
+from bot.text import escape
+from bot.views.elements import actions, button, chunk_lines, context, plain, section
+from bot.views.measures import measures_button, trend_text
+from commands.home import Home, MyIntegration, Section, StackTotals, ToolLine, Waiting
+
+TITLE_CHARS = 80
+MODAL_MAX_BLOCKS = 98
+SECTION_TITLES = {
+    Section.WAITING: "Waiting for you",
+    Section.INTEGRATIONS: "Your integrations",
+    Section.TOOLS: "Your tools",
+}
+
+
+def _short(text: str) -> str:
+    text = escape(text)
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
+
+
+def waiting_line(item: Waiting) -> str:
+    return f"• #{item.id} {_short(item.title)}: *{item.to_do}*  ·  `/patchbay show {item.id}`"
+
+
+def integration_line(item: MyIntegration) -> str:
+    role = "owner" if item.owner else "proposer"
+    line = (
+        f"• #{item.id} *{_short(item.title)}*  ·  _{item.state.label}_  ·  "
+        f"{escape(item.source_tool)} -> {escape(item.target_tool)}  ·  {role}"
+    )
+    if item.next_review_on:
+        line += f"  ·  next review {item.next_review_on.isoformat()}"
+    if item.measurable:
+        line += f"\n      {trend_text(item.measures)}"
+    return line
+
+
+def tool_line(item: ToolLine) -> str:
+    return f"• {escape(item.name)}  ·  {item.category.label}"
+
+
+def totals_text(totals: StackTotals) -> str:
+    estimated = totals.live - totals.measured
+    basis = f" ({totals.measured} measured, {estimated} estimated)" if totals.live else ""
+    return (
+        f"*{totals.tools}* tools  ·  *{totals.live}* live integrations  ·  {totals.in_flight} in flight  ·  "
+        f"{totals.open_proposals} open proposals\n"
+        f"*{totals.manual_hours} h/week* still moved by hand  ·  "
+        f"*{totals.saved_hours} h/week* saved by live integrations{basis}"
+    )
+
+
+def _more(section_name: Section, shown: int, total: int) -> list[SlackBlock]:
+    if total <= shown:
+        return []
+    ref = HomeMoreRef(section=section_name.value).model_dump_json()
+    return [
+        actions(button(f"See all {total}", Action.HOME_MORE, ref)),
+    ]
+
+
+def _list(title: str, lines: list[str], total: int, empty: str) -> list[SlackBlock]:
+    heading = f"*{title}* ({total})"
+    if not lines:
+        return [section(f"{heading}\n{empty}")]
+    return [section(heading + "\n" + "\n".join(lines))]
+
+
+def home_view(home: Home) -> View:
+    """The App Home tab: a fixed number of blocks whatever the counts; long lists end in "See all"."""
+    blocks: list[SlackBlock] = [
+        HeaderBlock(text=plain("Patchbay")),
+        section(totals_text(home.totals)),
+        DividerBlock(),
+    ]
+    blocks += _list(
+        SECTION_TITLES[Section.WAITING],
+        [waiting_line(w) for w in home.waiting],
+        home.waiting_total,
+        "Nothing waits for you.",
+    )
+    blocks += _more(Section.WAITING, len(home.waiting), home.waiting_total)
+    blocks.append(DividerBlock())
+    heading = f"*{SECTION_TITLES[Section.INTEGRATIONS]}* ({home.integrations_total})"
+    if not home.integrations:
+        blocks.append(section(f"{heading}\nNone yet. Propose one with `/patchbay propose`."))
+    else:
+        blocks.append(section(heading))
+        for item in home.integrations:
+            accessory = measures_button(item.id) if item.measurable else None
+            blocks.append(section(integration_line(item), accessory=accessory))
+    blocks += _more(Section.INTEGRATIONS, len(home.integrations), home.integrations_total)
+    blocks.append(DividerBlock())
+    blocks += _list(
+        SECTION_TITLES[Section.TOOLS],
+        [tool_line(t) for t in home.tools],
+        home.tools_total,
+        "You own no tools. Register one with `/patchbay tool add`.",
+    )
+    blocks += _more(Section.TOOLS, len(home.tools), home.tools_total)
+    blocks.append(DividerBlock())
+    queue = [
+        f"{q.rank}. #{q.id} {_short(q.title)}  ·  score {q.score}  ·  _{q.state.label}_" for q in home.queue
+    ]
+    blocks.append(section("*Top of the queue*\n" + ("\n".join(queue) if queue else "The queue is empty.")))
+    blocks.append(
+        context(
+            "`/patchbay queue` ranks every open proposal  ·  `/patchbay opportunities` lists manual work  ·  "
+            "`/patchbay map` draws the stack"
+        )
+    )
+    return View(type="home", blocks=blocks)
+
+
+def more_lines(home: Home, section_name: Section) -> list[str]:
+    if section_name is Section.WAITING:
+        return [waiting_line(w) for w in home.waiting]
+    if section_name is Section.INTEGRATIONS:
+        return [integration_line(i) for i in home.integrations]
+    return [tool_line(t) for t in home.tools]
+
+
+def more_modal(home: Home, section_name: Section) -> View:
+    """One dashboard list in full, in a modal (long lists are cut, saying where to see the rest)."""
+    lines = more_lines(home, section_name)
+    blocks: list[SlackBlock] = []
+    chunks = chunk_lines(lines)
+    for index, chunk in enumerate(chunks):
+        if len(blocks) == MODAL_MAX_BLOCKS:
+            left = sum(len(c) for c in chunks[index:])
+            blocks.append(context(f"{left} more are not shown."))
+            break
+        blocks.append(section("\n".join(chunk)))
+    if not blocks:
+        blocks.append(section("Nothing here."))
+    return View(
+        type="modal",
+        title=plain(SECTION_TITLES[section_name]),
+        close=plain("Close"),
+        blocks=blocks,
+    )

@@ -1,0 +1,217 @@
+"""The App Home dashboard: my tools, my integrations, what waits for me, the queue and stack totals."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from commands.actor import Actor
+from commands.flows import MANUAL_MODES, hours_per_week
+from commands.lifecycle import Facts, Step, next_steps, refusal
+from commands.measures import MeasureLine, line_of
+from commands.policy import Policy
+from commands.vocabulary import ENDED, IN_FLIGHT, OPEN_PROPOSAL, Category, State
+from storage.models import Integration
+from storage.repositories import dashboard as repo
+from storage.repositories import flows as flow_repo
+from storage.repositories import integrations as integration_repo
+from storage.repositories import measurements as measure_repo
+from storage.repositories import security_reviews as review_repo
+from storage.repositories import tools as tool_repo
+
+TO_DO = {
+    Step.START_REVIEW: "start the security review",
+    Step.SUBMIT_REVIEW: "record the security review",
+    Step.APPROVE: "approve it or request changes",
+    Step.RESUBMIT: "make the requested changes and resubmit",
+    Step.RECORD_SANDBOX: "record the sandbox test",
+    Step.DEPLOY: "deploy it to production",
+    Step.RESUME: "resume or retire it (suspended)",
+}
+HOME_ORDER = (
+    State.LIVE,
+    State.SUSPENDED,
+    State.IN_SANDBOX,
+    State.APPROVED,
+    State.AWAITING_APPROVAL,
+    State.SECURITY_REVIEW,
+    State.CHANGES_REQUESTED,
+    State.PROPOSED,
+    State.REJECTED,
+    State.RETIRED,
+)
+STATE_ORDER = {state: rank for rank, state in enumerate(HOME_ORDER)}
+
+
+class Section(StrEnum):
+    """The dashboard's lists, each with a "see more" path."""
+
+    TOOLS = "tools"
+    INTEGRATIONS = "integrations"
+    WAITING = "waiting"
+
+
+class ToolLine(BaseModel):
+    id: int
+    name: str
+    category: Category
+
+
+class MyIntegration(BaseModel):
+    id: int
+    title: str
+    state: State
+    source_tool: str
+    target_tool: str
+    owner: bool
+    next_review_on: date | None
+    measures: list[MeasureLine]
+
+    @property
+    def measurable(self) -> bool:
+        return self.owner and self.state in (State.LIVE, State.SUSPENDED)
+
+
+class Waiting(BaseModel):
+    id: int
+    title: str
+    to_do: str
+
+
+class QueueLine(BaseModel):
+    rank: int
+    id: int
+    title: str
+    score: int
+    state: State
+
+
+class StackTotals(BaseModel):
+    tools: int
+    live: int
+    in_flight: int
+    open_proposals: int
+    manual_hours: Decimal
+    saved_hours: Decimal
+    measured: int
+
+
+class Home(BaseModel):
+    user_id: str
+    tools: list[ToolLine]
+    tools_total: int
+    integrations: list[MyIntegration]
+    integrations_total: int
+    waiting: list[Waiting]
+    waiting_total: int
+    queue: list[QueueLine]
+    totals: StackTotals
+
+
+def _facts(session: Session, integration: Integration) -> Facts:
+    review = review_repo.latest(session, integration.id, round=integration.review_round)
+    return Facts(
+        id=integration.id,
+        state=State(integration.state),
+        owner_id=integration.owner_id,
+        proposer_id=integration.proposer_id,
+        reviewer_id=review.reviewer_id if review else None,
+    )
+
+
+def waiting_for(session: Session, actor: Actor, today: date) -> list[Waiting]:
+    """Steps only the actor (or people like them) can take now, and live integrations due a review."""
+    found: list[Waiting] = []
+    states = [s.value for s in State if s not in ENDED]
+    for integration in repo.integrations_in(session, states=states):
+        facts = _facts(session, integration)
+        for step in next_steps(facts.state):
+            if step not in TO_DO or refusal(step, actor, facts) is not None:
+                continue
+            if step is Step.APPROVE and actor.user_id in review_repo.approvers(
+                session, integration.id, integration.review_round
+            ):
+                continue
+            found.append(Waiting(id=integration.id, title=integration.title, to_do=TO_DO[step]))
+            break
+        else:
+            due = integration.next_review_on
+            if facts.state is State.LIVE and actor.user_id == facts.owner_id and due and due <= today:
+                found.append(
+                    Waiting(
+                        id=integration.id, title=integration.title, to_do=f"review it (due {due.isoformat()})"
+                    )
+                )
+    return found
+
+
+def stack_totals(session: Session) -> StackTotals:
+    """Tools, live integrations, manual hours per week left and hours per week saved by live ones.
+
+    Hours saved count the latest success measure of each live integration, or its proposal's estimate
+    where none was recorded yet.
+    """
+    live = repo.integrations_in(session, states=[State.LIVE.value])
+    latest = measure_repo.latest_of(session, [i.id for i in live])
+    saved = sum(
+        (latest[i.id].hours_saved_per_week if i.id in latest else i.hours_per_week for i in live), Decimal(0)
+    )
+    manual = flow_repo.in_modes(session, modes=[m.value for m in MANUAL_MODES])
+    return StackTotals(
+        tools=repo.active_tool_count(session),
+        live=len(live),
+        in_flight=integration_repo.count_in(session, states=[s.value for s in IN_FLIGHT]),
+        open_proposals=integration_repo.count_in(session, states=[s.value for s in OPEN_PROPOSAL]),
+        manual_hours=sum((hours_per_week(f.times_per_week, f.minutes_each) for f in manual), Decimal(0)),
+        saved_hours=saved,
+        measured=len(latest),
+    )
+
+
+def _my_integrations(session: Session, user_id: str) -> list[MyIntegration]:
+    names = {tool.id: tool.name for tool in tool_repo.all_tools(session)}
+    mine = list(repo.integrations_of(session, user_id))
+    mine.sort(key=lambda i: (STATE_ORDER[State(i.state)], -i.id))
+    return [
+        MyIntegration(
+            id=i.id,
+            title=i.title,
+            state=State(i.state),
+            source_tool=names.get(i.source_tool_id, "?"),
+            target_tool=names.get(i.target_tool_id, "?"),
+            owner=i.owner_id == user_id,
+            next_review_on=i.next_review_on,
+            measures=[line_of(m) for m in measure_repo.of_integration(session, i.id)]
+            if i.state in (State.LIVE.value, State.SUSPENDED.value)
+            else [],
+        )
+        for i in mine
+    ]
+
+
+def home(*, session: Session, actor: Actor, policy: Policy, today: date, limit: int | None = 8) -> Home:
+    """The dashboard of one person; each list holds at most `limit` items (all when None)."""
+    tools, tools_total = tool_repo.search(session, owner_id=actor.user_id, limit=limit or 10_000)
+    integrations = _my_integrations(session, actor.user_id)
+    waiting = waiting_for(session, actor, today)
+    top, _ = integration_repo.ranked(
+        session, states=[s.value for s in OPEN_PROPOSAL], limit=policy.focus_size
+    )
+    return Home(
+        user_id=actor.user_id,
+        tools=[ToolLine(id=t.id, name=t.name, category=Category(t.category)) for t in tools],
+        tools_total=tools_total,
+        integrations=integrations[:limit],
+        integrations_total=len(integrations),
+        waiting=waiting[:limit],
+        waiting_total=len(waiting),
+        queue=[
+            QueueLine(rank=rank, id=i.id, title=i.title, score=i.score, state=State(i.state))
+            for rank, i in enumerate(top, start=1)
+        ],
+        totals=stack_totals(session),
+    )

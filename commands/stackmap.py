@@ -1,0 +1,310 @@
+"""The stack map: tools by category, integrations and manual handoffs between them, as Graphviz DOT.
+
+`stack_map` reads the registry into plain data; `to_dot` turns that into DOT text (a pure function).
+Big stacks stay readable: tools with no connections collapse into one "N more" box per category, and
+the map can focus on one tool or one category (that and its direct neighbours).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from commands.errors import NotFound
+from commands.flows import MANUAL_MODES, hours_per_week
+from commands.vocabulary import IN_FLIGHT, OPEN_PROPOSAL, Category, Direction, State
+from storage.models import Tool
+from storage.repositories import dashboard as dash_repo
+from storage.repositories import flows as flow_repo
+from storage.repositories import tools as tool_repo
+
+COLLAPSE_ABOVE = 40  # more tools than this: unconnected ones collapse into one box per category
+DETAIL_LIMIT = 80  # more connected tools than this: the whole-stack map shows categories, not tools
+LABEL_CHARS = 32
+
+
+class EdgeKind(StrEnum):
+    LIVE = "live"
+    PROPOSED = "proposed"
+    MANUAL = "manual"
+    SUSPENDED = "suspended"
+    ORPHANED = "orphaned"
+
+
+class MapNode(BaseModel):
+    id: int
+    name: str
+    category: Category
+    retired: bool = False
+    focus: bool = False
+
+
+class MapEdge(BaseModel):
+    source: int
+    target: int
+    kind: EdgeKind
+    label: str
+    hours: Decimal | None = None
+    both_ways: bool = False
+
+
+class StackMap(BaseModel):
+    title: str
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    collapsed: dict[Category, int] = {}
+    focus: str = ""
+    tools: int
+    counts: dict[EdgeKind, int]
+    manual_hours: Decimal
+    overview: bool = False
+
+    def count(self, kind: EdgeKind) -> int:
+        return self.counts.get(kind, 0)
+
+    def summary(self) -> str:
+        """One line for people: what the map shows."""
+        tools = self.tools
+        parts = [
+            f"{tools} tools",
+            f"{self.count(EdgeKind.LIVE)} live integrations",
+            f"{self.count(EdgeKind.PROPOSED)} proposals",
+            f"{self.count(EdgeKind.MANUAL)} manual handoffs ({self.manual_hours} h/week)",
+        ]
+        flagged = [
+            f"{n} {kind.value}" for kind in (EdgeKind.SUSPENDED, EdgeKind.ORPHANED) if (n := self.count(kind))
+        ]
+        shape = (
+            " Drawn by category: the stack is too big to show every tool at once." if self.overview else ""
+        )
+        return (
+            f"{self.title}: "
+            + ", ".join(parts)
+            + (f"; {', '.join(flagged)}" if flagged else "")
+            + "."
+            + shape
+        )
+
+
+def _graph(title: str, nodes: list[MapNode], edges: list[MapEdge], **extra: Any) -> StackMap:
+    counts: dict[EdgeKind, int] = defaultdict(int)
+    for edge in edges:
+        counts[edge.kind] += 1
+    hours = sum((e.hours or Decimal(0) for e in edges if e.kind is EdgeKind.MANUAL), Decimal(0))
+    tools = extra.pop("tools", len(nodes) + sum(extra.get("collapsed", {}).values()))
+    return StackMap(
+        title=title, nodes=nodes, edges=edges, tools=tools, counts=dict(counts), manual_hours=hours, **extra
+    )
+
+
+def _overview(title: str, tools: list[Tool], edges: list[MapEdge]) -> StackMap:
+    """One box per category, and one arrow per category pair and kind, counted and weighted."""
+    base = _graph(title, [], edges, tools=len(tools))
+    category_of = {tool.id: Category(tool.category) for tool in tools}
+    index = {category: n for n, category in enumerate(Category, start=1)}
+    sizes: dict[Category, int] = defaultdict(int)
+    for tool in tools:
+        if tool.retired_at is None:
+            sizes[category_of[tool.id]] += 1
+    grouped: dict[tuple[Category, Category, EdgeKind], list[MapEdge]] = defaultdict(list)
+    for edge in edges:
+        grouped[(category_of[edge.source], category_of[edge.target], edge.kind)].append(edge)
+    used = {c for key in grouped for c in key[:2]} | set(sizes)
+    nodes = [
+        MapNode(id=index[c], name=f"{c.label} ({sizes[c]} tools)", category=c) for c in Category if c in used
+    ]
+    merged = []
+    for (source, target, kind), members in grouped.items():
+        hours = sum((e.hours or Decimal(0) for e in members), Decimal(0))
+        words = {
+            EdgeKind.LIVE: "live",
+            EdgeKind.PROPOSED: "proposed",
+            EdgeKind.MANUAL: "manual",
+            EdgeKind.SUSPENDED: "suspended",
+            EdgeKind.ORPHANED: "orphaned",
+        }[kind]
+        label = f"{len(members)} {words}" + (f", {hours} h/wk" if kind is EdgeKind.MANUAL else "")
+        merged.append(
+            MapEdge(
+                source=index[source],
+                target=index[target],
+                kind=kind,
+                label=label,
+                hours=hours if kind is EdgeKind.MANUAL else None,
+            )
+        )
+    return base.model_copy(update={"nodes": nodes, "edges": merged, "overview": True})
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def _edges(session: Session, tools: dict[int, Tool]) -> list[MapEdge]:
+    edges: list[MapEdge] = []
+    shown = [s.value for s in (State.LIVE, State.SUSPENDED, *OPEN_PROPOSAL, *IN_FLIGHT)]
+    for i in dash_repo.integrations_in(session, states=shown):
+        state = State(i.state)
+        ends = (tools.get(i.source_tool_id), tools.get(i.target_tool_id))
+        retired_end = any(t is None or t.retired_at is not None for t in ends)
+        if state in (State.LIVE, State.SUSPENDED) and retired_end:
+            kind = EdgeKind.ORPHANED
+        elif state is State.LIVE:
+            kind = EdgeKind.LIVE
+        elif state is State.SUSPENDED:
+            kind = EdgeKind.SUSPENDED
+        else:
+            kind = EdgeKind.PROPOSED
+        label = f"#{i.id} {_short(i.title)}"
+        if kind in (EdgeKind.SUSPENDED, EdgeKind.ORPHANED):
+            label = f"{kind.value.upper()}: {label}"
+        edges.append(
+            MapEdge(
+                source=i.source_tool_id,
+                target=i.target_tool_id,
+                kind=kind,
+                label=label,
+                both_ways=i.direction == Direction.BI_DIRECTIONAL.value,
+            )
+        )
+    for flow in flow_repo.in_modes(session, modes=[m.value for m in MANUAL_MODES]):
+        hours = hours_per_week(flow.times_per_week, flow.minutes_each)
+        edges.append(
+            MapEdge(
+                source=flow.source_tool_id,
+                target=flow.target_tool_id,
+                kind=EdgeKind.MANUAL,
+                label=f"{_short(flow.data)} ({hours} h/wk)",
+                hours=hours,
+            )
+        )
+    return edges
+
+
+def _node(tool: Tool, focus: bool = False) -> MapNode:
+    return MapNode(
+        id=tool.id,
+        name=tool.name,
+        category=Category(tool.category),
+        retired=tool.retired_at is not None,
+        focus=focus,
+    )
+
+
+def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
+    """The map of the whole stack, or of one tool or category and what connects to it."""
+    tools = {tool.id: tool for tool in tool_repo.all_tools(session)}
+    edges = [e for e in _edges(session, tools) if e.source in tools and e.target in tools]
+    focus = (focus or "").strip()
+    if focus:
+        picked = tool_repo.by_name(session, focus)
+        category = None if picked else Category.from_text(focus)
+        if picked is not None:
+            centre, title = {picked.id}, f"Stack map around {picked.name}"
+        elif category is not None:
+            centre = {t.id for t in tools.values() if t.category == category.value and t.retired_at is None}
+            title = f"Stack map of {category.label}"
+        else:
+            names = ", ".join(c.value for c in Category)
+            raise NotFound(f"No tool or category called {focus}. Categories: {names}.")
+        edges = [e for e in edges if e.source in centre or e.target in centre]
+        ids = centre | {e.source for e in edges} | {e.target for e in edges}
+        nodes = [_node(tools[i], focus=i in centre) for i in sorted(ids, key=lambda i: tools[i].name_key)]
+        return _graph(title, nodes, edges, focus=focus)
+    active = [t for t in tools.values() if t.retired_at is None]
+    connected = {e.source for e in edges} | {e.target for e in edges}
+    if len(connected) > DETAIL_LIMIT:
+        return _overview("Stack map by category", list(tools.values()), edges)
+    collapsed: dict[Category, int] = defaultdict(int)
+    nodes = []
+    for tool in sorted(tools.values(), key=lambda t: t.name_key):
+        if tool.id in connected or (tool.retired_at is None and len(active) <= COLLAPSE_ABOVE):
+            nodes.append(_node(tool))
+        elif tool.retired_at is None:
+            collapsed[Category(tool.category)] += 1
+    return _graph("Stack map", nodes, edges, collapsed=dict(collapsed))
+
+
+# ---- DOT -------------------------------------------------------------------------------------
+
+STYLE = {
+    EdgeKind.LIVE: 'style=solid, color="#2e7d32", fontcolor="#1b5e20", penwidth=1.8',
+    EdgeKind.PROPOSED: 'style=solid, color="#b8bec6", fontcolor="#9aa1aa", penwidth=0.8, arrowhead=open',
+    EdgeKind.MANUAL: 'style=dashed, color="#d32f2f", fontcolor="#b71c1c"',
+    EdgeKind.SUSPENDED: 'style="bold,dotted", color="#ef6c00", fontcolor="#e65100", penwidth=2',
+    EdgeKind.ORPHANED: 'style="bold,dotted", color="#6a1b9a", fontcolor="#4a148c", penwidth=2',
+}
+LEGEND = (
+    "green: live integration · grey: proposal · dashed red: manual handoff (thicker = more hours a week) · "
+    "dotted orange: suspended · dotted purple: orphaned (a tool is retired)"
+)
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string: backslashes, quotes and line breaks made harmless."""
+    cleaned = " ".join(text.replace("\\", "\\\\").replace('"', '\\"').split())
+    return f'"{cleaned}"'
+
+
+def _manual_width(hours: Decimal | None) -> str:
+    return f"{1 + min(float(hours or 0), 20.0) / 4:.1f}"
+
+
+def to_dot(graph: StackMap) -> str:
+    """The map as Graphviz DOT: one cluster per category, one styled edge per connection."""
+    lines = [
+        "digraph stack {",
+        f"  graph [rankdir=LR, fontname=Helvetica, fontsize=13, labelloc=t, label={quote(graph.title)}, "
+        "nodesep=0.25, ranksep=1.0, pad=0.3, newrank=true, outputorder=edgesfirst];",
+        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#5c6b7a", '
+        "fontname=Helvetica, fontsize=11];",
+        "  edge [fontname=Helvetica, fontsize=9, arrowsize=0.7];",
+    ]
+    by_category: dict[Category, list[MapNode]] = defaultdict(list)
+    for node in graph.nodes:
+        by_category[node.category].append(node)
+    if graph.overview:
+        lines += [
+            f'  t{n.id} [label={quote(n.name)}, fillcolor="#f3f6f9", fontsize=13];' for n in graph.nodes
+        ]
+        by_category.clear()
+    for category in Category:
+        members = by_category.get(category, [])
+        hidden = graph.collapsed.get(category, 0)
+        if not members and not hidden:
+            continue
+        lines.append(f"  subgraph cluster_{category.value} {{")
+        lines.append(
+            f"    label={quote(category.label)}; "
+            'style="rounded,filled"; fillcolor="#f3f6f9"; color="#c9d3dd";'
+        )
+        for node in members:
+            extra = ""
+            if node.retired:
+                extra = ', style="rounded,dashed", fontcolor="#8a8f96"'
+            elif node.focus:
+                extra = ', fillcolor="#fff4c2", penwidth=2'
+            name = node.name + (" (retired)" if node.retired else "")
+            lines.append(f"    t{node.id} [label={quote(name)}{extra}];")
+        if hidden:
+            label = f"+{hidden} more tool{'s' if hidden != 1 else ''} with no connections"
+            lines.append(
+                f'    more_{category.value} [label={quote(label)}, shape=note, fillcolor="#eef1f4", '
+                'color="#c9d3dd", fontcolor="#5c6b7a", fontsize=9];'
+            )
+        lines.append("  }")
+    for edge in graph.edges:
+        attrs = [STYLE[edge.kind], f"label={quote(edge.label)}"]
+        if edge.kind is EdgeKind.MANUAL:
+            attrs.append(f"penwidth={_manual_width(edge.hours)}")
+        if edge.both_ways:
+            attrs.append("dir=both")
+        lines.append(f"  t{edge.source} -> t{edge.target} [{', '.join(attrs)}];")
+    lines.append(f"  legend [shape=plaintext, style=solid, fontsize=9, label={quote(LEGEND)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
