@@ -9,7 +9,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.middleware import transaction
+from bot.middleware import deliver, transaction
 from bot.views.home import home_view
 from commands.home import home
 
@@ -30,3 +30,9 @@ def refresh_home(client: WebClient, context: BoltContext | dict[str, Any], user_
         publish_home(client, context, user_id)
     except SlackApiError as error:
         log.warning("could not refresh the App Home of %s: %s", user_id, error.response.get("error"))
+
+
+def after_change(client: WebClient, context: BoltContext) -> None:
+    """What every listener does once its change committed: tell Slack, then refresh the actor's home."""
+    deliver(context)
+    refresh_home(client, context, context["actor"].user_id)

@@ -34,6 +34,7 @@ from commands.vocabulary import (
 )
 from storage.models import Integration
 from storage.repositories import dashboard as dash_repo
+from storage.repositories import reviews as reviews_repo
 from storage.repositories import security_reviews as review_repo
 from storage.repositories import tools as tool_repo
 
@@ -120,6 +121,14 @@ def _security(session: Session, integration_id: int) -> SecuritySummary | None:
     )
 
 
+def _last_review(session: Session, integration_id: int, security: SecuritySummary | None) -> str:
+    """The last quarterly review answered, else the security review, else that there was none."""
+    answered = reviews_repo.last_answered(session, integration_id)
+    if answered is not None and answered.answered_at is not None and answered.outcome:
+        return f"{answered.answered_at.date().isoformat()} ({answered.outcome.replace('_', ' ')})"
+    return f"{security.reviewed_on.isoformat()} (security review)" if security else "not reviewed yet"
+
+
 def _timing(integration: Integration) -> str:
     if integration.timing == Timing.BATCH.value and integration.batch_minutes:
         return f"Batch, every {integration.batch_minutes} minutes"
@@ -166,7 +175,7 @@ def document_of(session: Session, integration: Integration, now: datetime) -> In
             HistoryLine(at=e.at, actor_id=e.actor_id, what=e.what, note=redact(e.note))
             for e in history.entries
         ],
-        last_review=security.reviewed_on.isoformat() if security else "not reviewed yet",
+        last_review=_last_review(session, integration.id, security),
         next_review=_next_review(integration),
         measures=measures_of(session=session, integration_id=integration.id),
         generated_at=now,

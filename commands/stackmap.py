@@ -152,7 +152,7 @@ def _edges(session: Session, tools: dict[int, Tool]) -> list[MapEdge]:
         state = State(i.state)
         ends = (tools.get(i.source_tool_id), tools.get(i.target_tool_id))
         retired_end = any(t is None or t.retired_at is not None for t in ends)
-        if state in (State.LIVE, State.SUSPENDED) and retired_end:
+        if state in (State.LIVE, State.SUSPENDED) and (retired_end or i.orphaned_at is not None):
             kind = EdgeKind.ORPHANED
         elif state is State.LIVE:
             kind = EdgeKind.LIVE
@@ -241,7 +241,7 @@ STYLE = {
 }
 LEGEND = (
     "green: live integration · grey: proposal · dashed red: manual handoff (thicker = more hours a week) · "
-    "dotted orange: suspended · dotted purple: orphaned (a tool is retired)"
+    "dotted orange: suspended · dotted purple: orphaned (its owner left, or a tool is retired)"
 )
 
 

@@ -8,8 +8,9 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.forms import IntegrationRef, ReviewRef
+from bot.home import after_change
 from bot.ids import Action
-from bot.middleware import deliver, transaction
+from bot.middleware import transaction
 from bot.text import escape
 from bot.views.reviews import answer_modal, answered_reply
 from commands.reviews import reassign, record_rotation, review_item
@@ -62,7 +63,7 @@ def reassign_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client:
             f"(reassigned by <@{context['actor'].user_id}>).",
             blocks=[],
         )
-    deliver(context)
+    after_change(client, context)
 
 
 def register(app: App) -> None:

@@ -9,8 +9,9 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.forms import StepRef
+from bot.home import after_change
 from bot.ids import STEP_PREFIX
-from bot.middleware import deliver, transaction
+from bot.middleware import transaction
 from bot.views.workflow import change_modal, reason_modal, sandbox_modal, security_review_modal
 from commands.lifecycle import RULES, Step
 from commands.workflow import check_step, current_security, pending_scopes, take_step
@@ -52,7 +53,7 @@ def on_step(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebCli
     if ref.step is Step.START_REVIEW:
         review = StepRef(integration_id=card.id, step=Step.SUBMIT_REVIEW, state=card.state)
         client.views_open(trigger_id=trigger, view=security_review_modal(review, title=card.title))
-    deliver(context)
+    after_change(client, context)
 
 
 def _form(ref: StepRef, title: str, scopes: str, classes: list[str]):  # type: ignore[no-untyped-def]

@@ -8,8 +8,9 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.forms import ReviewRef, read_form
+from bot.home import after_change
 from bot.ids import Callback
-from bot.middleware import deliver, transaction
+from bot.middleware import transaction
 from bot.views.reviews import answered_reply
 from commands.reviews import ReviewAnswer, answer_review
 
@@ -36,7 +37,7 @@ def submit_answer(ack: Ack, view: dict[str, Any], context: BoltContext, client: 
             blocks=answered_reply(answered),
             text=f"{answered.outcome.label}: #{item.integration_id} {item.title}",
         )
-    deliver(context)
+    after_change(client, context)
 
 
 def register(app: App) -> None:

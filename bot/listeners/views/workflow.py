@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 
 from bot.forms import StepRef, read_form
+from bot.home import after_change
 from bot.ids import Callback
-from bot.middleware import deliver, transaction
+from bot.middleware import transaction
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
 from commands.workflow import change_security, record_sandbox, submit_security_review, take_step
 
@@ -17,7 +19,7 @@ def _ref(view: dict[str, Any]) -> StepRef:
     return StepRef.model_validate_json(view["private_metadata"])
 
 
-def submit_review(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+def submit_review(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ref, form = _ref(view), SecurityReviewForm.parse(read_form(view))
     with transaction(context) as session:
         submit_security_review(
@@ -29,10 +31,10 @@ def submit_review(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
             now=context["now"],
         )
     ack()
-    deliver(context)
+    after_change(client, context)
 
 
-def submit_reason(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+def submit_reason(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ref, form = _ref(view), ReasonForm.parse(read_form(view))
     with transaction(context) as session:
         take_step(
@@ -46,10 +48,10 @@ def submit_reason(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
             reason=form.reason,
         )
     ack()
-    deliver(context)
+    after_change(client, context)
 
 
-def submit_sandbox(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+def submit_sandbox(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ref, form = _ref(view), SandboxForm.parse(read_form(view))
     with transaction(context) as session:
         record_sandbox(
@@ -61,10 +63,10 @@ def submit_sandbox(ack: Ack, view: dict[str, Any], context: BoltContext) -> None
             now=context["now"],
         )
     ack()
-    deliver(context)
+    after_change(client, context)
 
 
-def submit_change(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+def submit_change(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ref, change = _ref(view), ScopeChange.parse(read_form(view))
     with transaction(context) as session:
         change_security(
@@ -76,7 +78,7 @@ def submit_change(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
             now=context["now"],
         )
     ack()
-    deliver(context)
+    after_change(client, context)
 
 
 def register(app: App) -> None:
