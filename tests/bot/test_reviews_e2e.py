@@ -376,3 +376,39 @@ def test_proposals_left_waiting_are_nudged_then_escalated_once(
         m.text for m in patchbay.slack.messages if m.channel == GOVERNANCE and "has waited" in m.text
     ]
     assert len(escalations) == 1 and f"<@{ALICE}>" in escalations[0] and "7 days" in escalations[0]
+
+
+def test_sweeps_in_three_processes_at_once_post_each_thread_once(
+    patchbay: Patchbay, database_url: str, tmp_path: Any
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    for i in range(9):
+        go_live(
+            patchbay,
+            owner=[BOB, FRANK, ALICE][i % 3],
+            title=f"Flow {i}",
+            data_kinds=["contacts", "deals", "leads"][i // 3],
+        )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PATCHBAY_"))},
+        "SLACK_BOT_TOKEN": "xoxb-cli",
+        "SLACK_API_URL": patchbay.slack.api_url,
+        "DATABASE_URL": database_url,
+        "PATCHBAY_SLACK_CHANNEL_PACE_SECONDS": "0",
+    }
+    command = [sys.executable, "-m", "bot.cli", "reviews", "sweep", "--as-of", "2027-02-23"]
+    patchbay.slack.slow("chat.postMessage", 0.05)
+    processes = [
+        subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(3)
+    ]
+    for process in processes:
+        assert process.wait(timeout=120) == 0, process.stdout.read() if process.stdout else ""
+    assert len(replies(patchbay)) == 9
+    parents = [m for m in patchbay.slack.messages if m.thread_ts is None and m.channel.startswith("D")]
+    assert sorted(m.channel for m in parents) == sorted(
+        patchbay.slack.dm_channel(u) for u in (ALICE, BOB, FRANK)
+    )
