@@ -6,7 +6,15 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from commands.errors import InvalidInput
@@ -58,6 +66,13 @@ def _score(value: int) -> int:
 
 
 Score = Annotated[int, AfterValidator(_score)]
+
+
+def _yes_no(value: Any) -> Any:
+    return {"yes": True, "no": False}.get(value, value) if isinstance(value, str) else value
+
+
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 
 _MESSAGES = {
     "string_too_short": "This can't be empty.",

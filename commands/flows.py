@@ -14,9 +14,9 @@ from commands.audit import record_change
 from commands.errors import InvalidInput, NotFound
 from commands.fields import Form, RequiredText, UserId
 from commands.policy import Policy
-from commands.proposals import IntegrationCard, ProposalDraft, propose_integration
+from commands.proposals import IntegrationCard, ProposalDraft, active_tool, propose_integration
 from commands.vocabulary import ENDED, DataKind, Direction, Labelled, State, Timing
-from storage.models import Flow, Integration, Tool
+from storage.models import Flow, Integration
 from storage.repositories import flows as repo
 from storage.repositories import integrations as integration_repo
 from storage.repositories import tools as tool_repo
@@ -133,21 +133,12 @@ def lines_of(session: Session, flows: list[Flow]) -> list[FlowLine]:
     return [line_of(flow, names, states) for flow in flows]
 
 
-def _tool(session: Session, tool_id: int, field: str) -> Tool:
-    tool = tool_repo.get(session, tool_id)
-    if tool is None:
-        raise InvalidInput({field: "That tool is not in the registry. Register it first."})
-    if tool.retired_at is not None:
-        raise InvalidInput({field: f"{tool.name} is retired. Pick a tool still in use."})
-    return tool
-
-
 def _check(session: Session, draft: FlowDraft) -> None:
     """Rules that span fields or need the registry; all problems at once, each at its field."""
     errors: dict[str, str] = {}
     for field in ("source_tool_id", "target_tool_id"):
         try:
-            _tool(session, getattr(draft, field), field)
+            active_tool(session, getattr(draft, field), field)
         except InvalidInput as exc:
             errors.update(exc.errors)
     if draft.source_tool_id == draft.target_tool_id:

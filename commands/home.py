@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.flows import MANUAL_MODES, hours_per_week
-from commands.lifecycle import Facts, Step, next_steps, refusal
+from commands.lifecycle import Step, next_steps, refusal
 from commands.measures import MeasureLine, line_of
 from commands.policy import Policy
 from commands.vocabulary import ENDED, IN_FLIGHT, OPEN_PROPOSAL, Category, State
-from storage.models import Integration
+from commands.workflow import facts_of
 from storage.repositories import dashboard as repo
 from storage.repositories import flows as flow_repo
 from storage.repositories import integrations as integration_repo
@@ -112,23 +112,12 @@ class Home(BaseModel):
     totals: StackTotals
 
 
-def _facts(session: Session, integration: Integration) -> Facts:
-    review = review_repo.latest(session, integration.id, round=integration.review_round)
-    return Facts(
-        id=integration.id,
-        state=State(integration.state),
-        owner_id=integration.owner_id,
-        proposer_id=integration.proposer_id,
-        reviewer_id=review.reviewer_id if review else None,
-    )
-
-
 def waiting_for(session: Session, actor: Actor, today: date) -> list[Waiting]:
     """Steps only the actor (or people like them) can take now, and live integrations due a review."""
     found: list[Waiting] = []
     states = [s.value for s in State if s not in ENDED]
     for integration in repo.integrations_in(session, states=states):
-        facts = _facts(session, integration)
+        facts = facts_of(session, integration)
         for step in next_steps(facts.state):
             if step not in TO_DO or refusal(step, actor, facts) is not None:
                 continue

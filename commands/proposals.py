@@ -140,7 +140,8 @@ class QueuePage(BaseModel):
     focus_size: int
 
 
-def _tool(session: Session, tool_id: int, field: str) -> Tool:
+def active_tool(session: Session, tool_id: int, field: str) -> Tool:
+    """The tool, or InvalidInput at `field` when it is unknown or retired."""
     tool = tool_repo.get(session, tool_id)
     if tool is None:
         raise InvalidInput({field: "That tool is not in the registry. Register it first."})
@@ -154,7 +155,7 @@ def _check(session: Session, draft: ProposalDraft) -> None:
     errors: dict[str, str] = {}
     for field in ("source_tool_id", "target_tool_id"):
         try:
-            _tool(session, getattr(draft, field), field)
+            active_tool(session, getattr(draft, field), field)
         except InvalidInput as exc:
             errors.update(exc.errors)
     if draft.source_tool_id == draft.target_tool_id:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from commands.fields import Form, LongText, UserId
+from commands.fields import Form, LongText, UserId, YesNo
 from commands.lifecycle import Step
 from commands.outbox import Kind as OutboxKind
 from commands.outbox import owe
@@ -277,13 +277,6 @@ def unclaim_nudge(*, session: Session, nudge: Nudge) -> None:
         repo.mark_escalated(session, cycle_id=nudge.item.cycle_id, at=None)
 
 
-def _yes_no(value: Any) -> Any:
-    return {"yes": True, "no": False}.get(value, value) if isinstance(value, str) else value
-
-
-YesNo = Annotated[bool, BeforeValidator(_yes_no)]
-
-
 class ReviewAnswer(Form):
     """The owner's answer to a quarterly review."""
 
@@ -320,6 +313,20 @@ def _cycle_for_answer(session: Session, actor: Actor, cycle_id: int) -> tuple[Re
             f"Only #{integration.id}'s owner <@{integration.owner_id}> or a Patchbay admin can answer."
         )
     return cycle, integration
+
+
+def _close(
+    session: Session,
+    cycle: ReviewCycle,
+    *,
+    outcome: Outcome,
+    actor: Actor,
+    now: datetime,
+    answer: dict[str, Any] | None,
+) -> None:
+    cycle.status, cycle.outcome, cycle.answer = Status.ANSWERED.value, outcome.value, answer
+    cycle.answered_at, cycle.answered_by, cycle.claimed_until = now, actor.user_id, None
+    session.flush()
 
 
 def answer_review(
@@ -376,9 +383,7 @@ def answer_review(
             "at its quarterly review.",
         )
     record = answer.model_dump(mode="json", exclude={"confirm_retire"})
-    cycle.status, cycle.outcome, cycle.answer = Status.ANSWERED.value, outcome.value, record
-    cycle.answered_at, cycle.answered_by, cycle.claimed_until = now, actor.user_id, None
-    session.flush()
+    _close(session, cycle, outcome=outcome, actor=actor, now=now, answer=record)
     record_change(
         session,
         actor=actor,
@@ -401,9 +406,7 @@ def record_rotation(*, session: Session, actor: Actor, cycle_id: int, now: datet
     """The owner rotated the integration's key; the next reminder counts from now."""
     cycle, integration = _cycle_for_answer(session, actor, cycle_id)
     integration.rotated_at = now
-    cycle.status, cycle.outcome = Status.ANSWERED.value, Outcome.ROTATED.value
-    cycle.answered_at, cycle.answered_by, cycle.claimed_until = now, actor.user_id, None
-    session.flush()
+    _close(session, cycle, outcome=Outcome.ROTATED, actor=actor, now=now, answer=None)
     record_change(
         session,
         actor=actor,

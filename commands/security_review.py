@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from commands.errors import InvalidInput
-from commands.fields import Form, LongText
+from commands.fields import Form, LongText, YesNo
 from commands.secrets import find_secret
 from commands.vocabulary import (
     SENSITIVE,
@@ -59,13 +59,6 @@ def format_scopes(needs: list[ScopeNeed]) -> str:
 
 
 Scopes = Annotated[list[ScopeNeed], BeforeValidator(parse_scopes)]
-
-
-def _yes_no(value: Any) -> Any:
-    return {"yes": True, "no": False}.get(value, value) if isinstance(value, str) else value
-
-
-YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 
 
 class ScopeChange(Form):

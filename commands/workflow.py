@@ -64,7 +64,8 @@ def _locked(session: Session, integration_id: int) -> Integration:
     return integration
 
 
-def _facts(session: Session, integration: Integration) -> Facts:
+def facts_of(session: Session, integration: Integration) -> Facts:
+    """What the lifecycle rules need to know about the integration."""
     review = repo.latest(session, integration.id, round=integration.review_round)
     return Facts(
         id=integration.id,
@@ -90,7 +91,7 @@ def _authorise(
 ) -> Facts:
     if expected is not None and integration.state != expected.value:
         raise _already_moved(session, integration, expected)
-    facts = _facts(session, integration)
+    facts = facts_of(session, integration)
     reason = refusal(step, actor, facts)
     if reason:
         raise NotAllowed(reason)
