@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.models import Integration
@@ -25,36 +25,71 @@ def add(session: Session, integration: Integration) -> Integration:
 def ranked(
     session: Session, *, states: Collection[str], offset: int = 0, limit: int = 20
 ) -> tuple[Sequence[Integration], int]:
-    """One page of integrations in `states`, best first, and how many there are."""
-    where = Integration.state.in_(list(states))
-    total = session.scalar(select(func.count()).select_from(Integration).where(where)) or 0
-    page = session.scalars(select(Integration).where(where).order_by(*RANK_ORDER).offset(offset).limit(limit))
+    """One page of integrations in `states`, best first, and how many there are.
+
+    Each state is read in rank order from ix_integrations_rank (state, score, payback), taking only
+    its first `offset + limit` entries, and those few are merged: a page costs O(offset + limit)
+    index entries instead of sorting every row in `states`.
+    """
+    wanted = sorted(states)
+    total = count_in(session, states=wanted)
+    if not wanted or limit <= 0:
+        return [], total
+    keys = select(Integration.id, Integration.score, Integration.payback_months)
+    arms = [
+        select(keys.where(Integration.state == state).order_by(*RANK_ORDER).limit(offset + limit).subquery())
+        for state in wanted
+    ]
+    candidates = union_all(*arms).subquery("candidates")
+    top = (
+        select(candidates.c.id)
+        .order_by(
+            candidates.c.score.desc(), candidates.c.payback_months.asc().nulls_last(), candidates.c.id.asc()
+        )
+        .offset(offset)
+        .limit(limit)
+        .subquery("top")
+    )
+    page = session.scalars(select(Integration).join(top, Integration.id == top.c.id).order_by(*RANK_ORDER))
     return page.all(), total
 
 
 def rank_of(session: Session, integration: Integration, *, states: Collection[str]) -> int:
-    """1-based position of `integration` among those in `states`."""
+    """1-based position of `integration` among those in `states`.
+
+    Counts the rows ahead as three index ranges of ix_integrations_rank (a higher score; the same score
+    and a better payback; the same score and payback and a lower id), in one statement.
+    """
+    in_states = Integration.state.in_(sorted(states))
     payback = integration.payback_months
-    ahead_on_payback = (
-        Integration.payback_months.is_not(None)
-        if payback is None
-        else or_(Integration.payback_months < payback)
+    same_score = Integration.score == integration.score
+    better_payback = (
+        Integration.payback_months.is_not(None) if payback is None else Integration.payback_months < payback
     )
     same_payback = (
         Integration.payback_months.is_(None) if payback is None else Integration.payback_months == payback
     )
-    ahead = or_(
+    ahead = (
         Integration.score > integration.score,
-        and_(Integration.score == integration.score, ahead_on_payback),
-        and_(Integration.score == integration.score, same_payback, Integration.id < integration.id),
+        and_(same_score, better_payback),
+        and_(same_score, same_payback, Integration.id < integration.id),
     )
-    query = select(func.count()).select_from(Integration).where(Integration.state.in_(list(states)), ahead)
-    return (session.scalar(query) or 0) + 1
+    counts = [
+        select(func.count()).select_from(Integration).where(in_states, part).scalar_subquery()
+        for part in ahead
+    ]
+    return (session.scalar(select(counts[0] + counts[1] + counts[2])) or 0) + 1
 
 
 def count_in(session: Session, *, states: Collection[str]) -> int:
-    query = select(func.count()).select_from(Integration).where(Integration.state.in_(list(states)))
+    query = select(func.count()).select_from(Integration).where(Integration.state.in_(sorted(states)))
     return session.scalar(query) or 0
+
+
+def count_by_state(session: Session) -> dict[str, int]:
+    """How many integrations are in each state (one grouped COUNT over ix_integrations_state)."""
+    query = select(Integration.state, func.count()).group_by(Integration.state)
+    return {state: count for state, count in session.execute(query)}
 
 
 def between(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -57,3 +57,11 @@ def search(
 
 def all_tools(session: Session) -> Sequence[Tool]:
     return session.scalars(select(Tool).order_by(Tool.name_key)).all()
+
+
+def names(session: Session, ids: Collection[int]) -> dict[int, str]:
+    """The names of the tools with these ids, in one query."""
+    if not ids:
+        return {}
+    query = select(Tool.id, Tool.name).where(Tool.id.in_(sorted(set(ids))))
+    return {tool_id: name for tool_id, name in session.execute(query)}
