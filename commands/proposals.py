@@ -442,6 +442,24 @@ def queue(*, session: Session, policy: Policy, page: int = 1) -> QueuePage:
     )
 
 
+class QueueSizes(BaseModel):
+    """How many integrations wait in the queue, are in flight (approved, not yet live) and are live."""
+
+    open_proposals: int
+    in_flight: int
+    live: int
+
+
+def queue_sizes(*, session: Session) -> QueueSizes:
+    """The queue's sizes from one grouped count by state."""
+    by_state = repo.count_by_state(session)
+    return QueueSizes(
+        open_proposals=sum(by_state.get(s.value, 0) for s in OPEN_PROPOSAL),
+        in_flight=sum(by_state.get(s.value, 0) for s in IN_FLIGHT),
+        live=by_state.get(State.LIVE.value, 0),
+    )
+
+
 class PlanRow(BaseModel):
     id: int
     integration: str
