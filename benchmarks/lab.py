@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -17,11 +18,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+
 from benchmarks.seed import seed_proposals, seed_tools, settle
 from bot.localslack import DEFAULT_PEOPLE, LocalSlack
 from bot.signing import sign
 from bot.slack_payloads import slash_command
+from commands.vocabulary import OPEN_PROPOSAL
 from storage.db import make_engine, migrate
+from storage.models import Integration
+from storage.repositories.integrations import RANK_ORDER
 
 SECRET = "bench-signing-secret"
 ROOT = Path(__file__).resolve().parent.parent
@@ -219,6 +225,48 @@ class Lab:
         result = LoadResult([ms for _, ms in answers], Counter(status for status, _ in answers))
         result.seconds = time.perf_counter() - start
         return result
+
+    def burst(self, server: Server, text: str, count: int, *, wait: float = 10.0) -> tuple[list[float], int]:
+        """Send `count` `/patchbay TEXT` commands at the same moment; for each, the milliseconds from
+        sending it to the stand-in receiving the `views.open` with its trigger_id (the monotonic
+        clock is shared by every process), and how many never opened a modal within `wait` s."""
+        users = [p.id for p in DEFAULT_PEOPLE]
+        triggers = [f"{next(self._triggers)}.burst.trigger" for _ in range(count)]
+        sent: dict[str, float] = {}
+        barrier = threading.Barrier(count)
+
+        def one(i: int) -> int:
+            barrier.wait()
+            sent[triggers[i]] = time.monotonic()
+            return self.send(server, text, users[i % len(users)], trigger_id=triggers[i])[0]
+
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            statuses = list(pool.map(one, range(count)))
+        deadline = time.monotonic() + wait
+        opened: dict[str, float] = {}
+        while len(opened) < count and time.monotonic() < deadline:
+            opened = {
+                str(c.args.get("trigger_id")): c.at
+                for c in self.slack.calls_to("views.open")
+                if c.args.get("trigger_id") in sent
+            }
+            time.sleep(0.02)
+        assert all(status == 200 for status in statuses), statuses
+        return [(opened[t] - sent[t]) * 1000 for t in triggers if t in opened], count - len(opened)
+
+    def open_ids(self, *, tools: int, proposals: int, count: int) -> list[int]:
+        """`count` ids of open proposals spread evenly over the seeded database's queue."""
+        engine = make_engine(self.database(tools=tools, proposals=proposals))
+        with engine.connect() as connection:
+            ids = list(
+                connection.scalars(
+                    select(Integration.id)
+                    .where(Integration.state.in_(sorted(s.value for s in OPEN_PROPOSAL)))
+                    .order_by(*RANK_ORDER)
+                )
+            )
+        engine.dispose()
+        return [ids[k * (len(ids) - 1) // max(count - 1, 1)] for k in range(min(count, len(ids)))]
 
     def close(self) -> None:
         for server in self._servers.values():

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.models import Integration
@@ -31,14 +32,22 @@ def ranked(
     its first `offset + limit` entries, and those few are merged: a page costs O(offset + limit)
     index entries instead of sorting every row in `states`.
     """
-    wanted = sorted(states)
+    wanted = tuple(sorted(states))
     total = count_in(session, states=wanted)
     if not wanted or limit <= 0:
         return [], total
+    params = {"span": offset + limit, "skip": offset, "take": limit}
+    return session.scalars(_page_statement(wanted), params).all(), total
+
+
+@lru_cache(maxsize=32)
+def _page_statement(states: tuple[str, ...]) -> Select[Integration]:
+    """Built once per set of states (building it costs more than running it); limits are bound."""
     keys = select(Integration.id, Integration.score, Integration.payback_months)
+    span = bindparam("span", type_=Integer)
     arms = [
-        select(keys.where(Integration.state == state).order_by(*RANK_ORDER).limit(offset + limit).subquery())
-        for state in wanted
+        select(keys.where(Integration.state == state).order_by(*RANK_ORDER).limit(span).subquery())
+        for state in states
     ]
     candidates = union_all(*arms).subquery("candidates")
     top = (
@@ -46,12 +55,11 @@ def ranked(
         .order_by(
             candidates.c.score.desc(), candidates.c.payback_months.asc().nulls_last(), candidates.c.id.asc()
         )
-        .offset(offset)
-        .limit(limit)
+        .offset(bindparam("skip", type_=Integer))
+        .limit(bindparam("take", type_=Integer))
         .subquery("top")
     )
-    page = session.scalars(select(Integration).join(top, Integration.id == top.c.id).order_by(*RANK_ORDER))
-    return page.all(), total
+    return select(Integration).join(top, Integration.id == top.c.id).order_by(*RANK_ORDER)
 
 
 def rank_of(session: Session, integration: Integration, *, states: Collection[str]) -> int:
@@ -60,30 +68,49 @@ def rank_of(session: Session, integration: Integration, *, states: Collection[st
     Counts the rows ahead as three index ranges of ix_integrations_rank (a higher score; the same score
     and a better payback; the same score and payback and a lower id), in one statement.
     """
-    in_states = Integration.state.in_(sorted(states))
-    payback = integration.payback_months
-    same_score = Integration.score == integration.score
+    params = {
+        "states": sorted(states),
+        "score": integration.score,
+        "payback": integration.payback_months,
+        "id": integration.id,
+    }
+    statement = _rank_statement(has_payback=integration.payback_months is not None)
+    return (session.scalar(statement, params) or 0) + 1
+
+
+@lru_cache(maxsize=2)
+def _rank_statement(*, has_payback: bool) -> Select[int]:
+    in_states = Integration.state.in_(bindparam("states", expanding=True))
+    score = bindparam("score", type_=Integer)
+    payback = bindparam("payback", type_=Integration.payback_months.type)
+    same_score = Integration.score == score
     better_payback = (
-        Integration.payback_months.is_not(None) if payback is None else Integration.payback_months < payback
+        Integration.payback_months < payback if has_payback else Integration.payback_months.is_not(None)
     )
     same_payback = (
-        Integration.payback_months.is_(None) if payback is None else Integration.payback_months == payback
+        Integration.payback_months == payback if has_payback else Integration.payback_months.is_(None)
     )
     ahead = (
-        Integration.score > integration.score,
+        Integration.score > score,
         and_(same_score, better_payback),
-        and_(same_score, same_payback, Integration.id < integration.id),
+        and_(same_score, same_payback, Integration.id < bindparam("id", type_=Integer)),
     )
     counts = [
         select(func.count()).select_from(Integration).where(in_states, part).scalar_subquery()
         for part in ahead
     ]
-    return (session.scalar(select(counts[0] + counts[1] + counts[2])) or 0) + 1
+    return select(counts[0] + counts[1] + counts[2])
+
+
+_COUNT_IN = (
+    select(func.count())
+    .select_from(Integration)
+    .where(Integration.state.in_(bindparam("states", expanding=True)))
+)
 
 
 def count_in(session: Session, *, states: Collection[str]) -> int:
-    query = select(func.count()).select_from(Integration).where(Integration.state.in_(sorted(states)))
-    return session.scalar(query) or 0
+    return session.scalar(_COUNT_IN, {"states": sorted(states)}) or 0
 
 
 def count_by_state(session: Session) -> dict[str, int]:
