@@ -1,5 +1,5 @@
 """Every figure module; importing one registers its figures (in this order)."""
 
-from benchmarks.figures import ack_latency, cost_growth, memory, propose_trigger
+from benchmarks.figures import ack_latency, cost_growth, memory, propose_trigger, use_case_cost
 
-__all__ = ["ack_latency", "cost_growth", "memory", "propose_trigger"]
+__all__ = ["ack_latency", "cost_growth", "memory", "propose_trigger", "use_case_cost"]
