@@ -35,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--warmup", type=int, default=50, help="unmeasured requests first (default 50)")
     args.add_argument("--quick", action="store_true", help="a short run: 200 requests at 25/s")
     args.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args.add_argument(
+        "--postgres",
+        metavar="URL",
+        default="",
+        help="seed PostgreSQL (one schema per data set in this database) instead of SQLite files",
+    )
     options = args.parse_args(argv)
     if options.list:
         for fig in FIGURES.values():
@@ -43,9 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [FIGURES[name] for name in options.only] if options.only else list(FIGURES.values())
     requests = 200 if options.quick else options.requests
     print(machine(), file=sys.stderr)
+    print(f"database: {'PostgreSQL' if options.postgres else 'SQLite'}", file=sys.stderr)
     results: list[tuple[Figure, list[Row]]] = []
     with tempfile.TemporaryDirectory(prefix="patchbay-bench-") as workdir:
-        lab = Lab(Path(workdir), rate=options.rate, requests=requests, warmup=options.warmup)
+        lab = Lab(
+            Path(workdir),
+            rate=options.rate,
+            requests=requests,
+            warmup=options.warmup,
+            postgres=options.postgres,
+        )
         try:
             for fig in chosen:
                 print(f"running {fig.name}: {fig.title}", file=sys.stderr)

@@ -8,22 +8,26 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
+from benchmarks.seed import seed_proposals, seed_tools, settle
 from bot.localslack import DEFAULT_PEOPLE, LocalSlack
 from bot.signing import sign
 from bot.slack_payloads import slash_command
-from commands.actor import SYSTEM
-from commands.tools import ToolDraft, register_tool
-from commands.vocabulary import Category
-from storage.db import make_engine, make_sessionmaker, migrate, session_scope
+from commands.vocabulary import OPEN_PROPOSAL
+from storage.db import make_engine, migrate
+from storage.models import Integration
+from storage.repositories.integrations import RANK_ORDER
 
 SECRET = "bench-signing-secret"
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,35 +100,47 @@ class LoadResult:
 class Lab:
     """Shared by all figures of one run; everything it starts, close() stops."""
 
-    def __init__(self, workdir: Path, *, rate: float, requests: int, warmup: int) -> None:
+    def __init__(self, workdir: Path, *, rate: float, requests: int, warmup: int, postgres: str = "") -> None:
         self.workdir = workdir
         self.rate, self.requests, self.warmup = rate, requests, warmup
+        self.postgres = postgres
         self.slack = LocalSlack().start()
-        self._databases: dict[int, str] = {}
-        self._servers: dict[tuple[str, int], Server] = {}
+        self._databases: dict[tuple[int, int], str] = {}
+        self._servers: dict[tuple[str, str], Server] = {}
         self._triggers = itertools.count(1)
 
+    @property
+    def backend(self) -> str:
+        return "PostgreSQL" if self.postgres else "SQLite"
+
     # ---- databases -----------------------------------------------------------------------
-    def database(self, *, tools: int) -> str:
-        """A migrated SQLite database holding `tools` registered tools (made once per run)."""
-        if tools not in self._databases:
-            url = f"sqlite:///{self.workdir / f'tools-{tools}.db'}"
+    def database(self, *, tools: int, proposals: int = 0) -> str:
+        """A migrated database holding `tools` tools and `proposals` integrations (made once per run).
+
+        SQLite: a file in the work directory. PostgreSQL (`--postgres URL`): a schema of its own in
+        that database, named by its contents and replaced each run.
+        """
+        key = (tools, proposals)
+        if key not in self._databases:
+            name = f"bench_t{tools}_p{proposals}"
+            if self.postgres:
+                admin = make_engine(self.postgres)
+                with admin.begin() as connection:
+                    connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+                    connection.exec_driver_sql(f"CREATE SCHEMA {name}")
+                admin.dispose()
+                joiner = "&" if "?" in self.postgres else "?"
+                url = f"{self.postgres}{joiner}options=-csearch_path%3D{name}"
+            else:
+                url = f"sqlite:///{self.workdir / f'{name}.db'}"
             migrate(url)
             engine = make_engine(url)
-            owners = [p.id for p in DEFAULT_PEOPLE]
-            categories = list(Category)
-            with session_scope(make_sessionmaker(engine)) as session:
-                for n in range(tools):
-                    draft = ToolDraft(
-                        name=f"Tool {n:05d}",
-                        category=categories[n % len(categories)],
-                        owner_id=owners[n % len(owners)],
-                        notes="Seeded for the benchmark.",
-                    )
-                    register_tool(session=session, actor=SYSTEM, draft=draft, now=datetime.now(UTC))
+            seed_tools(engine, tools)
+            seed_proposals(engine, proposals)
+            settle(engine)
             engine.dispose()
-            self._databases[tools] = url
-        return self._databases[tools]
+            self._databases[key] = url
+        return self._databases[key]
 
     # ---- servers -----------------------------------------------------------------------------
     def env(self, database_url: str) -> dict[str, str]:
@@ -140,11 +156,13 @@ class Lab:
         )
         return env
 
-    def server(self, kind: str, *, tools: int = 1000) -> Server:
-        """A running `kind` server ("patchbay" or "bare"), started once per run and reused."""
-        key = (kind, tools if kind == "patchbay" else 0)
+    def server(self, kind: str, *, tools: int = 1000, proposals: int = 0) -> Server:
+        """A running `kind` server ("patchbay" or "bare"), started once per database and reused."""
+        database = (
+            self.database(tools=tools, proposals=proposals) if kind == "patchbay" else "sqlite:///unused.db"
+        )
+        key = (kind, database)
         if key not in self._servers:
-            database = self.database(tools=tools) if kind == "patchbay" else "sqlite:///unused.db"
             port = free_port()
             process = subprocess.Popen(
                 [sys.executable, *KINDS[kind], str(port)],
@@ -160,14 +178,14 @@ class Lab:
         return self._servers[key]
 
     # ---- load ----------------------------------------------------------------------------------
-    def send(self, server: Server, text: str, user: str) -> tuple[int, float]:
+    def send(self, server: Server, text: str, user: str, trigger_id: str = "") -> tuple[int, float]:
         body, kind = slash_command(
             command="/patchbay",
             text=text,
             user_id=user,
             channel_id="C0BENCH",
             response_url=self.slack.response_url("bench"),
-            trigger_id=f"{next(self._triggers)}.bench.trigger",
+            trigger_id=trigger_id or f"{next(self._triggers)}.bench.trigger",
         )
         request = urllib.request.Request(
             server.url, data=body, headers={"Content-Type": kind, **sign(SECRET, body)}, method="POST"
@@ -181,14 +199,18 @@ class Lab:
             status = error.code
         return status, (time.perf_counter() - started) * 1000
 
-    def load(self, server: Server, text: str, *, requests: int | None = None) -> LoadResult:
-        """Send `/patchbay TEXT` at `self.rate` per second (after a warm-up) and time each ack."""
-        self._steady(server, text, self.warmup)
-        result = self._steady(server, text, requests or self.requests)
+    def load(self, server: Server, text: str | Sequence[str], *, requests: int | None = None) -> LoadResult:
+        """Send `/patchbay TEXT` at `self.rate` per second (after a warm-up) and time each ack.
+
+        `text` may be a sequence of texts, sent in turn (`show 1`, `show 2`, ...).
+        """
+        texts = [text] if isinstance(text, str) else list(text)
+        self._steady(server, texts, self.warmup)
+        result = self._steady(server, texts, requests or self.requests)
         server.loads += 1
         return result
 
-    def _steady(self, server: Server, text: str, count: int) -> LoadResult:
+    def _steady(self, server: Server, texts: list[str], count: int) -> LoadResult:
         users = [p.id for p in DEFAULT_PEOPLE]
         start = time.perf_counter() + 0.05
 
@@ -196,13 +218,55 @@ class Lab:
             delay = start + i / self.rate - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            return self.send(server, text, users[i % len(users)])
+            return self.send(server, texts[i % len(texts)], users[i % len(users)])
 
         with ThreadPoolExecutor(max_workers=64) as pool:
             answers = list(pool.map(one, range(count)))
         result = LoadResult([ms for _, ms in answers], Counter(status for status, _ in answers))
         result.seconds = time.perf_counter() - start
         return result
+
+    def burst(self, server: Server, text: str, count: int, *, wait: float = 10.0) -> tuple[list[float], int]:
+        """Send `count` `/patchbay TEXT` commands at the same moment; for each, the milliseconds from
+        sending it to the stand-in receiving the `views.open` with its trigger_id (the monotonic
+        clock is shared by every process), and how many never opened a modal within `wait` s."""
+        users = [p.id for p in DEFAULT_PEOPLE]
+        triggers = [f"{next(self._triggers)}.burst.trigger" for _ in range(count)]
+        sent: dict[str, float] = {}
+        barrier = threading.Barrier(count)
+
+        def one(i: int) -> int:
+            barrier.wait()
+            sent[triggers[i]] = time.monotonic()
+            return self.send(server, text, users[i % len(users)], trigger_id=triggers[i])[0]
+
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            statuses = list(pool.map(one, range(count)))
+        deadline = time.monotonic() + wait
+        opened: dict[str, float] = {}
+        while len(opened) < count and time.monotonic() < deadline:
+            opened = {
+                str(c.args.get("trigger_id")): c.at
+                for c in self.slack.calls_to("views.open")
+                if c.args.get("trigger_id") in sent
+            }
+            time.sleep(0.02)
+        assert all(status == 200 for status in statuses), statuses
+        return [(opened[t] - sent[t]) * 1000 for t in triggers if t in opened], count - len(opened)
+
+    def open_ids(self, *, tools: int, proposals: int, count: int) -> list[int]:
+        """`count` ids of open proposals spread evenly over the seeded database's queue."""
+        engine = make_engine(self.database(tools=tools, proposals=proposals))
+        with engine.connect() as connection:
+            ids = list(
+                connection.scalars(
+                    select(Integration.id)
+                    .where(Integration.state.in_(sorted(s.value for s in OPEN_PROPOSAL)))
+                    .order_by(*RANK_ORDER)
+                )
+            )
+        engine.dispose()
+        return [ids[k * (len(ids) - 1) // max(count - 1, 1)] for k in range(min(count, len(ids)))]
 
     def close(self) -> None:
         for server in self._servers.values():

@@ -68,5 +68,7 @@ def create_app(
     )
     listeners.register(app)
     errors.register(app)
-    metrics.install(app, metrics.Metrics())
+    app_metrics = metrics.Metrics()
+    app_metrics.watch_queue(sessions)
+    metrics.install(app, app_metrics)
     return app

@@ -1,5 +1,5 @@
 """Prometheus metrics, one registry per app: Slack requests and ack latency per listener, listener
-errors, HTTP responses, and every Web API call the app makes (with errors and 429s).
+errors, HTTP responses, every Web API call the app makes (with errors and 429s), and the queue's sizes.
 
 To add a figure, add it to `Metrics.__init__` with `registry=self.registry` and update it where it
 happens; a value read at scrape time (a queue's size) belongs in a custom collector registered here.
@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.listener.listener_error_handler import ListenerErrorHandler
 from slack_sdk import WebClient
@@ -22,11 +24,15 @@ from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import request_scope
 from bot.listener_names import listener_name
 from bot.middleware import KeptAck
 from commands.errors import PatchbayError
+from commands.proposals import queue_sizes
+from storage.db import session_scope
 
 log = logging.getLogger("patchbay.requests")
 ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
@@ -76,9 +82,48 @@ class Metrics:
             registry=r,
         )
 
+    def watch_queue(self, sessions: sessionmaker[Session]) -> None:
+        """Report the queue's sizes, counted when /metrics is scraped."""
+        self.registry.register(QueueCollector(sessions))
+
     def render(self) -> tuple[bytes, str]:
         """The exposition text and its content type, for GET /metrics."""
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+class QueueCollector(Collector):
+    """Gauges of the queue read at scrape time: one grouped COUNT by state per scrape.
+
+    When the database cannot be read the gauges are left out of that scrape (and a warning logged),
+    so /metrics keeps answering; /healthz reports the database itself.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def describe(self) -> list[GaugeMetricFamily]:
+        return []  # read only at scrape time, never while registering
+
+    def collect(self) -> list[GaugeMetricFamily]:
+        try:
+            with session_scope(self.sessions) as session:
+                sizes = queue_sizes(session=session)
+        except SQLAlchemyError as exc:
+            log.warning("could not count the queue for /metrics: %s", type(exc).__name__)
+            return []
+        return [
+            GaugeMetricFamily(
+                "patchbay_open_proposals",
+                "Open proposals: the queue, from proposed to awaiting approval",
+                value=sizes.open_proposals,
+            ),
+            GaugeMetricFamily(
+                "patchbay_integrations_in_flight",
+                "Integrations approved but not yet live",
+                value=sizes.in_flight,
+            ),
+            GaugeMetricFamily("patchbay_integrations_live", "Live integrations", value=sizes.live),
+        ]
 
 
 class SlackApiObserver(RetryHandler):

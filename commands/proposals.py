@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -266,35 +267,55 @@ def approvals_needed(data_classes: list[str], policy: Policy) -> int:
 
 def card_of(session: Session, integration: Integration, policy: Policy) -> IntegrationCard:
     state = State(integration.state)
-    review = review_repo.latest(session, integration.id)
-    open_states = [s.value for s in OPEN_PROPOSAL]
-    source = tool_repo.get(session, integration.source_tool_id)
-    target = tool_repo.get(session, integration.target_tool_id)
-    return IntegrationCard(
-        id=integration.id,
-        title=integration.title,
-        purpose=integration.purpose,
-        source_tool=source.name if source else "?",
-        target_tool=target.name if target else "?",
-        draft=draft_of(integration),
-        proposer_id=integration.proposer_id,
-        state=state,
-        economics=_economics(integration, policy),
-        queue_position=repo.rank_of(session, integration, states=open_states)
+    position = (
+        repo.rank_of(session, integration, states=[s.value for s in OPEN_PROPOSAL])
         if state in OPEN_PROPOSAL
-        else None,
-        in_flight=repo.count_in(session, states=[s.value for s in IN_FLIGHT]),
-        inflight_cap=policy.inflight_cap,
-        currency=policy.currency,
-        payback_limit=policy.payback_months,
-        data_classes=[DataClass(c) for c in integration.data_classes],
-        approvers=list(review_repo.approvers(session, integration.id, integration.review_round)),
-        approvals_needed=approvals_needed(integration.data_classes, policy),
-        reviewer_id=review.reviewer_id if review else None,
-        review_outcome=ReviewOutcome(review.outcome) if review else None,
-        pending_change=(integration.pending_change or {}).get("summary", ""),
-        next_review_on=integration.next_review_on,
+        else None
     )
+    return cards_of(session, [(integration, position)], policy)[0]
+
+
+def cards_of(
+    session: Session, ranked: Sequence[tuple[Integration, int | None]], policy: Policy
+) -> list[IntegrationCard]:
+    """Cards for integrations whose queue positions are known, in a fixed number of queries."""
+    integrations = [integration for integration, _ in ranked]
+    ids = [integration.id for integration in integrations]
+    names = tool_repo.names(
+        session, {i.source_tool_id for i in integrations} | {i.target_tool_id for i in integrations}
+    )
+    reviews = review_repo.latest_of_each(session, ids)
+    approvers = review_repo.approvers_of_each(session, {i.id: i.review_round for i in integrations})
+    in_flight = repo.count_in(session, states=[s.value for s in IN_FLIGHT]) if integrations else 0
+    cards = []
+    for integration, position in ranked:
+        review = reviews.get(integration.id)
+        cards.append(
+            IntegrationCard(
+                id=integration.id,
+                title=integration.title,
+                purpose=integration.purpose,
+                source_tool=names.get(integration.source_tool_id, "?"),
+                target_tool=names.get(integration.target_tool_id, "?"),
+                draft=draft_of(integration),
+                proposer_id=integration.proposer_id,
+                state=State(integration.state),
+                economics=_economics(integration, policy),
+                queue_position=position,
+                in_flight=in_flight,
+                inflight_cap=policy.inflight_cap,
+                currency=policy.currency,
+                payback_limit=policy.payback_months,
+                data_classes=[DataClass(c) for c in integration.data_classes],
+                approvers=approvers.get(integration.id, []),
+                approvals_needed=approvals_needed(integration.data_classes, policy),
+                reviewer_id=review.reviewer_id if review else None,
+                review_outcome=ReviewOutcome(review.outcome) if review else None,
+                pending_change=(integration.pending_change or {}).get("summary", ""),
+                next_review_on=integration.next_review_on,
+            )
+        )
+    return cards
 
 
 def get_integration(session: Session, integration_id: int) -> Integration:
@@ -410,7 +431,8 @@ def queue(*, session: Session, policy: Policy, page: int = 1) -> QueuePage:
         session, states=[s.value for s in OPEN_PROPOSAL], offset=(page - 1) * QUEUE_PAGE, limit=QUEUE_PAGE
     )
     first = (page - 1) * QUEUE_PAGE + 1
-    cards = [card_of(session, integration, policy) for integration in found]
+    # Every row is an open proposal in rank order, so its position is the page's offset plus its place.
+    cards = cards_of(session, [(integration, first + n) for n, integration in enumerate(found)], policy)
     return QueuePage(
         cards=cards,
         first_rank=first,
@@ -418,6 +440,24 @@ def queue(*, session: Session, policy: Policy, page: int = 1) -> QueuePage:
         page=page,
         pages=max((total + QUEUE_PAGE - 1) // QUEUE_PAGE, 1),
         focus_size=policy.focus_size,
+    )
+
+
+class QueueSizes(BaseModel):
+    """How many integrations wait in the queue, are in flight (approved, not yet live) and are live."""
+
+    open_proposals: int
+    in_flight: int
+    live: int
+
+
+def queue_sizes(*, session: Session) -> QueueSizes:
+    """The queue's sizes from one grouped count by state."""
+    by_state = repo.count_by_state(session)
+    return QueueSizes(
+        open_proposals=sum(by_state.get(s.value, 0) for s in OPEN_PROPOSAL),
+        in_flight=sum(by_state.get(s.value, 0) for s in IN_FLIGHT),
+        live=by_state.get(State.LIVE.value, 0),
     )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.models import Integration
@@ -25,36 +26,97 @@ def add(session: Session, integration: Integration) -> Integration:
 def ranked(
     session: Session, *, states: Collection[str], offset: int = 0, limit: int = 20
 ) -> tuple[Sequence[Integration], int]:
-    """One page of integrations in `states`, best first, and how many there are."""
-    where = Integration.state.in_(list(states))
-    total = session.scalar(select(func.count()).select_from(Integration).where(where)) or 0
-    page = session.scalars(select(Integration).where(where).order_by(*RANK_ORDER).offset(offset).limit(limit))
-    return page.all(), total
+    """One page of integrations in `states`, best first, and how many there are.
+
+    Each state is read in rank order from ix_integrations_rank (state, score, payback), taking only
+    its first `offset + limit` entries, and those few are merged: a page costs O(offset + limit)
+    index entries instead of sorting every row in `states`.
+    """
+    wanted = tuple(sorted(states))
+    total = count_in(session, states=wanted)
+    if not wanted or limit <= 0:
+        return [], total
+    params = {"span": offset + limit, "skip": offset, "take": limit}
+    return session.scalars(_page_statement(wanted), params).all(), total
+
+
+@lru_cache(maxsize=32)
+def _page_statement(states: tuple[str, ...]) -> Select[Integration]:
+    """Built once per set of states (building it costs more than running it); limits are bound."""
+    keys = select(Integration.id, Integration.score, Integration.payback_months)
+    span = bindparam("span", type_=Integer)
+    arms = [
+        select(keys.where(Integration.state == state).order_by(*RANK_ORDER).limit(span).subquery())
+        for state in states
+    ]
+    candidates = union_all(*arms).subquery("candidates")
+    top = (
+        select(candidates.c.id)
+        .order_by(
+            candidates.c.score.desc(), candidates.c.payback_months.asc().nulls_last(), candidates.c.id.asc()
+        )
+        .offset(bindparam("skip", type_=Integer))
+        .limit(bindparam("take", type_=Integer))
+        .subquery("top")
+    )
+    return select(Integration).join(top, Integration.id == top.c.id).order_by(*RANK_ORDER)
 
 
 def rank_of(session: Session, integration: Integration, *, states: Collection[str]) -> int:
-    """1-based position of `integration` among those in `states`."""
-    payback = integration.payback_months
-    ahead_on_payback = (
-        Integration.payback_months.is_not(None)
-        if payback is None
-        else or_(Integration.payback_months < payback)
+    """1-based position of `integration` among those in `states`.
+
+    Counts the rows ahead as three index ranges of ix_integrations_rank (a higher score; the same score
+    and a better payback; the same score and payback and a lower id), in one statement.
+    """
+    params = {
+        "states": sorted(states),
+        "score": integration.score,
+        "payback": integration.payback_months,
+        "id": integration.id,
+    }
+    statement = _rank_statement(has_payback=integration.payback_months is not None)
+    return (session.scalar(statement, params) or 0) + 1
+
+
+@lru_cache(maxsize=2)
+def _rank_statement(*, has_payback: bool) -> Select[int]:
+    in_states = Integration.state.in_(bindparam("states", expanding=True))
+    score = bindparam("score", type_=Integer)
+    payback = bindparam("payback", type_=Integration.payback_months.type)
+    same_score = Integration.score == score
+    better_payback = (
+        Integration.payback_months < payback if has_payback else Integration.payback_months.is_not(None)
     )
     same_payback = (
-        Integration.payback_months.is_(None) if payback is None else Integration.payback_months == payback
+        Integration.payback_months == payback if has_payback else Integration.payback_months.is_(None)
     )
-    ahead = or_(
-        Integration.score > integration.score,
-        and_(Integration.score == integration.score, ahead_on_payback),
-        and_(Integration.score == integration.score, same_payback, Integration.id < integration.id),
+    ahead = (
+        Integration.score > score,
+        and_(same_score, better_payback),
+        and_(same_score, same_payback, Integration.id < bindparam("id", type_=Integer)),
     )
-    query = select(func.count()).select_from(Integration).where(Integration.state.in_(list(states)), ahead)
-    return (session.scalar(query) or 0) + 1
+    counts = [
+        select(func.count()).select_from(Integration).where(in_states, part).scalar_subquery()
+        for part in ahead
+    ]
+    return select(counts[0] + counts[1] + counts[2])
+
+
+_COUNT_IN = (
+    select(func.count())
+    .select_from(Integration)
+    .where(Integration.state.in_(bindparam("states", expanding=True)))
+)
 
 
 def count_in(session: Session, *, states: Collection[str]) -> int:
-    query = select(func.count()).select_from(Integration).where(Integration.state.in_(list(states)))
-    return session.scalar(query) or 0
+    return session.scalar(_COUNT_IN, {"states": sorted(states)}) or 0
+
+
+def count_by_state(session: Session) -> dict[str, int]:
+    """How many integrations are in each state (one grouped COUNT over ix_integrations_state)."""
+    query = select(Integration.state, func.count()).group_by(Integration.state)
+    return {state: count for state, count in session.execute(query)}
 
 
 def between(

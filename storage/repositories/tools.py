@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Tool
@@ -57,3 +57,13 @@ def search(
 
 def all_tools(session: Session) -> Sequence[Tool]:
     return session.scalars(select(Tool).order_by(Tool.name_key)).all()
+
+
+_NAMES = select(Tool.id, Tool.name).where(Tool.id.in_(bindparam("ids", expanding=True)))
+
+
+def names(session: Session, ids: Collection[int]) -> dict[int, str]:
+    """The names of the tools with these ids, in one query."""
+    if not ids:
+        return {}
+    return {tool_id: name for tool_id, name in session.execute(_NAMES, {"ids": sorted(set(ids))})}

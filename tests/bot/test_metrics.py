@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot.app import create_app
+from bot.http import BackgroundServer, make_wsgi
 from bot.metrics import SlackApiObserver, of
 from bot.settings import Settings
+from storage.db import make_engine, make_sessionmaker, session_scope
+from storage.models import Integration
 from tests.bot.observe import scrape, value
 from tests.bot.test_tools_e2e import HUBSPOT
 from tests.conftest import ALICE, BOB, Patchbay
+from tests.factories import add_proposal, add_tool, proposal_values
 
 API_ERRORS = "patchbay_slack_api_errors_total"
 LISTENER_ERRORS = "patchbay_listener_errors_total"
@@ -74,3 +81,34 @@ def test_an_app_built_without_create_app_gets_metrics_on_first_use() -> None:
     bare = App(client=WebClient(token="xoxb-bare"), signing_secret="s", token_verification_enabled=False)
     assert of(bare) is of(bare)
     assert isinstance(bare.client.retry_handlers[0], SlackApiObserver)
+
+
+def test_queue_sizes_are_gauges_counted_at_scrape_time(patchbay: Patchbay) -> None:
+    samples = scrape(patchbay.app_url)
+    assert ("patchbay_open_proposals", frozenset()) in samples
+    assert value(samples, "patchbay_open_proposals") == 0
+    source, target = add_tool(patchbay.sessions, "Salesforce"), add_tool(patchbay.sessions, "Asana")
+    ids = [add_proposal(patchbay.sessions, source, target, title=f"P{n}") for n in range(7)]
+    reply = patchbay.open_and_submit(
+        "propose", proposal_values(source, target, title="Typed in", data_kinds=["tickets"]), user=BOB
+    )
+    assert reply.body == ""
+    with session_scope(patchbay.sessions) as session:
+        for state, chosen in (("approved", ids[:2]), ("in_sandbox", ids[2:3]), ("live", ids[3:4])):
+            session.execute(update(Integration).where(Integration.id.in_(chosen)).values(state=state))
+    samples = scrape(patchbay.app_url)
+    assert value(samples, "patchbay_open_proposals") == 4  # three seeded and the one typed in
+    assert value(samples, "patchbay_integrations_in_flight") == 3
+    assert value(samples, "patchbay_integrations_live") == 1
+
+
+def test_metrics_still_answer_when_the_database_cannot_be_read(settings: Settings) -> None:
+    broken: sessionmaker[Session] = make_sessionmaker(make_engine("sqlite:////nonexistent/dir/patchbay.db"))
+    app = create_app(settings, sessions=broken)
+    server = BackgroundServer(make_wsgi(app, broken))
+    try:
+        samples = scrape(server.url + "/slack/events")
+    finally:
+        server.stop()
+    assert ("patchbay_open_proposals", frozenset()) not in samples
+    assert value(samples, "patchbay_http_responses_total", path="/metrics", status="200") == 0

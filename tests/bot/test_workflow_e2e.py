@@ -309,7 +309,7 @@ def test_a_failed_card_update_is_retried_and_never_rolls_back(patchbay: Patchbay
     press(patchbay, "Start security review", user=CAROL)
     assert state(patchbay) == "security_review"
     with patchbay.sessions() as session:
-        stuck = session.scalars(select(Outbox).where(Outbox.sent_at.is_(None))).all()
+        stuck = session.scalars(select(Outbox).where(Outbox.sent_at.is_(None)).order_by(Outbox.id)).all()
         assert [o.kind for o in stuck] == ["card", "thread", "dm"]
         assert stuck[0].last_error
     assert "Proposed" in str(card(patchbay).blocks)  # Slack still shows the old card
