@@ -128,7 +128,7 @@ def _run(lab: Lab, name: str, *, limited: bool) -> tuple[float, int]:
     return elapsed, report.threads + report.replies
 
 
-@figure("review_sweep", "Review sweep: 60 owners x 5 reviews, with Slack's posting limits vs its floor")
+@figure("review-sweep", "Review sweep: 60 owners x 5 reviews, with Slack's posting limits vs its floor")
 def review_sweep(lab: Lab) -> list[Row]:
     limited, messages = _run(lab, "limited", limited=True)
     own, _ = _run(lab, "unlimited", limited=False)
