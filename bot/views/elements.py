@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block,
     ButtonElement,
     ConfirmObject,
     ContextBlock,
@@ -21,6 +22,7 @@ from slack_sdk.models.blocks import (
     UserSelectElement,
 )
 
+from bot.forms import ListRef
 from bot.ids import Field
 from commands.vocabulary import Labelled
 
@@ -163,3 +165,19 @@ def chunk_lines(lines: list[str], budget: int = SECTION_CHARS) -> list[list[str]
         chunks[-1].append(line)
         size += len(line) + 1
     return chunks
+
+
+def pager(page: int, pages: int, previous: str, following: str, *, filter_text: str = "") -> list[Block]:
+    """ "Page N of M" and Previous / Next buttons, when there is more than one page."""
+    if pages <= 1:
+        return []
+    buttons = []
+    if page > 1:
+        buttons.append(
+            button("Previous", previous, ListRef(page=page - 1, filter=filter_text).model_dump_json())
+        )
+    if page < pages:
+        buttons.append(
+            button("Next", following, ListRef(page=page + 1, filter=filter_text).model_dump_json())
+        )
+    return [context(f"Page {page} of {pages}"), actions(*buttons)]

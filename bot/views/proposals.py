@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.forms import IntegrationRef, ListRef, ProposalMeta
+from bot.forms import IntegrationRef, ProposalMeta
 from bot.ids import Action, Block, Callback, Field
 from bot.text import escape, money
 from bot.views.elements import (
@@ -23,6 +23,7 @@ from bot.views.elements import (
     multi_select_input,
     option,
     options_of,
+    pager,
     plain,
     section,
     select_input,
@@ -290,16 +291,7 @@ def queue_blocks(page: QueuePage) -> list[SlackBlock]:
                 f"_{card.state.label}_  ·  `/patchbay show {card.id}`"
             )
         )
-    if page.pages > 1:
-        buttons = []
-        if page.page > 1:
-            buttons.append(
-                button("Previous", Action.QUEUE_PREV, ListRef(page=page.page - 1).model_dump_json())
-            )
-        if page.page < page.pages:
-            buttons.append(button("Next", Action.QUEUE_NEXT, ListRef(page=page.page + 1).model_dump_json()))
-        blocks.append(context(f"Page {page.page} of {page.pages}"))
-        blocks.append(actions(*buttons))
+    blocks.extend(pager(page.page, page.pages, Action.QUEUE_PREV, Action.QUEUE_NEXT))
     return blocks
 
 

@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import DividerBlock
 from slack_sdk.models.views import View
 
-from bot.forms import ListRef, ToolRef
+from bot.forms import ToolRef
 from bot.ids import Action, Block, Callback
 from bot.text import escape, money
 from bot.views.elements import (
@@ -16,6 +16,7 @@ from bot.views.elements import (
     context,
     multi_select_input,
     options_of,
+    pager,
     plain,
     section,
     select_input,
@@ -165,24 +166,5 @@ def tools_list(page: ToolPage, *, filter_text: str) -> list[SlackBlock]:
     blocks: list[SlackBlock] = [section(heading), DividerBlock()]
     for tool in page.tools:
         blocks.append(section(f"*{escape(tool.name)}* · {tool.category.label} · {user(tool.owner_id)}"))
-    if page.pages > 1:
-        buttons = []
-        if page.page > 1:
-            buttons.append(
-                button(
-                    "Previous",
-                    Action.TOOLS_PREV,
-                    ListRef(page=page.page - 1, filter=filter_text).model_dump_json(),
-                )
-            )
-        if page.page < page.pages:
-            buttons.append(
-                button(
-                    "Next",
-                    Action.TOOLS_NEXT,
-                    ListRef(page=page.page + 1, filter=filter_text).model_dump_json(),
-                )
-            )
-        blocks.append(context(f"Page {page.page} of {page.pages}"))
-        blocks.append(actions(*buttons))
+    blocks.extend(pager(page.page, page.pages, Action.TOOLS_PREV, Action.TOOLS_NEXT, filter_text=filter_text))
     return blocks
