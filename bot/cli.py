@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -95,7 +95,7 @@ def scheduler_only(settings: Settings) -> None:
     threading.Event().wait()
 
 
-def _owner_resolver(settings: Settings):  # type: ignore[no-untyped-def]
+def _owner_resolver(settings: Settings) -> Callable[[str], str | None]:
     client = make_client(settings) if settings.slack_bot_token else None
 
     def resolve(text: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Integration, ReviewCycle, ReviewThread
@@ -29,14 +29,14 @@ def integrations_in(session: Session, *, states: Collection[str]) -> Sequence[In
     ).all()
 
 
-def _claimable(wall: datetime) -> object:
+def _claimable(wall: datetime) -> ColumnElement[bool]:
     return or_(ReviewCycle.claimed_until.is_(None), ReviewCycle.claimed_until < wall)
 
 
 def owners_with_pending(session: Session, *, wall: datetime) -> Sequence[str]:
     query = (
         select(ReviewCycle.owner_id)
-        .where(ReviewCycle.status == "pending", _claimable(wall))  # type: ignore[arg-type]
+        .where(ReviewCycle.status == "pending", _claimable(wall))
         .distinct()
         .order_by(ReviewCycle.owner_id)
     )
@@ -55,7 +55,7 @@ def claim_owner(session: Session, *, owner_id: str, wall: datetime, until: datet
     """Atomically claim the owner's pending cycles that nobody else holds; the ids claimed."""
     result = session.execute(
         update(ReviewCycle)
-        .where(ReviewCycle.owner_id == owner_id, ReviewCycle.status == "pending", _claimable(wall))  # type: ignore[arg-type]
+        .where(ReviewCycle.owner_id == owner_id, ReviewCycle.status == "pending", _claimable(wall))
         .values(claimed_until=until)
         .returning(ReviewCycle.id)
         .execution_options(synchronize_session=False)

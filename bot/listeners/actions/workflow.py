@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot.forms import StepRef
 from bot.home import after_change
@@ -56,7 +57,7 @@ def on_step(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebCli
     after_change(client, context)
 
 
-def _form(ref: StepRef, title: str, scopes: str, classes: list[str]):  # type: ignore[no-untyped-def]
+def _form(ref: StepRef, title: str, scopes: str, classes: list[str]) -> View:
     if ref.step is Step.SUBMIT_REVIEW:
         return security_review_modal(ref, title=title, scopes=scopes, data_classes=classes)
     if ref.step is Step.RECORD_SANDBOX:
