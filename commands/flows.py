@@ -14,7 +14,7 @@ from commands.audit import record_change
 from commands.errors import InvalidInput, NotFound
 from commands.fields import Form, RequiredText, UserId
 from commands.policy import Policy
-from commands.proposals import IntegrationCard, ProposalDraft, active_tool, propose_integration
+from commands.proposals import IntegrationCard, ProposalDraft, propose_integration, tool_pair_errors
 from commands.vocabulary import ENDED, DataKind, Direction, Labelled, State, Timing
 from storage.models import Flow, Integration
 from storage.repositories import flows as repo
@@ -135,14 +135,12 @@ def lines_of(session: Session, flows: list[Flow]) -> list[FlowLine]:
 
 def _check(session: Session, draft: FlowDraft) -> None:
     """Rules that span fields or need the registry; all problems at once, each at its field."""
-    errors: dict[str, str] = {}
-    for field in ("source_tool_id", "target_tool_id"):
-        try:
-            active_tool(session, getattr(draft, field), field)
-        except InvalidInput as exc:
-            errors.update(exc.errors)
-    if draft.source_tool_id == draft.target_tool_id:
-        errors["target_tool_id"] = "The data has to go to a different tool from the one it comes from."
+    errors = tool_pair_errors(
+        session,
+        draft.source_tool_id,
+        draft.target_tool_id,
+        same="The data has to go to a different tool from the one it comes from.",
+    )
     if draft.mode is FlowMode.AUTOMATED:
         integration = (
             integration_repo.get(session, draft.integration_id) if draft.integration_id is not None else None

@@ -151,16 +151,27 @@ def active_tool(session: Session, tool_id: int, field: str) -> Tool:
     return tool
 
 
-def _check(session: Session, draft: ProposalDraft) -> None:
-    """Rules that span fields or need the registry; all problems at once, each at its field."""
+def tool_pair_errors(session: Session, source_id: int, target_id: int, *, same: str) -> dict[str, str]:
+    """Field errors for a source and target picked from the registry: unknown, retired, or the same."""
     errors: dict[str, str] = {}
-    for field in ("source_tool_id", "target_tool_id"):
+    for field, tool_id in (("source_tool_id", source_id), ("target_tool_id", target_id)):
         try:
-            active_tool(session, getattr(draft, field), field)
+            active_tool(session, tool_id, field)
         except InvalidInput as exc:
             errors.update(exc.errors)
-    if draft.source_tool_id == draft.target_tool_id:
-        errors["target_tool_id"] = "The target must be a different tool from the source."
+    if source_id == target_id:
+        errors["target_tool_id"] = same
+    return errors
+
+
+def _check(session: Session, draft: ProposalDraft) -> None:
+    """Rules that span fields or need the registry; all problems at once, each at its field."""
+    errors = tool_pair_errors(
+        session,
+        draft.source_tool_id,
+        draft.target_tool_id,
+        same="The target must be a different tool from the source.",
+    )
     if draft.direction is Direction.BI_DIRECTIONAL:
         if not draft.source_of_truth:
             errors["source_of_truth"] = "Say which tool is the source of truth for each kind of data."
