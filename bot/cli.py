@@ -18,6 +18,7 @@ from bot.http import make_wsgi
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError, load_settings, require
 from bot.shell import main as shell
+from bot.socket_mode import build_handler
 from commands.actor import SYSTEM
 from commands.documents import catalog
 from commands.errors import PatchbayError
@@ -66,8 +67,6 @@ def serve(settings: Settings, host: str, port: int, *, with_scheduler: bool) -> 
 
 def run(settings: Settings, *, with_scheduler: bool) -> None:
     """Socket Mode: no public URL needed."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     _ready_database(settings)
     sessions = make_sessionmaker(make_engine(settings.database_url))
@@ -75,7 +74,7 @@ def run(settings: Settings, *, with_scheduler: bool) -> None:
     if with_scheduler:
         build_scheduler(settings=settings, sessions=sessions, client=app.client, clock=Clock()).start()
     log.info("Patchbay connecting to Slack in Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token).start()
+    build_handler(app, settings).start()
 
 
 def scheduler_only(settings: Settings) -> None:

@@ -13,7 +13,7 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -106,6 +106,7 @@ class LocalSlack:
         self._ts = itertools.count(1)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
+        self.socket_url: Callable[[], str] | None = None  # a Socket Mode endpoint (bot/localsocket.py)
 
     # ---- lifecycle -------------------------------------------------------------------------
     def start(self, port: int = 0) -> LocalSlack:
@@ -419,6 +420,11 @@ class LocalSlack:
         with self._lock:
             self.home[str(args.get("user_id"))] = view
         return {"ok": True, "view": view}
+
+    def _api_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.socket_url is None:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"ok": True, "url": self.socket_url()}
 
     def _api_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users = str(args.get("users", "")).split(",")

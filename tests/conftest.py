@@ -167,5 +167,10 @@ def patchbay(
     executor.wait_idle()
     server.stop()
     executor.shutdown(wait=True)
+    assert_blocks_valid(slack)
+
+
+def assert_blocks_valid(slack: LocalSlack) -> None:
+    """Every view and message the app sent passes Slack's Block Kit schema."""
     found = [f"{kind}: {p}" for kind, payload in slack.iter_blocks() for p in problems(kind, payload)]
     assert not found, "the app sent Block Kit that Slack would refuse:\n" + "\n".join(found)
