@@ -300,7 +300,10 @@ def test_patchbay_run_answers_over_socket_mode(
 
 
 def test_the_serving_path_never_imports_the_local_endpoint() -> None:
-    probe = "import sys, bot.cli; print(sorted(m for m in sys.modules if m.startswith(('websockets', 'bot.localsocket'))))"
+    probe = (
+        "import sys, bot.cli; "
+        "print(sorted(m for m in sys.modules if m.startswith(('websockets', 'bot.localsocket'))))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
