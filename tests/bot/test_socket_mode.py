@@ -12,6 +12,7 @@ import json
 import logging
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from bot.executor import TrackingExecutor
 from bot.localslack import LocalSlack
 from bot.localsocket import Envelope, LocalSocketMode, SocketDriver, post_envelope
 from bot.settings import Settings
-from bot.socket_mode import build_handler
+from bot.socket_mode import Answers, build_handler
 from storage.models import AuditEvent, Tool
 from tests.bot.test_cli import env_for, wait_for
 from tests.bot.test_tools_e2e import HUBSPOT
@@ -327,3 +328,37 @@ def test_the_serving_path_never_imports_the_local_endpoint() -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_redelivery_arriving_while_the_first_is_still_running_waits_for_its_answer() -> None:
+    answers = Answers()
+    started, release = threading.Event(), threading.Event()
+    runs: list[str] = []
+
+    def slow() -> dict[str, Any]:
+        runs.append("ran")
+        started.set()
+        release.wait(timeout=10)
+        return {"response_action": "clear"}
+
+    first: list[tuple[Any, bool]] = []
+    worker = threading.Thread(target=lambda: first.append(answers.once("env-1", slow)))
+    worker.start()
+    started.wait(timeout=10)
+    second: list[tuple[Any, bool]] = []
+    waiting = threading.Thread(target=lambda: second.append(answers.once("env-1", slow)))
+    waiting.start()
+    release.set()
+    worker.join(timeout=10)
+    waiting.join(timeout=10)
+    assert runs == ["ran"]
+    assert first == [({"response_action": "clear"}, True)]
+    assert second == [({"response_action": "clear"}, False)]
+
+
+def test_only_recent_envelopes_are_remembered() -> None:
+    answers = Answers(limit=2)
+    for envelope_id in ("a", "b", "c"):
+        answers.once(envelope_id, lambda: None)
+    assert answers.once("c", lambda: {"text": "again"}) == (None, False)
+    assert answers.once("a", lambda: {"text": "again"}) == ({"text": "again"}, True)
