@@ -93,14 +93,14 @@ class PatchbayHandler(SocketModeHandler):
     def _dispatch(self, req: SocketModeRequest) -> AckPayload:
         try:
             response = run_bolt_app(self.app, req)
+            if response.status != 200:
+                log.info("acknowledged a %s envelope Bolt answered %s", req.type, response.status)
+            content_type = response.headers.get("content-type", [""])[0]
+            return ack_payload(response.status, response.body, content_type)
         except Exception as exc:
             error_id = uuid.uuid4().hex[:8]
             log.error("unexpected error %s in a %s envelope", error_id, req.type, exc_info=exc)
             return None
-        if response.status != 200:
-            log.info("acknowledged a %s envelope with no listener (%s)", req.type, response.status)
-        content_type = response.headers.get("content-type", [""])[0]
-        return ack_payload(response.status, response.body, content_type)
 
 
 def build_handler(

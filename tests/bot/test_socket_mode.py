@@ -29,7 +29,7 @@ from bot.executor import TrackingExecutor
 from bot.localslack import LocalSlack
 from bot.localsocket import Envelope, LocalSocketMode, SocketDriver, post_envelope
 from bot.settings import Settings
-from bot.socket_mode import Answers, build_handler
+from bot.socket_mode import Answers, ack_payload, build_handler
 from storage.models import AuditEvent, Tool
 from tests.bot.test_cli import env_for, wait_for
 from tests.bot.test_tools_e2e import HUBSPOT
@@ -362,3 +362,12 @@ def test_only_recent_envelopes_are_remembered() -> None:
         answers.once(envelope_id, lambda: None)
     assert answers.once("c", lambda: {"text": "again"}) == (None, False)
     assert answers.once("a", lambda: {"text": "again"}) == ({"text": "again"}, True)
+
+
+def test_what_bolt_answered_becomes_the_acknowledgement_payload() -> None:
+    json_type = "application/json;charset=utf-8"
+    assert ack_payload(200, '{"response_action": "clear"}', json_type) == {"response_action": "clear"}
+    assert ack_payload(200, "Saved.", "text/plain;charset=utf-8") == {"text": "Saved."}
+    assert ack_payload(200, "", "text/plain") is None
+    assert ack_payload(404, '{"error": "unhandled request"}', json_type) is None
+    assert ack_payload(200, "[1, 2]", json_type) is None
