@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import logs
+from bot import logs, slack_payloads
 from bot.app import create_app
 from bot.clock import ManualClock
 from bot.driver import Reply
@@ -202,7 +202,7 @@ def test_an_acknowledgement_lost_with_the_connection_is_redelivered_after_reconn
 ) -> None:
     over_socket.command("tool add", user=ALICE)
     submission = over_socket.last_view()
-    envelope = endpoint.send(*_submission(over_socket, submission, HUBSPOT, user=ALICE))
+    envelope = endpoint.send(*_submission(submission, HUBSPOT, user=ALICE))
     endpoint.lose_ack(envelope)
     assert endpoint.wait_ack(envelope) is None  # the first ack was lost; this one follows the reconnect
     assert envelope.sent >= 2 and endpoint.connections_opened >= 2
@@ -218,7 +218,7 @@ def test_a_connection_dropped_mid_flow_reconnects_and_nothing_is_lost_or_doubled
     over_socket.command("tool add", user=ALICE)
     view = over_socket.last_view()
     endpoint.drop()
-    envelope = endpoint.send(*_submission(over_socket, view, HUBSPOT, user=ALICE))  # sent while down
+    envelope = endpoint.send(*_submission(view, HUBSPOT, user=ALICE))  # sent while down
     endpoint.wait_connections(2)
     assert endpoint.wait_ack(envelope) is None
     assert len(over_socket.slack.calls_to("apps.connections.open")) >= 2
@@ -280,14 +280,9 @@ def _event(event: dict[str, Any]) -> dict[str, Any]:
     return {"type": "event_callback", "team_id": "T0PATCHBAY", "event_id": "Ev0IGNORED", "event": event}
 
 
-def _submission(
-    patchbay: SocketPatchbay, view: dict[str, Any], values: dict[str, Any], *, user: str
-) -> tuple[str, dict[str, Any]]:
-    from bot import slack_payloads
-
-    return "interactive", slack_payloads.view_submission(
-        user_id=user, view=view, values=values, trigger_id="9.1700000000.trigger"
-    )
+def _submission(view: dict[str, Any], values: dict[str, Any], *, user: str) -> tuple[str, dict[str, Any]]:
+    payload = slack_payloads.view_submission(user_id=user, view=view, values=values, trigger_id="9.1.trigger")
+    return "interactive", payload
 
 
 def test_patchbay_run_answers_over_socket_mode(
