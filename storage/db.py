@@ -107,16 +107,14 @@ def head_revision() -> str:
     """
     revisions: dict[str, str | None] = {}
     for path in sorted((MIGRATIONS_DIR / "versions").glob("[!_]*.py")):
-        names: dict[str, str | None] = {}
+        names: dict[str, object] = {}
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            target = node.target if isinstance(node, ast.AnnAssign) else None
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-            value = getattr(node, "value", None)
-            if isinstance(target, ast.Name) and isinstance(value, ast.Constant):
-                names[target.id] = value.value
-        if isinstance(names.get("revision"), str):
-            revisions[str(names["revision"])] = names.get("down_revision")
+            if isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.Constant):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names.update({t.id: node.value.value for t in targets if isinstance(t, ast.Name)})
+        revision, down = names.get("revision"), names.get("down_revision")
+        if isinstance(revision, str):
+            revisions[revision] = down if isinstance(down, str) else None
     heads = set(revisions) - set(revisions.values())
     if len(heads) != 1:
         raise RuntimeError(f"migrations/versions has {len(heads)} heads: {sorted(heads)}")
