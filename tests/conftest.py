@@ -169,3 +169,29 @@ def patchbay(
     executor.shutdown(wait=True)
     found = [f"{kind}: {p}" for kind, payload in slack.iter_blocks() for p in problems(kind, payload)]
     assert not found, "the app sent Block Kit that Slack would refuse:\n" + "\n".join(found)
+
+
+@pytest.fixture(scope="session")
+def _migrated_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """One migrated database for the storage and use-case tiers: the session's SQLite template, or
+    PostgreSQL when PATCHBAY_TEST_DATABASE_URL is set."""
+    if POSTGRES_URL:
+        url = request.getfixturevalue("_postgres_ready")
+    else:
+        url = f"sqlite:///{request.getfixturevalue('_sqlite_template')}"
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(_migrated_engine: Engine) -> Iterator[Session]:
+    """A session inside one transaction that is rolled back after the test, whatever it committed."""
+    with _migrated_engine.connect() as connection:
+        transaction = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+            transaction.rollback()
