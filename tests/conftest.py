@@ -248,6 +248,8 @@ def _migrated_engine(
         shutil.copy(request.getfixturevalue("_sqlite_template"), path)
         url = f"sqlite:///{path}"
     engine = make_engine(url)
+    if POSTGRES_URL:
+        _truncate_all(engine)  # start empty, whatever an interrupted run left behind
     yield engine
     engine.dispose()
 
