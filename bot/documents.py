@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 from pathlib import Path
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from typing import TYPE_CHECKING
 
 from bot.text import escape
 from commands.documents import IntegrationDocument
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
@@ -36,7 +39,11 @@ def _quote(text: str) -> str:
     return "\n> ".join(text.splitlines() or [""])
 
 
+@cache
 def _environment() -> Environment:
+    """Jinja2 loads with the first document rendered, not when the app starts."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     env = Environment(
         loader=PackageLoader("bot", "templates"),
         undefined=StrictUndefined,
@@ -58,22 +65,19 @@ def _environment() -> Environment:
     return env
 
 
-ENV = _environment()
-
-
 def markdown(doc: IntegrationDocument) -> str:
     """One integration's page for a wiki."""
-    return ENV.get_template("integration.md.j2").render(doc=doc)
+    return _environment().get_template("integration.md.j2").render(doc=doc)
 
 
 def slack_text(doc: IntegrationDocument) -> str:
     """One integration's document as Slack mrkdwn."""
-    return ENV.get_template("integration.slack.j2").render(doc=doc)
+    return _environment().get_template("integration.slack.j2").render(doc=doc)
 
 
 def catalog_pages(docs: list[IntegrationDocument], now: datetime) -> dict[Path, str]:
     """The Markdown catalog: `index.md` and `integrations/<id>-<title>.md` per integration."""
-    pages = {Path("index.md"): ENV.get_template("catalog.md.j2").render(docs=docs, now=now)}
+    pages = {Path("index.md"): _environment().get_template("catalog.md.j2").render(docs=docs, now=now)}
     for doc in docs:
         pages[Path("integrations") / f"{doc.slug}.md"] = markdown(doc)
     return pages

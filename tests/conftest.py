@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from bot.localslack import LocalSlack
 from bot.settings import Settings
 from storage.db import make_engine, make_sessionmaker, migrate
 from tests.blockkit import problems
+from tests.seen import MODAL_CALLS, Seen, as_text
 
 ALICE = "U0ALICE01"  # admin
 BOB = "U0BOB0002"  # member
@@ -125,7 +127,11 @@ def settings(slack: LocalSlack, database_url: str, settings_overrides: dict[str,
 
 
 class Patchbay(SlackDriver):
-    """The app under test, running over HTTP, and what it sent to Slack."""
+    """The app under test, running over HTTP, and what it sent to Slack.
+
+    `said_to(user)` is the last thing a person saw, as text (an ack or reply to what they did, a modal
+    their action opened, an ephemeral or a DM); `pop(user)` reads what they saw oldest first, once.
+    """
 
     def __init__(
         self,
@@ -139,6 +145,9 @@ class Patchbay(SlackDriver):
         super().__init__(app_url=app_url, secret=SECRET, slack=slack, wait_idle=executor.wait_idle)
         self.sessions = sessions
         self.clock = clock
+        self._actor = ""
+        self._answered: dict[str, list[Seen]] = defaultdict(list)
+        self._read: Counter[str] = Counter()
 
     def last_view(self) -> dict[str, Any]:
         assert self.slack.last_view_id, "no modal was opened"
@@ -151,6 +160,61 @@ class Patchbay(SlackDriver):
 
     def responses(self) -> list[dict[str, Any]]:
         return [c.args for c in self.slack.calls_to("response_url")]
+
+    # ---- what a person saw ---------------------------------------------------------------------
+    def command(self, text: str, *, user: str, **kwargs: Any) -> Reply:
+        self._actor = user
+        return super().command(text, user=user, **kwargs)
+
+    def submit(self, view: dict[str, Any], values: dict[str, Any], *, user: str) -> Reply:
+        self._actor = user
+        return super().submit(view, values, user=user)
+
+    def click(self, action: dict[str, Any], *, user: str, **kwargs: Any) -> Reply:
+        self._actor = user
+        return super().click(action, user=user, **kwargs)
+
+    def post(self, body: bytes, content_type: str, **kwargs: Any) -> Reply:
+        before = len(self.slack.calls)
+        reply = super().post(body, content_type, **kwargs)
+        actor, self._actor = self._actor, ""
+        if not actor or reply.status != 200:
+            return reply
+        answered = self._answered[actor]
+        shown = reply.json if reply.body.startswith("{") else {"text": reply.body}
+        if any(shown.get(key) for key in ("text", "blocks", "errors")):
+            answered.append(Seen(before - 0.5, "reply", as_text(shown)))
+        for index, call in enumerate(list(self.slack.calls)[before:], start=before):
+            if call.method in MODAL_CALLS:
+                answered.append(Seen(index, "modal", as_text(call.args)))
+            elif call.method == "response_url":
+                answered.append(Seen(index, "reply", as_text(call.args)))
+        return reply
+
+    def seen(self, user: str) -> list[Seen]:
+        """Everything shown to `user`, oldest first."""
+        dm = self.slack.dm_channel(user)
+        delivered = {(m.channel, m.text) for m in self.slack.messages if m.channel == dm}
+        found = list(self._answered[user])
+        for index, call in enumerate(list(self.slack.calls)):
+            if call.method == "chat.postEphemeral" and call.args.get("user") == user:
+                found.append(Seen(index, "ephemeral", as_text(call.args)))
+            elif call.method == "chat.postMessage" and (dm, call.args.get("text")) in delivered:
+                found.append(Seen(index, "dm", as_text(call.args)))
+        return sorted(found, key=lambda seen: seen.order)
+
+    def said_to(self, user: str) -> str:
+        """The last thing `user` saw, as text."""
+        seen = self.seen(user)
+        assert seen, f"nothing was shown to {user}"
+        return seen[-1].text
+
+    def pop(self, user: str) -> str:
+        """The oldest thing `user` saw that was not popped yet, as text."""
+        seen = self.seen(user)
+        assert self._read[user] < len(seen), f"nothing more was shown to {user}"
+        self._read[user] += 1
+        return seen[self._read[user] - 1].text
 
 
 @pytest.fixture
@@ -174,3 +238,35 @@ def assert_blocks_valid(slack: LocalSlack) -> None:
     """Every view and message the app sent passes Slack's Block Kit schema."""
     found = [f"{kind}: {p}" for kind, payload in slack.iter_blocks() for p in problems(kind, payload)]
     assert not found, "the app sent Block Kit that Slack would refuse:\n" + "\n".join(found)
+
+
+@pytest.fixture(scope="session")
+def _migrated_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """One migrated database for the storage and use-case tiers: the session's SQLite template, or
+    PostgreSQL when PATCHBAY_TEST_DATABASE_URL is set."""
+    if POSTGRES_URL:
+        url = request.getfixturevalue("_postgres_ready")
+    else:
+        path = tmp_path_factory.mktemp("rolled-back") / "patchbay.db"
+        shutil.copy(request.getfixturevalue("_sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    if POSTGRES_URL:
+        _truncate_all(engine)  # start empty, whatever an interrupted run left behind
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(_migrated_engine: Engine) -> Iterator[Session]:
+    """A session inside one transaction that is rolled back after the test, whatever it committed."""
+    with _migrated_engine.connect() as connection:
+        transaction = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+            transaction.rollback()

@@ -52,8 +52,8 @@ def test_flow_add_records_a_manual_flow_and_confirms_it(patchbay: Patchbay, tool
     assert reply.body == ""
     [row] = flows(patchbay)
     assert (row.mode, row.minutes_each, row.done_by, row.created_by) == ("manual", 20, BOB, BOB)
-    dm = [m.text for m in patchbay.slack.messages if m.channel == patchbay.slack.dm_channel(BOB)]
-    assert any("Recorded flow #1: Salesforce -> Asana" in t and "1.67 h/week" in t for t in dm)
+    told = patchbay.said_to(BOB)
+    assert "Recorded flow #1: Salesforce -> Asana" in told and "1.67 h/week" in told
     assert BOB in patchbay.slack.home  # the home tab was refreshed after the change
     with patchbay.sessions() as session:
         assert session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "flow")).all() == [

@@ -104,8 +104,7 @@ def test_success_measures_are_recorded_by_the_owner_or_an_admin_only(patchbay: P
     view = open_home(patchbay, BOB)
     button = next(b for b in buttons(view) if b["text"]["text"] == "Record success measures")
     patchbay.click(button, user=FRANK, view=view)
-    dm = [m.text for m in patchbay.slack.messages if m.channel == patchbay.slack.dm_channel(FRANK)]
-    assert any("Only the owner <@U0BOB0002> or a Patchbay admin" in t for t in dm)
+    assert "Only the owner <@U0BOB0002> or a Patchbay admin" in patchbay.said_to(FRANK)
 
     patchbay.click(button, user=BOB, view=view)
     modal = patchbay.last_view()

@@ -201,12 +201,12 @@ def test_proposer_edits_before_approval_and_each_edit_is_audited(
     # Someone else sees no Edit button and is refused if they press one anyway.
     assert "proposal_edit" not in str(patchbay.command(f"show {pid}", user=FRANK).json)
     patchbay.click(edit, user=FRANK)
-    assert "Only the proposer" in patchbay.responses()[-1]["text"]
+    assert "Only the proposer" in patchbay.said_to(FRANK)
     # Once approved, nobody edits it.
     with session_scope(patchbay.sessions) as session:
         session.execute(update(Integration).values(state="approved"))
     patchbay.click(edit, user=BOB)
-    assert "can no longer be edited" in patchbay.responses()[-1]["text"]
+    assert "can no longer be edited" in patchbay.said_to(BOB)
 
 
 def test_cap_on_integrations_in_flight_is_shown_on_the_card(

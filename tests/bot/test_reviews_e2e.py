@@ -263,7 +263,7 @@ def test_an_owner_who_left_is_flagged_and_reassigned(patchbay: Patchbay, sweep: 
     picker = next(b for b in card.blocks if b["type"] == "actions")
     action = {**picker["elements"][0], "block_id": picker["block_id"], "selected_user": BOB}
     patchbay.click(action, user=FRANK, channel=GOVERNANCE, message={"ts": card.ts})
-    assert "Only a Patchbay admin" in patchbay.responses()[-1]["text"]
+    assert "Only a Patchbay admin" in patchbay.said_to(FRANK)
     patchbay.click(action, user=ALICE, channel=GOVERNANCE, message={"ts": card.ts})
     with patchbay.sessions() as session:
         row = session.get(Integration, 1)
