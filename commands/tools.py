@@ -236,8 +236,13 @@ def find_tool(*, session: Session, name: str) -> ToolCard:
     tool = repo.by_name(session, name)
     if tool is None:
         page, _ = repo.search(session, fragment=name, limit=3)
-        hint = f" Did you mean {', '.join(t.name for t in page)}?" if page else ""
-        raise NotFound(f"No tool called {name} is registered.{hint}")
+        if page:
+            raise NotFound(
+                "No tool called {name} is registered. Did you mean {names}?",
+                name=name,
+                names=", ".join(t.name for t in page),
+            )
+        raise NotFound("No tool called {name} is registered.", name=name)
     return ToolCard.of(tool)
 
 
