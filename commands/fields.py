@@ -23,8 +23,8 @@ from commands.secrets import find_secret
 SECRET_MESSAGE = "This looks like {kind}. Secrets belong in a vault or secrets manager, never in Patchbay."
 
 
-def _no_secret(value: str) -> str:
-    kind = find_secret(value)
+def _no_secret(value: Any) -> Any:
+    kind = find_secret(value) if isinstance(value, str) else None
     if kind:
         raise PydanticCustomError("secret", SECRET_MESSAGE, {"kind": kind})
     return value
@@ -58,7 +58,7 @@ def _web_url(value: str) -> str:
     return value
 
 
-NoSecret = AfterValidator(_no_secret)
+NoSecret = BeforeValidator(_no_secret)  # before length limits: a credential is named as one
 Name = Annotated[str, Field(min_length=1, max_length=80), NoSecret]
 ShortText = Annotated[str, Field(max_length=200), NoSecret]
 RequiredText = Annotated[str, Field(min_length=1, max_length=200), NoSecret]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.errors import InvalidInput, PatchbayError
 from commands.fields import refuse_secrets
+from commands.secrets import redact
 from commands.tools import ToolCard, ToolDraft, register_tool, update_tool
 from commands.vocabulary import Category, DataKind, IntegrationOption, Labelled
 from storage.repositories import tools as repo
@@ -100,7 +101,7 @@ def import_tools(
         )
     for row in reader:
         clean = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
-        name = clean.get("name", "")
+        name = redact(clean.get("name", ""))  # the report names the row: never with a credential in it
         line = reader.line_num
         try:
             with session.begin_nested():
