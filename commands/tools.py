@@ -103,7 +103,12 @@ def _get(session: Session, tool_id: int) -> Tool:
 
 def _require_steward(actor: Actor, tool: Tool, doing: str) -> None:
     if actor.user_id != tool.owner_id and not actor.is_admin:
-        raise NotAllowed(f"Only {tool.name}'s owner <@{tool.owner_id}> or a Patchbay admin can {doing}.")
+        raise NotAllowed(
+            "Only {name}'s owner <@{owner}> or a Patchbay admin can {doing}.",
+            name=tool.name,
+            owner=tool.owner_id,
+            doing=doing,
+        )
 
 
 def register_tool(*, session: Session, actor: Actor, draft: ToolDraft, now: datetime) -> ToolCard:
