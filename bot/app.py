@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import errors, listeners, metrics, middleware
+from bot import errors, listeners, logs, metrics, middleware
 from bot.clock import Clock
 from bot.notify import Notifier, SlackSender
 from bot.request_scope import ContextExecutor
@@ -48,6 +48,7 @@ def create_app(
     executor: Executor | None = None,
 ) -> App:
     """Build the Bolt app with every listener, the request context and the error handler."""
+    logs.mask_everywhere()
     client = client or make_client(settings)
     sessions = sessions or make_sessionmaker(make_engine(settings.database_url))
     app = App(

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.text import escape
+from bot.text import Markup, escape, render
 from commands.documents import IntegrationDocument
 
 if TYPE_CHECKING:
@@ -17,47 +17,45 @@ if TYPE_CHECKING:
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
-def _md(text: str) -> str:
-    """Markdown paragraph text: no raw HTML."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _cell(text: str) -> str:
     """One line of Markdown, safe inside a table cell or a list item."""
-    return _md(" ".join(text.split())).replace("|", "\\|")
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def _person(user_id: str) -> str:
     return f"@{user_id}" if USER_ID.match(user_id) else "Patchbay"
 
 
-def _mention(user_id: str) -> str:
-    return f"<@{user_id}>" if USER_ID.match(user_id) else "Patchbay"
+def _mention(user_id: str) -> Markup:
+    return Markup(f"<@{user_id}>" if USER_ID.match(user_id) else "Patchbay")
 
 
-def _quote(text: str) -> str:
-    return "\n> ".join(text.splitlines() or [""])
+def _quote(text: str) -> Markup:
+    return Markup("\n> ".join(escape(line) for line in text.splitlines() or [""]))
 
 
 @cache
 def _environment() -> Environment:
-    """Jinja2 loads with the first document rendered, not when the app starts."""
+    """Every `{{ value }}` is escaped by `finalize` unless a filter here returned `Markup`.
+
+    Slack's rule (`&`, `<`, `>`) is also what keeps raw HTML out of the Markdown pages. Jinja2 loads
+    with the first document rendered, not when the app starts.
+    """
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
         loader=PackageLoader("bot", "templates"),
         undefined=StrictUndefined,
         autoescape=False,
+        finalize=render,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=_md,
         cell=_cell,
         person=_person,
         mention=_mention,
-        slack=escape,
         quote=_quote,
         code=lambda text: text.replace("`", "'"),
         lowerfirst=lambda text: text[:1].lower() + text[1:],

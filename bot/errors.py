@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot.text import fill
 from commands.errors import InvalidInput, PatchbayError
 
 log = logging.getLogger("patchbay.errors")
@@ -56,7 +57,7 @@ def handle(
             return BoltResponse(
                 status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
             )
-        text = error.message
+        text = fill(error.template, **error.quoted)
     else:
         error_id = uuid.uuid4().hex[:8]
         log.error("unexpected error %s", error_id, exc_info=error)

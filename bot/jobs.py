@@ -20,6 +20,7 @@ from bot.notify import Notifier, SlackSender
 from bot.pacing import Pacer
 from bot.roles import RoleDirectory
 from bot.settings import Settings
+from bot.views.fallbacks import review_fallback
 from bot.views.reviews import escalation_text, parent_text, reminder_text, review_reply
 from commands.actor import Role
 from commands.nudges import nudge_waiting
@@ -188,7 +189,7 @@ class ReviewSweep:
                         channel=thread.channel,
                         thread_ts=thread.ts,
                         blocks=review_reply(item, now.date()),
-                        text=f"Review #{item.integration_id} {item.title}",
+                        text=review_fallback(item.integration_id, item.title),
                         metadata={"event_type": REPLY_EVENT, "event_payload": {"cycle_id": item.cycle_id}},
                     )
                     ts = str(posted["ts"])

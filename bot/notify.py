@@ -8,6 +8,8 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.views.fallbacks import card_fallback, orphan_fallback
+from bot.views.notices import notice_text
 from bot.views.reviews import orphan_card
 from bot.views.workflow import governance_card
 from commands.outbox import CardRef, DeliveryReport, Item, Kind, card_ref, deliver_pending, place_card
@@ -28,11 +30,11 @@ class SlackSender:
 
     def __call__(self, session: Session, item: Item) -> None:
         if item.kind is Kind.DM:
-            self.client.chat_postMessage(channel=item.recipient, text=item.text)
+            self.client.chat_postMessage(channel=item.recipient, text=notice_text(item.text))
             return
         if item.kind is Kind.CHANNEL:
             if self.channel:
-                self.client.chat_postMessage(channel=self.channel, text=item.text)
+                self.client.chat_postMessage(channel=self.channel, text=notice_text(item.text))
             return
         assert item.integration_id is not None
         if item.kind is Kind.ORPHAN:
@@ -43,14 +45,14 @@ class SlackSender:
                 self.client.chat_postMessage(
                     channel=self.channel,
                     blocks=orphan_card(card.id, card.title, card.owner_id),
-                    text=f"#{card.id} {card.title} is orphaned",
+                    text=orphan_fallback(card.id, card.title),
                 )
             return
         ref = card_ref(session=session, integration_id=item.integration_id)
         if item.kind is Kind.CARD:
             card = show_integration(session=session, integration_id=item.integration_id, policy=self.policy)
             blocks = governance_card(card)
-            text = f"#{card.id} {card.title}: {card.state.label}"
+            text = card_fallback(card)
             if ref is not None:
                 self.client.chat_update(channel=ref.channel, ts=ref.ts, blocks=blocks, text=text)
             elif self.channel:
@@ -61,7 +63,7 @@ class SlackSender:
                     ref=CardRef(channel=str(posted["channel"]), ts=str(posted["ts"])),
                 )
         elif item.kind is Kind.THREAD and ref is not None:
-            self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=item.text)
+            self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=notice_text(item.text))
 
 
 class Notifier:

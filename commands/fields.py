@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -20,16 +20,31 @@ from pydantic_core import PydanticCustomError
 from commands.errors import InvalidInput
 from commands.secrets import find_secret
 
+SECRET_MESSAGE = "This looks like {kind}. Secrets belong in a vault or secrets manager, never in Patchbay."
 
-def _no_secret(value: str) -> str:
-    kind = find_secret(value)
+
+def _no_secret(value: Any) -> Any:
+    kind = find_secret(value) if isinstance(value, str) else None
     if kind:
-        raise PydanticCustomError(
-            "secret",
-            "This looks like {kind}. Secrets belong in a vault or secrets manager, never in Patchbay.",
-            {"kind": kind},
-        )
+        raise PydanticCustomError("secret", SECRET_MESSAGE, {"kind": kind})
     return value
+
+
+def secret_refusal(text: str) -> str | None:
+    """Why `text` is refused (it holds a credential), or None: for text no form parses."""
+    kind = find_secret(text)
+    return SECRET_MESSAGE.format(kind=kind) if kind else None
+
+
+def refuse_secrets(values: dict[str, str]) -> None:
+    """Raise InvalidInput at the first of `values` (field -> raw text) that holds a credential.
+
+    For text read before it reaches a form: CSV columns, slash-command arguments.
+    """
+    for field, value in values.items():
+        kind = find_secret(value or "")
+        if kind:
+            raise InvalidInput({field: SECRET_MESSAGE.format(kind=kind)})
 
 
 def _web_url(value: str) -> str:
@@ -43,7 +58,7 @@ def _web_url(value: str) -> str:
     return value
 
 
-NoSecret = AfterValidator(_no_secret)
+NoSecret = BeforeValidator(_no_secret)  # before length limits: a credential is named as one
 Name = Annotated[str, Field(min_length=1, max_length=80), NoSecret]
 ShortText = Annotated[str, Field(max_length=200), NoSecret]
 RequiredText = Annotated[str, Field(min_length=1, max_length=200), NoSecret]
@@ -56,7 +71,9 @@ Money = Annotated[
     AfterValidator(lambda d: d.quantize(CENTS)),
 ]
 Hours = Annotated[Decimal, Field(ge=0, le=Decimal("100000"), decimal_places=2)]
-UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$")]
+UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$"), NoSecret]
+Choice = Annotated[str, Field(max_length=100), NoSecret]
+"""A value picked from the app's own options (checkboxes): short, and checked like any text."""
 
 
 def _score(value: int) -> int:
@@ -98,14 +115,38 @@ def _message(error: Any) -> str:
     return _MESSAGES.get(kind, error["msg"])
 
 
+def _unchecked(annotation: Any, metadata: list[Any]) -> bool:
+    """Whether a `str` could get through a field of this type without the secret check."""
+    if any(item is NoSecret for item in metadata):
+        return False
+    if get_origin(annotation) is Annotated:
+        base, *extra = get_args(annotation)
+        return _unchecked(base, [*metadata, *extra])
+    if annotation is str:
+        return True
+    return any(_unchecked(arg, []) for arg in get_args(annotation))
+
+
 class Form(BaseModel):
     """Base for user-supplied input: strips text and reports errors per field.
 
     `field_messages` replaces the generic message for a field (say, a picker left empty).
+    Every text field must carry the secret check (`NoSecret`, part of every text type here): a
+    form with a plain `str` field is refused when its class is defined.
     """
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
     field_messages: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        for name, field in cls.model_fields.items():
+            if _unchecked(field.annotation, field.metadata):
+                raise TypeError(
+                    f"{cls.__name__}.{name} takes text without the secret check: "
+                    "give it a text type from commands.fields"
+                )
 
     @model_validator(mode="before")
     @classmethod

@@ -16,7 +16,7 @@ from commands.actor import Actor
 from commands.audit import record_change
 from commands.economics import Economics, evaluate
 from commands.errors import InvalidInput, NotAllowed, NotFound, PatchbayError
-from commands.fields import Form, Hours, LongText, Money, RequiredText, Score, UserId
+from commands.fields import Form, Hours, LongText, Money, NoSecret, RequiredText, Score, UserId
 from commands.mapping import FieldPair, format_mapping, parse_mapping
 from commands.outbox import Kind, owe
 from commands.policy import Policy
@@ -49,7 +49,7 @@ def _mapping(value: Any) -> Any:
     return parse_mapping(value) if isinstance(value, str) else value
 
 
-Title = Annotated[str, Field(min_length=1, max_length=120)]
+Title = Annotated[str, Field(min_length=1, max_length=120), NoSecret]
 Mapping = Annotated[list[FieldPair], BeforeValidator(_mapping)]
 
 
@@ -94,7 +94,7 @@ class Similar(PatchbayError):
 
     def __init__(self, matches: list[tuple[int, str, State]]) -> None:
         listed = ", ".join(f"#{i} {title} ({state.label.lower()})" for i, title, state in matches)
-        super().__init__(f"Similar integrations already exist: {listed}.")
+        super().__init__("Similar integrations already exist: {listed}.", listed=listed)
         self.matches = matches
 
 

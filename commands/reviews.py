@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from commands.fields import Form, LongText, UserId, YesNo
+from commands.fields import Choice, Form, LongText, UserId, YesNo
 from commands.lifecycle import Step
+from commands.notices import Notice, Say
 from commands.outbox import Kind as OutboxKind
 from commands.outbox import owe
 from commands.policy import Policy
@@ -289,7 +290,7 @@ class ReviewAnswer(Form):
     data_quality_ok: YesNo
     incidents: LongText = ""
     notes: LongText = ""
-    confirm_retire: list[str] = Field(default_factory=list)
+    confirm_retire: list[Choice] = Field(default_factory=list)
 
 
 class Answered(BaseModel):
@@ -379,8 +380,12 @@ def answer_review(
             kind=OutboxKind.CHANNEL,
             integration_id=integration.id,
             now=now,
-            text=f"#{integration.id} {integration.title} was retired by <@{actor.user_id}> "
-            "at its quarterly review.",
+            text=Notice(
+                say=Say.RETIRED_AT_REVIEW,
+                integration_id=integration.id,
+                title=integration.title,
+                actor_id=actor.user_id,
+            ).model_dump_json(),
         )
     record = answer.model_dump(mode="json", exclude={"confirm_retire"})
     _close(session, cycle, outcome=outcome, actor=actor, now=now, answer=record)
@@ -491,7 +496,9 @@ def reassign(*, session: Session, actor: Actor, integration_id: int, owner_id: s
         integration_id=integration.id,
         recipient=owner_id,
         now=now,
-        text=f"<@{actor.user_id}> made you the owner of #{integration.id} {integration.title}.",
+        text=Notice(
+            say=Say.MADE_OWNER, integration_id=integration.id, title=integration.title, actor_id=actor.user_id
+        ).model_dump_json(),
     )
     return integration.title
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from commands.errors import InvalidInput
-from commands.fields import Form, LongText, YesNo
+from commands.fields import Choice, Form, LongText, YesNo
 from commands.secrets import find_secret
 from commands.vocabulary import (
     SENSITIVE,
@@ -122,7 +122,7 @@ class SandboxForm(Form):
 
     field_messages = {"checklist": "Tick every item: each one has to be tried before going live."}
 
-    checklist: list[str] = Field(default_factory=list)
+    checklist: list[Choice] = Field(default_factory=list)
     notes: LongText = ""
 
 

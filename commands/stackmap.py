@@ -211,7 +211,9 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
             title = f"Stack map of {category.label}"
         else:
             names = ", ".join(c.value for c in Category)
-            raise NotFound(f"No tool or category called {focus}. Categories: {names}.")
+            raise NotFound(
+                "No tool or category called {focus}. Categories: {names}.", focus=focus, names=names
+            )
         edges = [e for e in edges if e.source in centre or e.target in centre]
         ids = centre | {e.source for e in edges} | {e.target for e in edges}
         nodes = [_node(tools[i], focus=i in centre) for i in sorted(ids, key=lambda i: tools[i].name_key)]

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.errors import InvalidInput, PatchbayError
+from commands.fields import refuse_secrets
+from commands.secrets import redact
 from commands.tools import ToolCard, ToolDraft, register_tool, update_tool
 from commands.vocabulary import Category, DataKind, IntegrationOption, Labelled
 from storage.repositories import tools as repo
@@ -62,6 +64,7 @@ def _choices(kind: type[Labelled], value: str, field: str) -> tuple[list[Any], s
 
 
 def _draft(row: dict[str, str], resolve_owner: OwnerResolver) -> ToolDraft:
+    refuse_secrets(row)
     category = Category.from_text(row.get("category", "")) or row.get("category", "")
     owner_text = row.get("owner", "").strip()
     owner_id = resolve_owner(owner_text) if owner_text else None
@@ -98,7 +101,7 @@ def import_tools(
         )
     for row in reader:
         clean = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
-        name = clean.get("name", "")
+        name = redact(clean.get("name", ""))  # the report names the row: never with a credential in it
         line = reader.line_num
         try:
             with session.begin_nested():

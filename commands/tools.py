@@ -103,7 +103,12 @@ def _get(session: Session, tool_id: int) -> Tool:
 
 def _require_steward(actor: Actor, tool: Tool, doing: str) -> None:
     if actor.user_id != tool.owner_id and not actor.is_admin:
-        raise NotAllowed(f"Only {tool.name}'s owner <@{tool.owner_id}> or a Patchbay admin can {doing}.")
+        raise NotAllowed(
+            "Only {name}'s owner <@{owner}> or a Patchbay admin can {doing}.",
+            name=tool.name,
+            owner=tool.owner_id,
+            doing=doing,
+        )
 
 
 def register_tool(*, session: Session, actor: Actor, draft: ToolDraft, now: datetime) -> ToolCard:
@@ -236,8 +241,13 @@ def find_tool(*, session: Session, name: str) -> ToolCard:
     tool = repo.by_name(session, name)
     if tool is None:
         page, _ = repo.search(session, fragment=name, limit=3)
-        hint = f" Did you mean {', '.join(t.name for t in page)}?" if page else ""
-        raise NotFound(f"No tool called {name} is registered.{hint}")
+        if page:
+            raise NotFound(
+                "No tool called {name} is registered. Did you mean {names}?",
+                name=name,
+                names=", ".join(t.name for t in page),
+            )
+        raise NotFound("No tool called {name} is registered.", name=name)
     return ToolCard.of(tool)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections import Counter, defaultdict
@@ -23,6 +24,7 @@ from bot.localslack import LocalSlack
 from bot.settings import Settings
 from storage.db import make_engine, make_sessionmaker, migrate
 from tests.blockkit import problems
+from tests.planted import needles
 from tests.seen import MODAL_CALLS, Seen, as_text
 
 ALICE = "U0ALICE01"  # admin
@@ -34,6 +36,56 @@ FRANK = "U0FRANK06"  # member
 SECRET = "test-signing-secret"
 START = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get("PATCHBAY_TEST_DATABASE_URL", "")
+
+
+class EveryRecord(logging.Handler):
+    """Keeps every log line written during the run, exception text included, as a handler would write it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _planted_secrets_never_logged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """After the whole run: no log line and no test database holds a secret the tests planted."""
+    every = EveryRecord()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(every)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(every)
+    root.setLevel(level)
+    secrets = needles()
+    logged = [line[:300] for line in every.lines if any(s in line for s in secrets)]
+    assert not logged, f"{len(logged)} log lines hold a planted secret, like:\n" + "\n".join(logged[:5])
+    base = tmp_path_factory.getbasetemp()
+    stored = [
+        str(path)
+        for path in base.rglob("*.db*")
+        if path.is_file() and any(s.encode() in path.read_bytes() for s in secrets)
+    ]
+    assert not stored, f"planted secrets were stored in {stored}"
+
+
+def _holds_planted_secret(engine: Engine) -> list[str]:
+    """Tables of a PostgreSQL test database with a row that holds a planted secret."""
+    secrets = needles()
+    found = []
+    with engine.connect() as connection:
+        tables = connection.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        ).scalars()
+        for table in list(tables):
+            rows = connection.execute(text(f'SELECT t::text FROM "{table}" t')).scalars()
+            if any(s in row for row in rows for s in secrets):
+                found.append(table)
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -72,12 +124,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         url = request.getfixturevalue("_postgres_ready")
         yield url
         engine = make_engine(url)
+        leaked = _holds_planted_secret(engine)
         _truncate_all(engine)
+        assert not leaked, f"planted secrets were stored in {leaked}"
         engine.dispose()
     else:
         path = tmp_path / "patchbay.db"
         shutil.copy(request.getfixturevalue("_sqlite_template"), path)
         yield f"sqlite:///{path}"
+        stored = [
+            p.name
+            for p in tmp_path.glob("patchbay.db*")
+            if any(s.encode() in p.read_bytes() for s in needles())
+        ]
+        assert not stored, f"planted secrets were stored in {stored}"
 
 
 @pytest.fixture

@@ -68,8 +68,8 @@ def _more(section_name: Section, shown: int, total: int) -> list[SlackBlock]:
     ]
 
 
-def _list(title: str, lines: list[str], total: int, empty: str) -> list[SlackBlock]:
-    heading = f"*{title}* ({total})"
+def _list(label: str, lines: list[str], total: int, empty: str) -> list[SlackBlock]:
+    heading = f"*{label}* ({total})"
     if not lines:
         return [section(f"{heading}\n{empty}")]
     return [section(heading + "\n" + "\n".join(lines))]

@@ -235,11 +235,11 @@ def payback_text(economics: Economics, limit: int) -> str:
 def integration_card(card: IntegrationCard, *, buttons: list[SlackBlock] | None = None) -> list[SlackBlock]:
     """Summary, scores, economics and state of one integration, with `buttons` for the next steps."""
     d, e = card.draft, card.economics
-    flow = f"{escape(card.source_tool)} {'<->' if d.direction is Direction.BI_DIRECTIONAL else '->'} "
-    flow += escape(card.target_tool)
+    route = f"{escape(card.source_tool)} {'<->' if d.direction is Direction.BI_DIRECTIONAL else '->'} "
+    route += escape(card.target_tool)
     lines = [
         f"*#{card.id} {escape(card.title)}*  ·  _{card.state.label}_",
-        f"{flow}  ·  {d.method.label}  ·  owner {user(d.owner_id)}  ·  proposed by {user(card.proposer_id)}",
+        f"{route}  ·  {d.method.label}  ·  owner {user(d.owner_id)}  ·  proposed by {user(card.proposer_id)}",
         f"> {escape(card.purpose)[:500]}",
     ]
     scores = (
@@ -281,11 +281,11 @@ def queue_blocks(page: QueuePage) -> list[SlackBlock]:
         DividerBlock(),
     ]
     for rank, card in enumerate(page.cards, start=page.first_rank):
-        focus = " :dart: *focus*" if rank <= page.focus_size else ""
+        marker = " :dart: *focus*" if rank <= page.focus_size else ""
         e = card.economics
         blocks.append(
             section(
-                f"*{rank}.* #{card.id} *{escape(card.title)}*{focus}\n"
+                f"*{rank}.* #{card.id} *{escape(card.title)}*{marker}\n"
                 f"{escape(card.source_tool)} -> {escape(card.target_tool)}  ·  score {e.score}  ·  "
                 f"payback {_payback_short(e.payback_months)}{' :warning:' if e.slow_payback else ''}  ·  "
                 f"_{card.state.label}_  ·  `/patchbay show {card.id}`"

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.forms import ListRef, ToolRef, parse_filter
 from bot.ids import Action
 from bot.middleware import transaction
+from bot.views.fallbacks import tool_retired
 from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
 from commands.tools import list_tools, retire_tool, tool_for_steward
 
@@ -45,7 +46,7 @@ def retire(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respon
         card = retire_tool(
             session=session, actor=context["actor"], tool_id=_ref(body).tool_id, now=context["now"]
         )
-    respond(replace_original=True, blocks=tool_card(card), text=f"{card.name} is retired.")
+    respond(replace_original=True, blocks=tool_card(card), text=tool_retired(card.name))
 
 
 def page(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:

@@ -11,6 +11,7 @@ from bot.forms import ProposalMeta, read_form
 from bot.home import refresh_home
 from bot.ids import Block, Callback
 from bot.middleware import deliver, transaction
+from bot.views.fallbacks import saved_fallback
 from bot.views.proposals import integration_card, proposal_modal
 from commands.flows import propose_from_flow
 from commands.proposals import ProposalDraft, Similar, edit_proposal, propose_integration
@@ -73,10 +74,9 @@ def submit_proposal(ack: Ack, view: dict[str, Any], context: BoltContext, client
         return
     ack()
     deliver(context)
-    verb = "Proposed" if meta.integration_id is None else "Saved"
     client.chat_postMessage(
         channel=context["actor"].user_id,
-        text=f"{verb} #{card.id} {card.title}",
+        text=saved_fallback(new=meta.integration_id is None, card=card),
         blocks=integration_card(card),
     )
     refresh_home(client, context, context["actor"].user_id)

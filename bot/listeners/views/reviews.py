@@ -11,6 +11,7 @@ from bot.forms import ReviewRef, read_form
 from bot.home import after_change
 from bot.ids import Callback
 from bot.middleware import transaction
+from bot.views.fallbacks import answered_fallback
 from bot.views.reviews import answered_reply
 from commands.reviews import ReviewAnswer, answer_review
 
@@ -35,7 +36,7 @@ def submit_answer(ack: Ack, view: dict[str, Any], context: BoltContext, client: 
             channel=item.channel,
             ts=item.ts,
             blocks=answered_reply(answered),
-            text=f"{answered.outcome.label}: #{item.integration_id} {item.title}",
+            text=answered_fallback(answered.outcome.label, item.integration_id, item.title),
         )
     after_change(client, context)
 
