@@ -21,7 +21,7 @@ from bot.http import EVENTS_PATH, BackgroundServer, make_wsgi
 from bot.localslack import LocalSlack
 from bot.settings import Settings
 from storage.db import make_engine, make_sessionmaker, migrate
-from tests.blockkit import problems
+from tests.blockkit import REFERENCE, available, problems
 
 ALICE = "U0ALICE01"  # admin
 BOB = "U0BOB0002"  # member
@@ -169,3 +169,10 @@ def patchbay(
     executor.shutdown(wait=True)
     found = [f"{kind}: {p}" for kind, payload in slack.iter_blocks() for p in problems(kind, payload)]
     assert not found, "the app sent Block Kit that Slack would refuse:\n" + "\n".join(found)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not available():
+        terminalreporter.write_sep(
+            "=", f"Block Kit NOT schema-checked: {REFERENCE} is not present", yellow=True, bold=True
+        )
