@@ -55,7 +55,11 @@ Money = Annotated[
     Field(ge=0, le=Decimal("100000000"), decimal_places=2),
     AfterValidator(lambda d: d.quantize(CENTS)),
 ]
-Hours = Annotated[Decimal, Field(ge=0, le=Decimal("100000"), decimal_places=2)]
+Hours = Annotated[
+    Decimal,
+    Field(ge=0, le=Decimal("100000"), decimal_places=2),
+    AfterValidator(lambda d: d.quantize(CENTS)),
+]
 UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$")]
 
 
@@ -109,17 +113,16 @@ class Form(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _blank_to_none(cls, data: Any) -> Any:
+    def _blank_is_default(cls, data: Any) -> Any:
+        """A blank optional field takes its default (None, 0, ""), whatever its type."""
         if isinstance(data, dict):
-            return {
-                key: (None if value == "" and cls._optional(key) else value) for key, value in data.items()
-            }
+            return {key: value for key, value in data.items() if not (value == "" and cls._optional(key))}
         return data
 
     @classmethod
     def _optional(cls, key: str) -> bool:
         field = cls.model_fields.get(key)
-        return field is not None and field.default is None and not field.is_required()
+        return field is not None and not field.is_required()
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> Any:

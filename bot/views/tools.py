@@ -15,6 +15,7 @@ from bot.views.elements import (
     confirm,
     context,
     multi_select_input,
+    number_text,
     options_of,
     pager,
     plain,
@@ -33,7 +34,7 @@ def tool_modal(
 ) -> View:
     """The modal to register a tool, or to edit one when `draft` and `tool_id` are given."""
     editing = draft is not None and tool_id is not None
-    cost = "" if draft is None or draft.monthly_cost is None else str(draft.monthly_cost)
+    cost = number_text(draft.monthly_cost if draft else None)
     blocks: list[SlackBlock] = [
         text_input(
             Block.NAME, "Name", initial=draft.name if draft else name, max_length=80, placeholder="HubSpot"

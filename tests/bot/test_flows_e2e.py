@@ -128,7 +128,8 @@ def test_opportunities_rank_manual_flows_and_propose_prefills_the_modal(
     inputs = {b["block_id"]: b["element"] for b in modal["blocks"] if b["type"] == "input"}
     assert inputs["source_tool_id"]["initial_option"]["text"]["text"] == "Salesforce"
     assert inputs["target_tool_id"]["initial_option"]["text"]["text"] == "Asana"
-    assert inputs["hours_per_week"]["initial_value"] == "5.00"
+    assert inputs["hours_per_week"]["initial_value"] == "5"
+    assert inputs["monthly_cost"]["initial_value"] == "0"  # shown as 0, never blank
     assert inputs["frequency"]["initial_option"]["value"] == "5"  # 20 times a week: many times a day
     assert [o["value"] for o in inputs["data_kinds"]["initial_options"]] == ["deals"]
     assert inputs["title"]["initial_value"] == "Automate Won deals: Salesforce -> Asana"

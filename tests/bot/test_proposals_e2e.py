@@ -256,3 +256,29 @@ def test_register_a_missing_tool_without_losing_the_form(patchbay: Patchbay, too
         for o in patchbay.suggest(proposal_view, "target_tool_id", "ji", user=BOB).json["options"]
     ]
     assert names == ["Jira"]
+
+
+def inputs(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+
+
+def test_a_blank_monthly_cost_is_zero_and_zero_is_shown_as_zero_on_every_later_form(
+    patchbay: Patchbay, tools: dict[str, int]
+) -> None:
+    assert propose(patchbay, proposal_values(tools["Salesforce"], tools["Asana"], monthly_cost="")).body == ""
+    with patchbay.sessions() as session:
+        first = session.scalars(select(Integration)).one()
+        assert first.monthly_cost == Decimal(0)
+    # Edit shows the 0 and saves it unchanged.
+    card = patchbay.command(f"show {first.id}", user=BOB).json
+    edit = next(e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"])
+    patchbay.click(edit, user=BOB)
+    view = patchbay.last_view()
+    assert inputs(view)["monthly_cost"]["initial_value"] == "0"
+    assert patchbay.submit(view, {"title": "Won deals start onboarding"}, user=BOB).body == ""
+    # The "Save anyway" step after a similar-proposal warning keeps the 0 and saves.
+    reply = propose(patchbay, proposal_values(tools["Salesforce"], tools["Asana"], monthly_cost="0"))
+    assert reply.json["response_action"] == "update"
+    assert inputs(reply.json["view"])["monthly_cost"]["initial_value"] == "0"
+    assert patchbay.submit(reply.json["view"], {"confirm_similar": ["yes"]}, user=BOB).body == ""
+    assert count(patchbay) == 2
