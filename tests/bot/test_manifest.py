@@ -126,7 +126,8 @@ def test_shortcuts_in_manifest_are_exactly_those_the_app_answers() -> None:
     for shortcut in declared:
         assert _answers_shortcut(shortcut["callback_id"], shortcut["type"]), shortcut
     candidates = {c.value for c in Callback} | {a.value for a in Action}
-    answered = {c for c in candidates for kind in ("shortcut", "message_action") if _answers_shortcut(c, kind)}
+    kinds = ("shortcut", "message_action")
+    answered = {c for c in candidates for kind in kinds if _answers_shortcut(c, kind)}
     assert answered == {s["callback_id"] for s in declared}
 
 
