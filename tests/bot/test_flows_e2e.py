@@ -86,6 +86,15 @@ def test_bad_flows_are_refused_at_the_field(
     assert flows(patchbay) == []
 
 
+def test_the_same_tool_twice_and_a_bad_count_are_reported_in_one_pass(
+    patchbay: Patchbay, tools: dict[str, int]
+) -> None:
+    values = flow_values(tools["Salesforce"], tools["Salesforce"], times_per_week="often", done_by="")
+    errors = patchbay.open_and_submit("flow add", values, user=BOB).json["errors"]
+    assert set(errors) == {"target_tool_id", "times_per_week", "done_by"}, errors
+    assert flows(patchbay) == []
+
+
 def test_an_automated_flow_names_an_integration_between_the_same_tools(
     patchbay: Patchbay, tools: dict[str, int]
 ) -> None:

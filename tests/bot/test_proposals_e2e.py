@@ -118,6 +118,21 @@ def test_retired_tool_is_refused(patchbay: Patchbay, tools: dict[str, int]) -> N
     assert "Asana is retired" in reply.json["errors"]["target_tool_id"]
 
 
+def test_a_retired_tool_and_bad_numbers_are_reported_in_one_pass(
+    patchbay: Patchbay, tools: dict[str, int]
+) -> None:
+    with session_scope(patchbay.sessions) as session:
+        retire_tool(session=session, actor=SYSTEM, tool_id=tools["Asana"], now=NOW)
+    values = proposal_values(
+        tools["Salesforce"], tools["Asana"], effort_hours="lots", direction="bi_directional", timing="batch"
+    )
+    errors = propose(patchbay, values).json["errors"]
+    expected = {"effort_hours", "target_tool_id", "source_of_truth", "conflict_rule", "batch_minutes"}
+    assert set(errors) == expected, errors
+    assert "Asana is retired" in errors["target_tool_id"] and "Enter a number" in errors["effort_hours"]
+    assert count(patchbay) == 0
+
+
 def test_similar_proposal_warns_first_and_saves_when_confirmed(
     patchbay: Patchbay, tools: dict[str, int]
 ) -> None:

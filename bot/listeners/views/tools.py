@@ -12,7 +12,7 @@ from bot.ids import Block, Callback
 from bot.middleware import transaction
 from bot.text import escape
 from commands.fields import Form, UserId
-from commands.tools import ToolDraft, change_tool_owner, register_tool, update_tool
+from commands.tools import ToolDraft, change_tool_owner, register_tool, tool_errors, update_tool
 
 
 class OwnerForm(Form):
@@ -20,8 +20,8 @@ class OwnerForm(Form):
 
 
 def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    draft = ToolDraft.parse(read_form(view))
     with transaction(context) as session:
+        draft = ToolDraft.parse(read_form(view), check=lambda v: tool_errors(session=session, values=v))
         card = register_tool(session=session, actor=context["actor"], draft=draft, now=context["now"])
     ack()
     client.chat_postMessage(
@@ -32,8 +32,10 @@ def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client
 
 def submit_tool_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     ref = ToolRef.model_validate_json(view["private_metadata"])
-    draft = ToolDraft.parse(read_form(view))
     with transaction(context) as session:
+        draft = ToolDraft.parse(
+            read_form(view), check=lambda v: tool_errors(session=session, values=v, tool_id=ref.tool_id)
+        )
         update_tool(
             session=session, actor=context["actor"], tool_id=ref.tool_id, draft=draft, now=context["now"]
         )
