@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from bot.forms import ProposalMeta, read_form
 from bot.home import refresh_home
 from bot.ids import Block, Callback
-from bot.middleware import deliver, transaction
+from bot.middleware import deliver, saved, transaction
+from bot.text import escape
 from bot.views.proposals import integration_card, proposal_modal
 from commands.flows import propose_from_flow
 from commands.proposals import ProposalDraft, Similar, edit_proposal, proposal_errors, propose_integration
@@ -73,6 +74,7 @@ def submit_proposal(ack: Ack, view: dict[str, Any], context: BoltContext, client
     except Similar as error:
         _ask_to_confirm(ack, context, draft, meta, error)
         return
+    saved(context, f"#{card.id} {escape(card.title)}")
     ack()
     deliver(context)
     verb = "Proposed" if meta.integration_id is None else "Saved"

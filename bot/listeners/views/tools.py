@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.forms import ToolRef, read_form
 from bot.ids import Block, Callback
-from bot.middleware import transaction
+from bot.middleware import saved, transaction
 from bot.text import escape
 from commands.fields import Form, UserId
 from commands.tools import ToolDraft, change_tool_owner, register_tool, tool_errors, update_tool
@@ -23,6 +23,7 @@ def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client
     with transaction(context) as session:
         draft = ToolDraft.parse(read_form(view), check=lambda v: tool_errors(session=session, values=v))
         card = register_tool(session=session, actor=context["actor"], draft=draft, now=context["now"])
+    saved(context, escape(card.name))
     ack()
     client.chat_postMessage(
         channel=context["actor"].user_id,
@@ -53,6 +54,7 @@ def submit_tool_owner(ack: Ack, view: dict[str, Any], context: BoltContext, clie
             owner_id=form.owner_id,
             now=context["now"],
         )
+    saved(context, f"{escape(card.name)}'s new owner")
     ack()
     if card.owner_id != context["actor"].user_id:
         client.chat_postMessage(
