@@ -28,7 +28,7 @@ class SlackSender:
 
     def __call__(self, session: Session, item: Item) -> None:
         if item.kind is Kind.DM:
-            self.client.chat_postMessage(channel=item.recipient, text=item.text)
+            self.client.chat_postMessage(channel=item.recipient, text=item.text, thread_ts=item.thread_ts)
             return
         if item.kind is Kind.CHANNEL:
             if self.channel:
