@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.text import escape
 from commands.documents import IntegrationDocument
+from commands.vocabulary import lowerfirst
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
@@ -53,7 +54,7 @@ def _environment() -> Environment:
         slack=escape,
         quote=_quote,
         code=lambda text: text.replace("`", "'"),
-        lowerfirst=lambda text: text[:1].lower() + text[1:],
+        lowerfirst=lowerfirst,
     )
     return env
 

@@ -73,7 +73,8 @@ def handle(
             return BoltResponse(
                 status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
             )
-        text = error.message
+        # Outside a modal there is no field to point at: say the sentences, not the field names.
+        text = " ".join(error.errors.values()) if isinstance(error, InvalidInput) else error.message
     else:
         error_id = uuid.uuid4().hex[:8]
         log.error("unexpected error %s", error_id, exc_info=error)

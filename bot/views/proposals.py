@@ -34,7 +34,7 @@ from bot.views.elements import (
 )
 from commands.economics import Economics
 from commands.proposals import IntegrationCard, PlanRow, ProposalDraft, QueuePage
-from commands.vocabulary import SCORE_MEANINGS, ConflictRule, DataKind, Direction, Method, Timing
+from commands.vocabulary import SCORE_MEANINGS, ConflictRule, DataKind, Direction, Method, Timing, counted
 
 
 def _score_input(block_id: str, label: str, initial: int | None) -> InputBlock:
@@ -276,7 +276,7 @@ def queue_blocks(page: QueuePage) -> list[SlackBlock]:
         return [section("*The queue is empty.* Propose the first integration with `/patchbay propose`.")]
     blocks: list[SlackBlock] = [
         section(
-            f"*Integration queue*: {page.total} open proposal{'s' if page.total != 1 else ''}, "
+            f"*Integration queue*: {counted(page.total, 'open proposal')}, "
             f"ranked by score, then payback. The top {page.focus_size} are the current focus."
         ),
         DividerBlock(),
@@ -303,7 +303,9 @@ def plan_blocks(rows: list[PlanRow]) -> list[SlackBlock]:
     """The decision table as a message; the CSV export has every row."""
     if not rows:
         return [section("*Integration plan*: nothing proposed yet. Start with `/patchbay propose`.")]
-    blocks: list[SlackBlock] = [section(f"*Integration plan*: {len(rows)} integrations, best first")]
+    blocks: list[SlackBlock] = [
+        section(f"*Integration plan*: {counted(len(rows), 'integration')}, best first")
+    ]
     for row in rows[:PLAN_LIMIT]:
         blocks.append(
             section(

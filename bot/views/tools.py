@@ -26,7 +26,7 @@ from bot.views.elements import (
     user_input,
 )
 from commands.tools import ToolCard, ToolDraft, ToolPage
-from commands.vocabulary import Category, DataKind, IntegrationOption
+from commands.vocabulary import Category, DataKind, IntegrationOption, counted
 
 
 def tool_modal(
@@ -158,7 +158,7 @@ def tool_card(tool: ToolCard) -> list[SlackBlock]:
 
 def tools_list(page: ToolPage, *, filter_text: str) -> list[SlackBlock]:
     """One page of the registry, with paging buttons when there is more."""
-    heading = f"*{page.total} tool{'s' if page.total != 1 else ''}*"
+    heading = f"*{counted(page.total, 'tool')}*"
     if filter_text:
         heading += f" matching _{escape(filter_text)}_"
     if page.total == 0:

@@ -163,8 +163,8 @@ def reason_modal(ref: StepRef, *, title: str) -> View:
 def sandbox_modal(ref: StepRef, *, title: str) -> View:
     checklist = InputBlock(
         block_id=Block.CHECKLIST,
-        label=plain("Tried in the sandbox"),
-        optional=True,
+        label=plain("Tried in the sandbox (tick every box)"),
+        hint=plain("Every check is needed before it can be deployed."),
         element=CheckboxesElement(
             action_id=Field.VALUE, options=[option(key, label) for key, label in SANDBOX_CHECKS.items()]
         ),

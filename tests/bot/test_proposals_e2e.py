@@ -297,3 +297,8 @@ def test_a_blank_monthly_cost_is_zero_and_zero_is_shown_as_zero_on_every_later_f
     assert inputs(reply.json["view"])["monthly_cost"]["initial_value"] == "0"
     assert patchbay.submit(reply.json["view"], {"confirm_similar": ["yes"]}, user=BOB).body == ""
     assert count(patchbay) == 2
+
+
+def test_show_with_a_word_instead_of_a_number_says_so_without_a_field_name(patchbay: Patchbay) -> None:
+    reply = patchbay.command("show abc", user=BOB).json
+    assert reply["text"].startswith("Give the integration's number"), reply["text"]

@@ -461,3 +461,19 @@ def test_sweeps_in_three_processes_at_once_post_each_thread_once(
     assert sorted(m.channel for m in parents) == sorted(
         patchbay.slack.dm_channel(u) for u in (ALICE, BOB, FRANK)
     )
+
+
+def test_reviews_say_which_is_the_review_and_which_the_key_rotation_and_history_gives_the_answer(
+    patchbay: Patchbay, sweep: ReviewSweep
+) -> None:
+    go_live(patchbay, rotation_days=90)
+    sweep.run(START + 90 * DAY)
+    patchbay.clock.set(START + 90 * DAY)
+    listed = patchbay.command("reviews", user=BOB).json["blocks"][1]["text"]["text"].splitlines()
+    assert len(listed) == 2
+    assert "quarterly review" in listed[0] and "key rotation" in listed[1]
+    review = next(m for m in replies(patchbay) if "Needs changes" in str(m.blocks))
+    press(patchbay, review, "Keep", user=BOB)
+    patchbay.submit(patchbay.last_view(), {"still_serves": "yes", "data_quality_ok": "yes"}, user=BOB)
+    history = str(patchbay.command("history 1", user=BOB).json)
+    assert "answered the quarterly review: keep" in history

@@ -91,6 +91,10 @@ def test_the_whole_lifecycle_updates_one_card_in_place(patchbay: Patchbay, propo
 
     press(patchbay, "Record sandbox test", user=BOB)
     sandbox = patchbay.last_view()
+    checklist = next(b for b in sandbox["blocks"] if b.get("block_id") == "checklist")
+    assert (
+        checklist.get("optional", False) is False
+    )  # every box is required, so Slack must not say "(optional)"
     reply = patchbay.submit(sandbox, {"checklist": ["crud", "api_down"]}, user=BOB)
     assert "Not yet tried: Tried with unexpected data" in reply.json["errors"]["checklist"]
     assert state(patchbay) == "approved"
