@@ -201,3 +201,24 @@ def test_export_audit_writes_json_lines_since_a_date(tmp_path: Path, stand_in: L
     assert patchbay("export", "audit", "--since", "2099-01-01", env=env, cwd=tmp_path).stdout == ""
     bad = patchbay("export", "audit", "--since", "soon", env=env, cwd=tmp_path)
     assert bad.returncode == 2 and "--since wants a date" in bad.stderr
+
+
+def test_serve_warns_at_start_about_missing_roles_and_channel(tmp_path: Path, stand_in: LocalSlack) -> None:
+    server = Served(env_for(stand_in, tmp_path / "patchbay.db"), tmp_path)
+    server.stop()
+    assert server.process.stdout is not None
+    output = server.process.stdout.read()
+    assert "no security reviewer is set (PATCHBAY_SECURITY_REVIEWERS or PATCHBAY_SECURITY_GROUP)" in output
+    assert "no approver is set" in output and "PATCHBAY_GOVERNANCE_CHANNEL is not set" in output
+    assert "no admin is set" not in output  # PATCHBAY_ADMINS is
+    configured = env_for(
+        stand_in,
+        tmp_path / "patchbay.db",
+        PATCHBAY_SECURITY_GROUP="S0SECURITY",
+        PATCHBAY_APPROVERS=BOB,
+        PATCHBAY_GOVERNANCE_CHANNEL="C0GOVERN",
+    )
+    server = Served(configured, tmp_path)
+    server.stop()
+    assert server.process.stdout is not None
+    assert "see the README" not in server.process.stdout.read()
