@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from bot.app import make_client
+from bot.notify import Notifier, SlackSender
+from bot.settings import Settings
 from commands.actor import SYSTEM
 from commands.tools import retire_tool
 from storage.db import session_scope
@@ -302,3 +305,30 @@ def test_a_blank_monthly_cost_is_zero_and_zero_is_shown_as_zero_on_every_later_f
 def test_show_with_a_word_instead_of_a_number_says_so_without_a_field_name(patchbay: Patchbay) -> None:
     reply = patchbay.command("show abc", user=BOB).json
     assert reply["text"].startswith("Give the integration's number"), reply["text"]
+
+
+def test_a_card_the_channel_refuses_tells_the_proposer_and_admins_once(
+    patchbay: Patchbay, tools: dict[str, int], settings: Settings
+) -> None:
+    patchbay.slack.fail("chat.postMessage", error="not_in_channel")  # the card, first
+    assert propose(patchbay, proposal_values(tools["Salesforce"], tools["Asana"])).body == ""
+
+    def told(user: str) -> list[str]:
+        channel = patchbay.slack.dm_channel(user)
+        return [
+            m.text
+            for m in patchbay.slack.messages
+            if m.channel == channel and "could not be posted" in m.text
+        ]
+
+    assert len(told(BOB)) == 1 and len(told(ALICE)) == 1
+    assert "/invite @Patchbay" in told(BOB)[0] and "#1 Closed-won deals start onboarding" in told(BOB)[0]
+    retry = Notifier(
+        patchbay.sessions,
+        SlackSender(make_client(settings), settings.policy, "C0GOVERN", admins=lambda: {ALICE}),
+    )
+    patchbay.slack.fail("chat.postMessage", error="not_in_channel")
+    assert retry.deliver(NOW).failed == 1
+    assert len(told(BOB)) == 1 and len(told(ALICE)) == 1  # not again on the retry
+    assert retry.deliver(NOW).sent == 1  # invited: the card goes out
+    assert any(m.channel == "C0GOVERN" for m in patchbay.slack.messages)
