@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import DividerBlock
 from slack_sdk.models.views import View
 
-from bot.forms import ToolRef
+from bot.forms import MENTION, ToolRef
 from bot.ids import Action, Block, Callback
 from bot.text import escape, money
 from bot.views.elements import (
@@ -159,7 +159,10 @@ def tool_card(tool: ToolCard) -> list[SlackBlock]:
 def tools_list(page: ToolPage, *, filter_text: str) -> list[SlackBlock]:
     """One page of the registry, with paging buttons when there is more."""
     heading = f"*{counted(page.total, 'tool')}*"
-    if filter_text:
+    owner = MENTION.match(filter_text.strip())
+    if owner:
+        heading += f" owned by {user(owner.group(1))}"
+    elif filter_text:
         heading += f" matching _{escape(filter_text)}_"
     if page.total == 0:
         hint = "Try another filter, or" if filter_text else "Register the first one with"
