@@ -373,6 +373,16 @@ def propose_integration(
         after=snapshot(integration),
     )
     owe(session, kind=Kind.CARD, integration_id=integration.id, now=now)
+    if integration.owner_id != actor.user_id:
+        owe(
+            session,
+            kind=Kind.DM,
+            integration_id=integration.id,
+            recipient=integration.owner_id,
+            now=now,
+            text=f"<@{actor.user_id}> proposed #{integration.id} {integration.title} with you as its owner. "
+            f"See it with `/patchbay show {integration.id}`.",
+        )
     return card_of(session, integration, policy)
 
 

@@ -332,3 +332,19 @@ def test_a_card_the_channel_refuses_tells_the_proposer_and_admins_once(
     assert len(told(BOB)) == 1 and len(told(ALICE)) == 1  # not again on the retry
     assert retry.deliver(NOW).sent == 1  # invited: the card goes out
     assert any(m.channel == "C0GOVERN" for m in patchbay.slack.messages)
+
+
+def test_a_new_proposal_tells_the_owner_it_names_as_well_as_the_proposer(
+    patchbay: Patchbay, tools: dict[str, int]
+) -> None:
+    values = proposal_values(tools["Salesforce"], tools["Asana"], owner_id=FRANK)
+    assert propose(patchbay, values).body == ""
+    to_frank = [m.text for m in patchbay.slack.messages if m.channel == patchbay.slack.dm_channel(FRANK)]
+    assert to_frank == [
+        f"<@{BOB}> proposed #1 Closed-won deals start onboarding with you as its owner. "
+        "See it with `/patchbay show 1`."
+    ]
+    assert any(m.text.startswith("Proposed #1") for m in patchbay.slack.messages if m.channel.startswith("D"))
+    # Proposing as your own owner: one DM, the confirmation.
+    assert propose(patchbay, proposal_values(tools["HubSpot"], tools["Zendesk"])).body == ""
+    assert not any("with you as its owner" in m.text for m in patchbay.slack.messages if "#2" in m.text)
