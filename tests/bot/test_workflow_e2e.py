@@ -212,6 +212,16 @@ def test_security_review_refuses_what_cannot_pass(
     assert state(patchbay) == "security_review"
 
 
+def test_security_review_reports_a_bad_field_and_a_rule_it_breaks_in_one_pass(
+    patchbay: Patchbay, proposal: int
+) -> None:
+    press(patchbay, "Start security review", user=CAROL)
+    changes = {"rotation_days": "0", "credential_storage": "code_or_config", "encrypted_in_transit": "no"}
+    errors = patchbay.submit(patchbay.last_view(), {**PASSING_REVIEW, **changes}, user=CAROL).json["errors"]
+    assert set(errors) == {"rotation_days", "credential_storage", "encrypted_in_transit"}, errors
+    assert state(patchbay) == "security_review"
+
+
 def test_changes_requested_go_back_to_the_proposer_and_resubmitting_reenters_review(
     patchbay: Patchbay, proposal: int
 ) -> None:
