@@ -197,7 +197,7 @@ def test_map_of_a_300_tool_stack_is_drawn_and_uploaded_in_two_steps(patchbay: Pa
     assert steps == ["files.getUploadURLExternal", "upload", "files.completeUploadExternal"]
     complete = patchbay.slack.calls_to("files.completeUploadExternal")[0].args
     assert complete["channel_id"] == "C0STACK"
-    assert "300 tools, 1 live integrations, 8 proposals, 60 manual handoffs" in complete["initial_comment"]
+    assert "300 tools, 1 live integration, 8 proposals, 60 manual handoffs" in complete["initial_comment"]
     assert "1 suspended" in complete["initial_comment"] and "Drawn by category" in complete["initial_comment"]
     [uploaded] = patchbay.slack.uploads.values()
     assert uploaded.startswith(PNG) and len(uploaded) > 10_000

@@ -74,7 +74,7 @@ def test_home_with_hundreds_of_items_stays_within_slacks_limits(patchbay: Patchb
     view = open_home(patchbay, BOB)
     assert len(view["blocks"]) <= 100
     text = texts(view)
-    assert "*300* tools  ·  *60* live integrations" in text
+    assert "*300 tools*  ·  *60 live integrations*" in text
     assert "*100.00 h/week* still moved by hand" in text
     assert "*150.00 h/week* saved by live integrations (30 measured, 30 estimated)" in text  # 30x2 + 30x3
     assert "Your integrations* (150)" in text and "Your tools* (300)" in text
