@@ -35,7 +35,7 @@ def go_live(
     source = add_tool(patchbay.sessions, f"Source {title}")
     target = add_tool(patchbay.sessions, f"Target {title}")
     integration_id = add_proposal(
-        patchbay.sessions, source, target, title=title, owner_id=owner, data_kinds=[data_kinds]
+        patchbay.sessions, source, target, by=owner, title=title, owner_id=owner, data_kinds=[data_kinds]
     )
     with session_scope(patchbay.sessions) as session:
         session.execute(
