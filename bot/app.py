@@ -20,6 +20,7 @@ from bot.notify import Notifier, SlackSender
 from bot.request_scope import ContextExecutor
 from bot.roles import RoleDirectory
 from bot.settings import Settings
+from commands.actor import Role
 from storage.db import make_engine, make_sessionmaker
 
 LISTENER_THREADS = 32
@@ -58,13 +59,20 @@ def create_app(
         listener_executor=ContextExecutor(executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)),
         logger=logging.getLogger("patchbay.bolt"),
     )
-    notifier = Notifier(sessions, SlackSender(client, settings.policy, settings.patchbay_governance_channel))
+    roles = RoleDirectory(settings, client)
+    sender = SlackSender(
+        client,
+        settings.policy,
+        settings.patchbay_governance_channel,
+        admins=lambda: roles.members(Role.ADMIN),
+    )
+    notifier = Notifier(sessions, sender)
     middleware.install(
         app,
         notifier=notifier,
         sessions=sessions,
         clock=clock or Clock(),
-        roles=RoleDirectory(settings, client),
+        roles=roles,
         policy=settings.policy,
     )
     listeners.register(app)

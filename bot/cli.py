@@ -15,7 +15,7 @@ from bot.app import create_app, make_client
 from bot.clock import Clock
 from bot.http import make_wsgi
 from bot.scheduler import build_scheduler
-from bot.settings import Settings, SettingsError, load_settings, require
+from bot.settings import Settings, SettingsError, load_settings, missing_setup, require
 from commands.actor import SYSTEM
 from commands.documents import catalog
 from commands.errors import PatchbayError
@@ -48,11 +48,17 @@ def _ready_database(settings: Settings) -> None:
     raise StartupError("the database schema is not up to date: run `patchbay migrate` first")
 
 
+def _warn_missing_setup(settings: Settings) -> None:
+    for problem in missing_setup(settings):
+        log.warning("%s; see the README's .env example", problem)
+
+
 def serve(settings: Settings, host: str, port: int, *, with_scheduler: bool) -> None:
     """HTTP mode: Slack's requests on POST /slack/events."""
     import waitress
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    _warn_missing_setup(settings)
     _ready_database(settings)
     sessions = make_sessionmaker(make_engine(settings.database_url))
     app = create_app(settings, sessions=sessions)
@@ -67,6 +73,7 @@ def run(settings: Settings, *, with_scheduler: bool) -> None:
     from bot.socket_mode import build_handler
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    _warn_missing_setup(settings)
     _ready_database(settings)
     sessions = make_sessionmaker(make_engine(settings.database_url))
     app = create_app(settings, sessions=sessions)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.text import Markup, escape, render
 from commands.documents import IntegrationDocument
+from commands.vocabulary import lowerfirst
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -58,7 +59,7 @@ def _environment() -> Environment:
         mention=_mention,
         quote=_quote,
         code=lambda text: text.replace("`", "'"),
-        lowerfirst=lambda text: text[:1].lower() + text[1:],
+        lowerfirst=lowerfirst,
     )
     return env
 

@@ -7,12 +7,12 @@ import logging
 import uuid
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.text import fill
+from bot.text import escape, fill
 from commands.errors import InvalidInput, PatchbayError
 
 log = logging.getLogger("patchbay.errors")
@@ -47,9 +47,26 @@ def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
 
 
 def handle(
-    error: Exception, body: dict[str, Any], response: BoltResponse | None, client: WebClient
+    error: Exception,
+    body: dict[str, Any],
+    response: BoltResponse | None,
+    client: WebClient,
+    context: BoltContext,
 ) -> BoltResponse | None:
     kind = body.get("type")
+    if context.get("committed") and not isinstance(error, PatchbayError):
+        # The change stands; only what follows it failed. Saying "nothing was saved" invites a repeat.
+        error_id = uuid.uuid4().hex[:8]
+        log.error("error %s after a committed change", error_id, exc_info=error)
+        what = context.get("saved")
+        done = f"Saved {what}" if what else "Your change was saved"
+        _tell(
+            client,
+            body,
+            f"{done}; but we could not finish what comes after it (error {error_id}). "
+            "There is no need to do it again.",
+        )
+        return BoltResponse(status=200, body="") if response is not None else None
     if isinstance(error, PatchbayError):
         if kind == "view_submission" and response is not None:
             errors = error.errors if isinstance(error, InvalidInput) else {"form": error.message}
@@ -57,7 +74,11 @@ def handle(
             return BoltResponse(
                 status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
             )
-        text = fill(error.template, **error.quoted)
+        # Outside a modal there is no field to point at: say the sentences, not the field names.
+        if isinstance(error, InvalidInput):
+            text = " ".join(escape(message) for message in error.errors.values())
+        else:
+            text = fill(error.template, **error.quoted)
     else:
         error_id = uuid.uuid4().hex[:8]
         log.error("unexpected error %s", error_id, exc_info=error)

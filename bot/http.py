@@ -65,8 +65,10 @@ class BackgroundServer:
     def __init__(self, wsgi: Callable[..., Iterable[bytes]], host: str = "127.0.0.1", port: int = 0) -> None:
         from waitress.server import create_server
 
+        # waitress reads asyncore_loop_timeout as a whole number of seconds (0.1 would become 0, a
+        # select() that never waits: a busy loop). stop() wakes the loop itself, so 1 s costs nothing.
         self._server = create_server(
-            wsgi, host=host, port=port, threads=8, ident="patchbay", asyncore_loop_timeout=0.1
+            wsgi, host=host, port=port, threads=8, ident="patchbay", asyncore_loop_timeout=1
         )
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="patchbay-http", daemon=True)
@@ -84,9 +86,19 @@ class BackgroundServer:
             if not self._stopping:
                 raise
 
+    @property
+    def loop_timeout(self) -> float:
+        """How long the server's select() waits when idle, as waitress took the setting."""
+        return float(self._server.adj.asyncore_loop_timeout)
+
     def stop(self) -> None:
         self._stopping = True
-        for channel in list(self._server._map.values()):  # type: ignore[union-attr]
-            channel.close()
-        self._server.task_dispatcher.shutdown()
+        server = self._server
+
+        def close_all() -> None:
+            for channel in list(server._map.values()):  # type: ignore[union-attr]
+                channel.close()
+
+        server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]  # runs in the loop, waking it
         self._thread.join(timeout=5)
+        server.task_dispatcher.shutdown()

@@ -96,6 +96,7 @@ class LocalSlack:
         self.last_view_id = ""
         self.home: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
+        self.upload_names: dict[str, str] = {}  # file id -> the filename it was announced with
         self.rate_limits: dict[str, float] = {}
         self.delays: dict[str, float] = {}
         self.channel_limits: dict[str, float] = {}
@@ -458,6 +459,7 @@ class LocalSlack:
 
     def _api_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         file_id = f"F{next(self._ids):08d}"
+        self.upload_names[file_id] = str(args.get("filename") or file_id)
         return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
 
     def _api_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -120,3 +120,6 @@ def configure(log_format: str, level: int = logging.INFO) -> None:
     root.addHandler(make_handler(log_format))
     root.setLevel(level)
     mask_everywhere()
+    # Alembic says which migration context it chose every time the schema is checked; only its
+    # warnings are worth a line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
+from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -65,9 +66,26 @@ def install(
 
 @contextmanager
 def transaction(context: BoltContext | dict[str, Any]) -> Iterator[Session]:
-    """Open the request's unit of work: commit at the end of the block, roll back if it raises."""
+    """Open the request's unit of work: commit at the end of the block, roll back if it raises.
+
+    Once a block that wrote has committed, `context["committed"]` is set, so a failure after it (a
+    DM, a views.update) is reported as what it is: the change stands.
+    """
     with session_scope(context["sessions"]) as session:
+        event.listen(session, "after_flush", _wrote)
         yield session
+        wrote = bool(session.new or session.dirty or session.deleted) or session.info.get("wrote", False)
+    if wrote:
+        context["committed"] = True
+
+
+def _wrote(session: Session, _flush_context: Any) -> None:
+    session.info["wrote"] = True
+
+
+def saved(context: BoltContext, what: str) -> None:
+    """Name what the request saved (for example "#12 Won deals"), should a later step fail."""
+    context["saved"] = what
 
 
 def deliver(context: BoltContext) -> None:

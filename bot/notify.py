@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.views.fallbacks import card_fallback, orphan_fallback
 from bot.views.notices import notice_text
 from bot.views.reviews import orphan_card
-from bot.views.workflow import governance_card
+from bot.views.workflow import CHANNEL_PROBLEMS, card_not_posted, governance_card
 from commands.outbox import CardRef, DeliveryReport, Item, Kind, card_ref, deliver_pending, place_card
 from commands.policy import Policy
 from commands.proposals import show_integration
@@ -23,14 +25,23 @@ log = logging.getLogger(__name__)
 class SlackSender:
     """Sends one outbox item; raises when Slack refuses, so the item stays pending."""
 
-    def __init__(self, client: WebClient, policy: Policy, channel: str) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        policy: Policy,
+        channel: str,
+        admins: Callable[[], Collection[str]] = frozenset,
+    ) -> None:
         self.client = client
         self.policy = policy
         self.channel = channel
+        self.admins = admins
 
     def __call__(self, session: Session, item: Item) -> None:
         if item.kind is Kind.DM:
-            self.client.chat_postMessage(channel=item.recipient, text=notice_text(item.text))
+            self.client.chat_postMessage(
+                channel=item.recipient, text=notice_text(item.text), thread_ts=item.thread_ts
+            )
             return
         if item.kind is Kind.CHANNEL:
             if self.channel:
@@ -56,7 +67,12 @@ class SlackSender:
             if ref is not None:
                 self.client.chat_update(channel=ref.channel, ts=ref.ts, blocks=blocks, text=text)
             elif self.channel:
-                posted = self.client.chat_postMessage(channel=self.channel, blocks=blocks, text=text)
+                try:
+                    posted = self.client.chat_postMessage(channel=self.channel, blocks=blocks, text=text)
+                except SlackApiError as error:
+                    if item.attempts == 0:  # say what to do once, not on every retry
+                        self._card_refused(card.id, card.title, card.proposer_id, error)
+                    raise
                 place_card(
                     session=session,
                     integration_id=card.id,
@@ -64,6 +80,19 @@ class SlackSender:
                 )
         elif item.kind is Kind.THREAD and ref is not None:
             self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=notice_text(item.text))
+
+    def _card_refused(self, integration_id: int, title: str, proposer_id: str, error: SlackApiError) -> None:
+        reason = str(error.response.get("error") or "")
+        if reason not in CHANNEL_PROBLEMS:
+            return
+        text = card_not_posted(integration_id, title, self.channel, reason)
+        for person in sorted({proposer_id, *self.admins()}):
+            try:
+                self.client.chat_postMessage(channel=person, text=text)
+            except SlackApiError as failed:
+                log.warning(
+                    "could not tell %s the card was refused: %s", person, failed.response.get("error")
+                )
 
 
 class Notifier:

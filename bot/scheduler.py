@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.jobs import Job, due_jobs
 from bot.notify import Notifier, SlackSender
+from bot.roles import RoleDirectory
 from bot.settings import Settings
+from commands.actor import Role
 
 log = logging.getLogger(__name__)
 MISFIRE_GRACE_SECONDS = 6 * 3600
@@ -41,7 +43,14 @@ def build_scheduler(
 
     for job in due_jobs(settings=settings, sessions=sessions, client=client):
         scheduler.add_job(run, CronTrigger(hour=hour, minute=minute), args=[job], id=job.name, **defaults)
-    notifier = Notifier(sessions, SlackSender(client, settings.policy, settings.patchbay_governance_channel))
+    roles = RoleDirectory(settings, client)
+    sender = SlackSender(
+        client,
+        settings.policy,
+        settings.patchbay_governance_channel,
+        admins=lambda: roles.members(Role.ADMIN),
+    )
+    notifier = Notifier(sessions, sender)
     scheduler.add_job(
         lambda: notifier.deliver(clock.now()), IntervalTrigger(minutes=1), id="outbox-retry", **defaults
     )

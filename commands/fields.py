@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, get_args, get_origin
 from urllib.parse import urlsplit
@@ -12,6 +14,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     model_validator,
 )
@@ -70,7 +73,11 @@ Money = Annotated[
     Field(ge=0, le=Decimal("100000000"), decimal_places=2),
     AfterValidator(lambda d: d.quantize(CENTS)),
 ]
-Hours = Annotated[Decimal, Field(ge=0, le=Decimal("100000"), decimal_places=2)]
+Hours = Annotated[
+    Decimal,
+    Field(ge=0, le=Decimal("100000"), decimal_places=2),
+    AfterValidator(lambda d: d.quantize(CENTS)),
+]
 UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$"), NoSecret]
 Choice = Annotated[str, Field(max_length=100), NoSecret]
 """A value picked from the app's own options (checkboxes): short, and checked like any text."""
@@ -150,23 +157,26 @@ class Form(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _blank_to_none(cls, data: Any) -> Any:
+    def _blank_is_default(cls, data: Any) -> Any:
+        """A blank optional field takes its default (None, 0, ""), whatever its type."""
         if isinstance(data, dict):
-            return {
-                key: (None if value == "" and cls._optional(key) else value) for key, value in data.items()
-            }
+            return {key: value for key, value in data.items() if not (value == "" and cls._optional(key))}
         return data
 
     @classmethod
     def _optional(cls, key: str) -> bool:
         field = cls.model_fields.get(key)
-        return field is not None and field.default is None and not field.is_required()
+        return field is not None and not field.is_required()
 
     @classmethod
-    def parse(cls, data: dict[str, Any]) -> Any:
-        """Validate `data` or raise InvalidInput with one message per field."""
+    def parse(cls, data: dict[str, Any], *, check: Check | None = None) -> Any:
+        """Validate `data` or raise InvalidInput with one message per field.
+
+        `check` (rules that span fields or need the database) sees the values of every field that is
+        valid on its own, even when others are not, so a person hears of every problem in one pass.
+        """
         try:
-            return cls.model_validate(data)
+            form = cls.model_validate(data)
         except ValidationError as exc:
             errors: dict[str, str] = {}
             for error in exc.errors():
@@ -175,4 +185,43 @@ class Form(BaseModel):
                 errors.setdefault(
                     field, _message(error) if custom else cls.field_messages.get(field, _message(error))
                 )
+            if check is not None:
+                for field, message in check(cls._valid_values(data, errors)).items():
+                    errors.setdefault(field, message)
             raise InvalidInput(errors) from None
+        if check is not None:
+            raise_errors(check(dict(form)))
+        return form
+
+    @classmethod
+    def _valid_values(cls, data: dict[str, Any], failed: dict[str, str]) -> dict[str, Any]:
+        """Each field that is valid on its own, validated, and the defaults of absent optional ones."""
+        data = {k: v for k, v in data.items() if not (v == "" and cls._optional(k))}
+        values: dict[str, Any] = {}
+        for name, field in cls.model_fields.items():
+            if name in failed:
+                continue
+            if name not in data:
+                if not field.is_required():
+                    values[name] = field.get_default(call_default_factory=True)
+                continue
+            try:
+                values[name] = _field_adapter(cls, name).validate_python(data[name])
+            except ValidationError:
+                continue
+        return values
+
+
+Check = Callable[[dict[str, Any]], dict[str, str]]
+
+
+@functools.cache
+def _field_adapter(form: type[Form], name: str) -> TypeAdapter[Any]:
+    field = form.model_fields[name]
+    return TypeAdapter(Annotated[field.annotation, field], config=form.model_config)  # type: ignore[arg-type]
+
+
+def raise_errors(errors: dict[str, str]) -> None:
+    """Raise InvalidInput when there is any error."""
+    if errors:
+        raise InvalidInput(errors)

@@ -14,6 +14,7 @@ class Say(StrEnum):
     ESCALATION = "escalation"
     RETIRED_AT_REVIEW = "retired_at_review"
     MADE_OWNER = "made_owner"
+    REVIEW_MOVED = "review_moved"
 
 
 class Notice(BaseModel):
@@ -36,3 +37,5 @@ class Notice(BaseModel):
     have: int = 0
     needed: int = 0
     direct: bool = False
+    owner_id: str = ""
+    review_moved: bool = False

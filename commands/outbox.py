@@ -36,6 +36,7 @@ class Item(BaseModel):
     recipient: str
     text: str
     attempts: int
+    thread_ts: str | None = None
 
 
 def owe(
@@ -46,12 +47,18 @@ def owe(
     integration_id: int | None = None,
     recipient: str = "",
     text: str = "",
+    thread_ts: str | None = None,
 ) -> None:
     """Record a Slack message to send once the current transaction commits."""
     repo.add(
         session,
         Outbox(
-            kind=kind.value, integration_id=integration_id, recipient=recipient, text=text, created_at=now
+            kind=kind.value,
+            integration_id=integration_id,
+            recipient=recipient,
+            text=text,
+            thread_ts=thread_ts,
+            created_at=now,
         ),
     )
 
@@ -83,6 +90,7 @@ def deliver_pending(*, session: Session, send: Sender, now: datetime, limit: int
             recipient=row.recipient,
             text=row.text,
             attempts=row.attempts,
+            thread_ts=row.thread_ts,
         )
         try:
             send(session, item)

@@ -245,9 +245,10 @@ def due_nudges(*, session: Session, now: datetime, policy: Policy) -> list[Nudge
     for cycle in repo.sent_unanswered(session):
         if cycle.sent_at is None:
             continue
+        orphaned = _orphaned(session, cycle)
         waited = (now - cycle.sent_at).days
         steps = policy.review_reminder_days
-        if cycle.reminders_sent < len(steps) and waited >= steps[cycle.reminders_sent]:
+        if not orphaned and cycle.reminders_sent < len(steps) and waited >= steps[cycle.reminders_sent]:
             nudges.append(
                 Nudge(
                     kind="reminder",
@@ -259,6 +260,12 @@ def due_nudges(*, session: Session, now: datetime, policy: Policy) -> list[Nudge
         if cycle.escalated_at is None and waited >= policy.review_escalate_days:
             nudges.append(Nudge(kind="escalation", number=1, item=_item(session, cycle), days_waiting=waited))
     return nudges
+
+
+def _orphaned(session: Session, cycle: ReviewCycle) -> bool:
+    """The owner has left: nothing goes to their messages until an admin reassigns the integration."""
+    integration = session.get(Integration, cycle.integration_id)
+    return integration is not None and integration.orphaned_at is not None
 
 
 def claim_nudge(*, session: Session, nudge: Nudge, now: datetime) -> bool:
@@ -300,8 +307,10 @@ class Answered(BaseModel):
     next_review_on: date | None
 
 
-def _cycle_for_answer(session: Session, actor: Actor, cycle_id: int) -> tuple[ReviewCycle, Integration]:
-    cycle = repo.lock(session, cycle_id)
+def _cycle_for_answer(
+    session: Session, actor: Actor, cycle_id: int, *, lock: bool = True
+) -> tuple[ReviewCycle, Integration]:
+    cycle = repo.lock(session, cycle_id) if lock else repo.get(session, cycle_id)
     if cycle is None:
         raise NotFound("That review no longer exists.")
     integration = session.get(Integration, cycle.integration_id)
@@ -427,11 +436,17 @@ def record_rotation(*, session: Session, actor: Actor, cycle_id: int, now: datet
     )
 
 
-def review_item(*, session: Session, cycle_id: int) -> ReviewItem:
-    cycle = repo.get(session, cycle_id)
-    if cycle is None:
-        raise NotFound("That review no longer exists.")
+def answerable_item(*, session: Session, actor: Actor, cycle_id: int) -> ReviewItem:
+    """The review the actor is about to answer; refused at once when it is answered or not theirs."""
+    cycle, _ = _cycle_for_answer(session, actor, cycle_id, lock=False)
     return _item(session, cycle)
+
+
+def integration_owner(*, session: Session, integration_id: int) -> str:
+    integration = session.get(Integration, integration_id)
+    if integration is None:
+        raise NotFound(f"There is no integration #{integration_id}.")
+    return integration.owner_id
 
 
 def owners_to_check(*, session: Session) -> list[str]:
@@ -466,8 +481,24 @@ class Reassignment(Form):
     owner_id: UserId
 
 
-def reassign(*, session: Session, actor: Actor, integration_id: int, owner_id: str, now: datetime) -> str:
-    """An admin gives an orphaned integration (and its open reviews) a new owner; returns its title."""
+REVIEW_MOVED = " Its open quarterly review comes to you in your review thread with the next daily sweep."
+
+
+def reassign(
+    *,
+    session: Session,
+    actor: Actor,
+    integration_id: int,
+    owner_id: str,
+    now: datetime,
+    tell_previous: bool = False,
+) -> str:
+    """An admin gives an orphaned integration (and its open reviews) a new owner; returns its title.
+
+    Open reviews move to the new owner: the next sweep sends them in the new owner's own thread, and
+    their reminders start again from there. With `tell_previous` (the previous owner is still in the
+    workspace) each review already sent gets a reply in the old thread saying where it went.
+    """
     if not actor.is_admin:
         raise NotAllowed("Only a Patchbay admin can reassign an integration.")
     integration = session.get(Integration, integration_id)
@@ -475,9 +506,29 @@ def reassign(*, session: Session, actor: Actor, integration_id: int, owner_id: s
         raise NotFound(f"There is no integration #{integration_id}.")
     before = integration.owner_id
     integration.owner_id, integration.orphaned_at, integration.updated_at = owner_id, None, now
-    for cycle in repo.open_cycles(session, owner_id=before):
-        if cycle.integration_id == integration_id:
-            cycle.owner_id = owner_id
+    moved = 0
+    for cycle in repo.open_cycles(session, owner_id=None):
+        if cycle.integration_id != integration_id:
+            continue
+        thread = session.get(ReviewThread, cycle.thread_id) if cycle.thread_id else None
+        if thread is not None and tell_previous:
+            owe(
+                session,
+                kind=OutboxKind.DM,
+                recipient=thread.channel,
+                thread_ts=thread.ts,
+                now=now,
+                text=Notice(
+                    say=Say.REVIEW_MOVED,
+                    integration_id=integration.id,
+                    title=integration.title,
+                    owner_id=owner_id,
+                ).model_dump_json(),
+            )
+        cycle.owner_id, cycle.status, cycle.claimed_until = owner_id, Status.PENDING.value, None
+        cycle.thread_id = cycle.channel = cycle.ts = cycle.sent_at = cycle.escalated_at = None
+        cycle.reminders_sent, cycle.last_error = 0, ""
+        moved += cycle.kind == CycleKind.REVIEW.value
     session.flush()
     record_change(
         session,
@@ -497,7 +548,11 @@ def reassign(*, session: Session, actor: Actor, integration_id: int, owner_id: s
         recipient=owner_id,
         now=now,
         text=Notice(
-            say=Say.MADE_OWNER, integration_id=integration.id, title=integration.title, actor_id=actor.user_id
+            say=Say.MADE_OWNER,
+            integration_id=integration.id,
+            title=integration.title,
+            actor_id=actor.user_id,
+            review_moved=bool(moved),
         ).model_dump_json(),
     )
     return integration.title

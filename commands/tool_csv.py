@@ -59,13 +59,20 @@ def _choices(kind: type[Labelled], value: str, field: str) -> tuple[list[Any], s
         elif member not in picked:
             picked.append(member)
     if unknown and field != "data":
-        raise InvalidInput({field: f"unknown value {', '.join(unknown)}"})
+        raise InvalidInput({field: f"unknown value {', '.join(unknown)}; {_one_of(kind)}"})
     return picked, ", ".join(unknown)
+
+
+def _one_of(kind: type[Labelled]) -> str:
+    return "use one of: " + ", ".join(member.label for member in kind)
 
 
 def _draft(row: dict[str, str], resolve_owner: OwnerResolver) -> ToolDraft:
     refuse_secrets(row)
-    category = Category.from_text(row.get("category", "")) or row.get("category", "")
+    category = Category.from_text(row.get("category", ""))
+    if category is None:
+        given = row.get("category", "") or "(empty)"
+        raise InvalidInput({"category": f"unknown category {given}; {_one_of(Category)}"})
     owner_text = row.get("owner", "").strip()
     owner_id = resolve_owner(owner_text) if owner_text else None
     if owner_id is None:

@@ -165,6 +165,7 @@ class Outbox(Base):
     kind: Mapped[str] = mapped_column(String(30))
     integration_id: Mapped[int | None] = mapped_column(Integer, index=True)
     recipient: Mapped[str] = mapped_column(String(32), default="")
+    thread_ts: Mapped[str | None] = mapped_column(String(32))  # a DM that replies in this thread
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(index=True)

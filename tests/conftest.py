@@ -23,7 +23,7 @@ from bot.http import EVENTS_PATH, BackgroundServer, make_wsgi
 from bot.localslack import LocalSlack
 from bot.settings import Settings
 from storage.db import make_engine, make_sessionmaker, migrate
-from tests.blockkit import problems
+from tests.blockkit import REFERENCE, available, problems
 from tests.planted import needles
 from tests.seen import MODAL_CALLS, Seen, as_text
 
@@ -330,3 +330,10 @@ def db(_migrated_engine: Engine) -> Iterator[Session]:
         finally:
             session.close()
             transaction.rollback()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not available():
+        terminalreporter.write_sep(
+            "=", f"Block Kit NOT schema-checked: {REFERENCE} is not present", yellow=True, bold=True
+        )

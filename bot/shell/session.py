@@ -224,6 +224,14 @@ class ShellSession:
                 return message
         return None
 
+    def save_upload(self, name: str, data: bytes) -> Path:
+        """Keep a file the app uploaded beside the database, so the person can open it."""
+        folder = self.db_path.parent / "patchbay-uploads"
+        folder.mkdir(exist_ok=True)
+        path = folder / Path(name).name
+        path.write_bytes(data)
+        return path.resolve()
+
     def new_modals(self) -> list[dict[str, Any]]:
         """Modals the app opened or pushed since the last time this was asked."""
         found = [

@@ -55,8 +55,17 @@ def _line(n: Notice) -> str:
         )
     elif n.say is Say.RETIRED_AT_REVIEW:
         return f"{_named(n)} was retired by {user(n.actor_id)} at its quarterly review."
+    elif n.say is Say.REVIEW_MOVED:
+        return (
+            f"{_named(n)} now belongs to {user(n.owner_id)}: its review moved to their messages, "
+            "nothing more is needed from you."
+        )
     else:
-        return f"{user(n.actor_id)} made you the owner of {_named(n)}."
+        return f"{user(n.actor_id)} made you the owner of {_named(n)}." + (
+            " Its open quarterly review comes to you in your review thread with the next daily sweep."
+            if n.review_moved
+            else ""
+        )
     return line + (f"\n> {escape(n.note)}" if n.note else "")
 
 

@@ -173,6 +173,9 @@ def orphan_card(integration_id: int, title: str, owner_id: str) -> list[SlackBlo
     ]
 
 
+WHAT_IS_DUE = {CycleKind.REVIEW: "quarterly review", CycleKind.ROTATION: "key rotation"}
+
+
 def reviews_list(rows: list[StatusRow], *, everyone: bool) -> list[SlackBlock]:
     whose = "everyone's" if everyone else "yours"
     if not rows:
@@ -180,7 +183,8 @@ def reviews_list(rows: list[StatusRow], *, everyone: bool) -> list[SlackBlock]:
     lines = [
         f"{':red_circle: overdue' if row.overdue else ':large_yellow_circle: due'} "
         f"{row.item.due_on.isoformat()}  "
-        f"#{row.item.integration_id} {escape(row.item.title)}  ·  {user(row.item.owner_id)}  ·  "
+        f"#{row.item.integration_id} {escape(row.item.title)}  ·  {WHAT_IS_DUE[row.item.kind]}  ·  "
+        f"{user(row.item.owner_id)}  ·  "
         f"{'sent' if row.item.status.value == 'sent' else 'not sent yet'}"
         + (f"  ·  {row.item.reminders_sent} reminder(s)" if row.item.reminders_sent else "")
         for row in rows[:40]

@@ -30,7 +30,12 @@ def integrations_in(session: Session, *, states: Collection[str]) -> Sequence[In
 
 
 def _claimable(wall: datetime) -> ColumnElement[bool]:
-    return or_(ReviewCycle.claimed_until.is_(None), ReviewCycle.claimed_until < wall)
+    """Not held by another sweep, and not of an orphaned integration (its owner has left)."""
+    owned = select(Integration.id).where(Integration.orphaned_at.is_(None))
+    return and_(
+        or_(ReviewCycle.claimed_until.is_(None), ReviewCycle.claimed_until < wall),
+        ReviewCycle.integration_id.in_(owned),
+    )
 
 
 def owners_with_pending(session: Session, *, wall: datetime) -> Sequence[str]:
