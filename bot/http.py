@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Callable, Iterable
@@ -13,10 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import metrics as app_metrics
 from bot import request_scope
+from bot.gate import MAX_BODY_BYTES, BytesSignatureVerifier, Refusal, admit
 from bot.health import SLACK_TIMEOUT_SECONDS, Health
 
 EVENTS_PATH = "/slack/events"
 ROUTES = (EVENTS_PATH, "/healthz", "/metrics")
+# waitress refuses (413) anything declaring more than this before reading it; the gate's own,
+# smaller cap answers first for everything up to here.
+WAITRESS_BODY_LIMIT = 4 * MAX_BODY_BYTES
 StartResponse = Callable[..., Any]
 Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -26,8 +31,10 @@ def _answer(start_response: StartResponse, status: str, body: bytes, content_typ
     return [body]
 
 
-def make_wsgi(app: App, sessions: sessionmaker[Session]) -> Wsgi:
+def make_wsgi(app: App, sessions: sessionmaker[Session], *, signing_secret: str) -> Wsgi:
+    """Route the three paths; Slack's requests pass the gate before Bolt sees them."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    verifier = BytesSignatureVerifier(signing_secret)
     metrics = app_metrics.of(app)
     probe = app_metrics.observed_client(app.client, timeout=SLACK_TIMEOUT_SECONDS)
     health = Health(sessions=sessions, slack=probe)
@@ -40,6 +47,13 @@ def make_wsgi(app: App, sessions: sessionmaker[Session]) -> Wsgi:
             return _answer(start_response, status, json.dumps(report).encode(), "application/json")
         if path == "/metrics" and method == "GET":
             return _answer(start_response, "200 OK", *metrics.render())
+        if path != EVENTS_PATH or method != "POST":
+            return _answer(start_response, "404 Not Found", b"not found", "text/plain")
+        admitted = admit(environ, verifier)
+        if isinstance(admitted, Refusal):
+            return _answer(start_response, admitted.status, admitted.reason.encode(), "text/plain")
+        environ["wsgi.input"] = io.BytesIO(admitted)
+        environ["CONTENT_LENGTH"] = str(len(admitted))
         return slack(environ, start_response)
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -66,7 +80,13 @@ class BackgroundServer:
         from waitress.server import create_server
 
         self._server = create_server(
-            wsgi, host=host, port=port, threads=8, ident="patchbay", asyncore_loop_timeout=0.1
+            wsgi,
+            host=host,
+            port=port,
+            threads=8,
+            ident="patchbay",
+            asyncore_loop_timeout=0.1,
+            max_request_body_size=WAITRESS_BODY_LIMIT,
         )
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="patchbay-http", daemon=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.views.reviews import orphan_card
 from bot.views.workflow import governance_card
+from commands.installation import current_removal
 from commands.outbox import CardRef, DeliveryReport, Item, Kind, card_ref, deliver_pending, place_card
 from commands.policy import Policy
 from commands.proposals import show_integration
@@ -72,7 +73,12 @@ class Notifier:
         self.sender = sender
 
     def deliver(self, now: datetime) -> DeliveryReport:
+        """Send what is pending; while Patchbay is uninstalled, send nothing and keep it pending."""
         with session_scope(self.sessions) as session:
+            removal = current_removal(session=session)
+            if removal is not None:
+                log.info("outbox held: Patchbay is %s in %s", removal.reason.value, removal.team_id)
+                return DeliveryReport()
             report = deliver_pending(session=session, send=self.sender, now=now)
         if report.failed:
             log.warning("Slack deliveries failed and will be retried: %s", report)

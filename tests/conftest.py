@@ -159,7 +159,7 @@ def patchbay(
 ) -> Iterator[Patchbay]:
     executor = TrackingExecutor()
     app = create_app(settings, sessions=sessions, clock=clock, executor=executor)
-    server = BackgroundServer(make_wsgi(app, sessions))
+    server = BackgroundServer(make_wsgi(app, sessions, signing_secret=SECRET))
     driver = Patchbay(
         app_url=server.url + EVENTS_PATH, slack=slack, executor=executor, sessions=sessions, clock=clock
     )
