@@ -74,13 +74,17 @@ def _read(environ: dict[str, Any]) -> bytes | None:
 
 
 def _readable(body: bytes, content_type: str) -> bool:
-    """Does Bolt read this signed body into a JSON object?"""
+    """Does Bolt read this signed body into something Slack sends: an object with a `type`
+    (events, interactions), a `command` (slash commands) or an `ssl_check`?"""
     try:
         text = body.decode("utf-8")
         request = BoltRequest(body=text, headers={"content-type": content_type})
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return False
-    return isinstance(request.body, dict)
+    parsed = request.body
+    return isinstance(parsed, dict) and any(
+        isinstance(parsed.get(key), str) and parsed[key] for key in ("type", "command", "ssl_check")
+    )
 
 
 def admit(environ: dict[str, Any], verifier: SignatureVerifier) -> bytes | Refusal:

@@ -19,9 +19,9 @@ from bot.health import SLACK_TIMEOUT_SECONDS, Health
 
 EVENTS_PATH = "/slack/events"
 ROUTES = (EVENTS_PATH, "/healthz", "/metrics")
-# waitress refuses (413) anything declaring more than this before reading it; the gate's own,
-# smaller cap answers first for everything up to here.
-WAITRESS_BODY_LIMIT = 4 * MAX_BODY_BYTES
+# waitress answers 413 to a body declared over the cap before reading any of it; the gate checks
+# again for servers that pass a body on unread (chunked, or another WSGI server).
+WAITRESS_BODY_LIMIT = MAX_BODY_BYTES
 StartResponse = Callable[..., Any]
 Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
