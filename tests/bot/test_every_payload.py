@@ -26,35 +26,15 @@ def _extra(response_url: str) -> list[tuple[str, str, dict[str, Any]]]:
     """Kinds Slack may send that the reference samples leave out."""
     team = payloads.TEAM
     user = {"id": BOB}
+    unknown_event = payloads.event({"type": "reaction_added"}, event_id="Ev1")[0]
+    typed = {"type": "message", "channel_type": "im", "text": PERSON_TYPED, "user": BOB}
+    suggestion = {"type": "block_suggestion", "team": team, "user": user, "action_id": "nope"}
     rate_limited = {"type": "app_rate_limited", "team_id": team["id"], "minute_rate_limited": 1700000000}
     return [
         ("app_rate_limited", "events", {**rate_limited, "api_app_id": "A0PATCHBAY", "token": "t"}),
-        (
-            "unknown event",
-            "events",
-            json.loads(payloads.event({"type": "reaction_added"}, event_id="Ev1")[0]),
-        ),
-        (
-            "message.im",
-            "events",
-            json.loads(
-                payloads.event(
-                    {"type": "message", "channel_type": "im", "text": PERSON_TYPED, "user": BOB},
-                    event_id="Ev2",
-                )[0]
-            ),
-        ),
-        (
-            "block_suggestion for an unknown action",
-            "interactive",
-            {
-                "type": "block_suggestion",
-                "team": team,
-                "user": user,
-                "action_id": "nope",
-                "value": PERSON_TYPED,
-            },
-        ),
+        ("unknown event", "events", json.loads(unknown_event)),
+        ("message.im", "events", json.loads(payloads.event(typed, event_id="Ev2")[0])),
+        ("block_suggestion for an unknown action", "interactive", {**suggestion, "value": PERSON_TYPED}),
         (
             "legacy attachment action",
             "interactive",
