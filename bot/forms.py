@@ -106,7 +106,7 @@ def read_form(view: Any) -> dict[str, Any]:
             errors[block_id] = UNREADABLE_ANSWER
             continue
         element = next(iter(elements.values()))
-        if not isinstance(element, dict):
+        if not isinstance(element, dict) or not isinstance(element.get("type"), str):
             errors[block_id] = UNREADABLE_ANSWER
             continue
         try:
