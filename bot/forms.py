@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field, StrictStr, ValidationError
 
-from commands.errors import InvalidInput
+from commands.errors import InvalidInput, PatchbayError
 from commands.fields import RowId
 from commands.lifecycle import Step
 from commands.reviews import Outcome
@@ -20,6 +20,7 @@ MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 UNREADABLE_ANSWER = "This answer could not be read; enter it again."
 STALE_FORM = "This form could not be read; close it and open it again."
+STALE_BUTTON = "That button could not be read; run the command again for a fresh one."
 
 
 class _Option(BaseModel):
@@ -132,6 +133,23 @@ def read_meta(view: Any, model: type[Meta], *, empty: str | None = None) -> Meta
         return model.model_validate_json(raw)
     except ValidationError:
         raise InvalidInput({"form": STALE_FORM}) from None
+
+
+def read_ref(raw: Any, model: type[Meta]) -> Meta:
+    """A button's value (or block_id) as `model`; a stale or altered one is refused in words."""
+    try:
+        if isinstance(raw, str):
+            return model.model_validate_json(raw)
+    except ValidationError:
+        pass
+    raise PatchbayError(STALE_BUTTON)
+
+
+def read_value(body: dict[str, Any], model: type[Meta]) -> Meta:
+    """The value of the clicked button as `model`."""
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    return read_ref(first.get("value") if isinstance(first, dict) else None, model)
 
 
 class ToolRef(BaseModel):

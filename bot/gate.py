@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
@@ -73,18 +74,38 @@ def _read(environ: dict[str, Any]) -> bytes | None:
     return None if len(body) > MAX_BODY_BYTES else body
 
 
+Named = dict[str, Any] | str | None
+
+
+class Envelope(BaseModel):
+    """The fields Bolt reads while routing a payload, in the shapes Slack sends them."""
+
+    type: str | None = None
+    command: str | None = None
+    ssl_check: str | None = None
+    event: dict[str, Any] | None = None
+    view: dict[str, Any] | None = None
+    actions: list[dict[str, Any]] | None = None
+    team: Named = None
+    user: Named = None
+    channel: Named = None
+    container: dict[str, Any] | None = None
+    message: dict[str, Any] | None = None
+    authorizations: list[dict[str, Any]] | None = None
+
+    @property
+    def is_slack(self) -> bool:
+        return bool(self.type or self.command or self.ssl_check)
+
+
 def _readable(body: bytes, content_type: str) -> bool:
-    """Does Bolt read this signed body into something Slack sends: an object with a `type`
-    (events, interactions), a `command` (slash commands) or an `ssl_check`?"""
+    """Does Bolt read this signed body into something shaped like what Slack sends?"""
     try:
         text = body.decode("utf-8")
         request = BoltRequest(body=text, headers={"content-type": content_type})
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return Envelope.model_validate(request.body).is_slack
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):  # ValidationError too
         return False
-    parsed = request.body
-    return isinstance(parsed, dict) and any(
-        isinstance(parsed.get(key), str) and parsed[key] for key in ("type", "command", "ssl_check")
-    )
 
 
 def admit(environ: dict[str, Any], verifier: SignatureVerifier) -> bytes | Refusal:

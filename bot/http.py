@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -14,9 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import metrics as app_metrics
 from bot import request_scope
-from bot.gate import MAX_BODY_BYTES, BytesSignatureVerifier, Refusal, admit
+from bot.gate import MAX_BODY_BYTES, UNREADABLE, BytesSignatureVerifier, Refusal, admit
 from bot.health import SLACK_TIMEOUT_SECONDS, Health
 
+log = logging.getLogger("patchbay.gate")
 EVENTS_PATH = "/slack/events"
 ROUTES = (EVENTS_PATH, "/healthz", "/metrics")
 # waitress answers 413 to a body declared over the cap before reading any of it; the gate checks
@@ -54,7 +56,13 @@ def make_wsgi(app: App, sessions: sessionmaker[Session], *, signing_secret: str)
             return _answer(start_response, admitted.status, admitted.reason.encode(), "text/plain")
         environ["wsgi.input"] = io.BytesIO(admitted)
         environ["CONTENT_LENGTH"] = str(len(admitted))
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+            # Bolt reads a few fields while routing, before any listener or error handler runs: a
+            # signed payload shaped unlike Slack's fails there. Its name only, never its text.
+            log.warning("unreadable Slack payload: %s while routing it", type(exc).__name__)
+            return _answer(start_response, UNREADABLE.status, UNREADABLE.reason.encode(), "text/plain")
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         token = request_scope.begin()
