@@ -6,7 +6,7 @@ and no byte of the body in any log):
 * signature headers missing or malformed (a timestamp that is not a number) -> 401
 * a declared or actual body over MAX_BODY_BYTES -> 413, read no further than the cap
 * a signature that does not match, or a timestamp more than five minutes off -> 401
-* signed, but not UTF-8, form data or JSON Bolt can read -> 400
+* signed, but not UTF-8, or not form data or JSON shaped like a Slack payload -> 400
 """
 
 from __future__ import annotations

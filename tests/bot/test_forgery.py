@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import errors
-from bot.gate import MAX_BODY_BYTES
+from bot.gate import MAX_BODY_BYTES, QuietRequestVerification
 from bot.signing import sign
 from tests.conftest import BOB, SECRET, Patchbay
 from tests.inbound import Sink, assert_clean_logs, call, row_counts, sink
@@ -209,6 +209,22 @@ def test_the_error_handler_does_nothing_for_a_request_that_was_not_verified(
         assert answer is not None and answer.status == 401 and answer.body == ""
         assert listener.requests == []
     assert patchbay.slack.calls == []
+    assert_clean_logs(caplog, MARKER)
+
+
+def test_bolts_own_check_refuses_without_logging_the_body(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    headers = {"x-slack-request-timestamp": str(int(time.time())), "x-slack-signature": "v0=" + "0" * 64}
+    request = BoltRequest(body=f"command=/patchbay&text={MARKER}", headers=headers)
+
+    def passed_on() -> BoltResponse:
+        raise AssertionError("a forged request was passed on")
+
+    answer = QuietRequestVerification(SECRET).process(
+        req=request, resp=BoltResponse(status=200), next=passed_on
+    )
+    assert answer.status == 401
+    assert any("Bolt refused" in r.getMessage() for r in caplog.records)
     assert_clean_logs(caplog, MARKER)
 
 
