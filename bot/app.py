@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import errors, listeners, logs, metrics, middleware
 from bot.clock import Clock
+from bot.gate import QuietRequestVerification
 from bot.notify import Notifier, SlackSender
 from bot.request_scope import ContextExecutor
 from bot.roles import RoleDirectory
@@ -56,6 +57,11 @@ def create_app(
         client=client,
         signing_secret=settings.slack_signing_secret,
         token_verification_enabled=False,
+        # Bolt verifies again behind the HTTP gate, with a verifier that never logs a body.
+        request_verification_enabled=False,
+        before_authorize=QuietRequestVerification(settings.slack_signing_secret),
+        # Payloads no listener takes go to the error handler, which answers 200 and logs ids only.
+        raise_error_for_unhandled_request=True,
         listener_executor=ContextExecutor(executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)),
         logger=logging.getLogger("patchbay.bolt"),
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from bot import logs, review_commands
 from bot.app import create_app, make_client
 from bot.clock import Clock
-from bot.http import make_wsgi
+from bot.http import WAITRESS_BODY_LIMIT, make_wsgi
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError, load_settings, missing_setup, require
 from commands.actor import SYSTEM
@@ -65,7 +65,14 @@ def serve(settings: Settings, host: str, port: int, *, with_scheduler: bool) -> 
     if with_scheduler:
         build_scheduler(settings=settings, sessions=sessions, client=app.client, clock=Clock()).start()
     log.info("Patchbay listening on http://%s:%s/slack/events", host, port)
-    waitress.serve(make_wsgi(app, sessions), host=host, port=port, threads=16, ident="patchbay")
+    waitress.serve(
+        make_wsgi(app, sessions, signing_secret=settings.slack_signing_secret),
+        host=host,
+        port=port,
+        threads=16,
+        ident="patchbay",
+        max_request_body_size=WAITRESS_BODY_LIMIT,
+    )
 
 
 def run(settings: Settings, *, with_scheduler: bool) -> None:

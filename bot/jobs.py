@@ -23,6 +23,7 @@ from bot.settings import Settings
 from bot.views.fallbacks import review_fallback
 from bot.views.reviews import escalation_text, parent_text, reminder_text, review_reply
 from commands.actor import Role
+from commands.installation import current_removal
 from commands.nudges import nudge_waiting
 from commands.policy import Policy
 from commands.reviews import (
@@ -116,6 +117,12 @@ class ReviewSweep:
 
     def run(self, now: datetime) -> SweepReport:
         report = SweepReport()
+        with session_scope(self.sessions) as session:
+            removal = current_removal(session=session)
+        if removal is not None:
+            report.failures.append(f"skipped: Patchbay is {removal.reason.value} in {removal.team_id}")
+            log.warning("review sweep at %s skipped: %s", now.isoformat(), report.line())
+            return report
         with session_scope(self.sessions) as session:
             report.scheduled = schedule_due(session=session, as_of=now.date(), now=now)
         self._check_owners(now, report)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
@@ -13,8 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.notify import Notifier
 from bot.roles import RoleDirectory
+from commands.installation import record_reinstall
 from commands.policy import Policy
 from storage.db import session_scope
+
+log = logging.getLogger(__name__)
 
 
 class KeptAck(Ack):
@@ -46,12 +51,17 @@ def install(
     policy: Policy,
     notifier: Notifier,
 ) -> None:
-    """Put `sessions`, `now`, `policy` and `actor` into every request's context."""
+    """Put `sessions`, `now`, `policy` and `actor` into every request's context.
+
+    Bolt runs this after its own signature check (which Socket Mode, authenticated by the
+    connection, skips), so `verified` is set only on requests that passed it.
+    """
 
     @app.middleware
     def request_context(
         context: BoltContext, request: BoltRequest, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
+        context["verified"] = True
         context["ack"] = KeptAck()
         context["sessions"] = sessions
         context["now"] = clock.now()
@@ -61,7 +71,19 @@ def install(
         context["notifier"] = notifier
         if context.user_id:
             context["actor"] = roles.actor(context.user_id)
+        if context.team_id and request.body.get("type") != "event_callback":
+            _resume(sessions, context.team_id, context["now"])
         return next()
+
+
+def _resume(sessions: sessionmaker[Session], team_id: str, now: datetime) -> None:
+    """A person reached Patchbay from a workspace it was removed from: it was reinstalled there.
+
+    Events do not count: Slack may still retry one sent before the removal.
+    """
+    with session_scope(sessions) as session:
+        if record_reinstall(session=session, team_id=team_id, now=now):
+            log.warning("Patchbay is back in %s: posting resumes", team_id)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from bot.views.fallbacks import card_fallback, orphan_fallback
 from bot.views.notices import notice_text
 from bot.views.reviews import orphan_card
 from bot.views.workflow import CHANNEL_PROBLEMS, card_not_posted, governance_card
+from commands.installation import current_removal
 from commands.outbox import CardRef, DeliveryReport, Item, Kind, card_ref, deliver_pending, place_card
 from commands.policy import Policy
 from commands.proposals import show_integration
@@ -103,7 +104,12 @@ class Notifier:
         self.sender = sender
 
     def deliver(self, now: datetime) -> DeliveryReport:
+        """Send what is pending; while Patchbay is uninstalled, send nothing and keep it pending."""
         with session_scope(self.sessions) as session:
+            removal = current_removal(session=session)
+            if removal is not None:
+                log.info("outbox held: Patchbay is %s in %s", removal.reason.value, removal.team_id)
+                return DeliveryReport()
             report = deliver_pending(session=session, send=self.sender, now=now)
         if report.failed:
             log.warning("Slack deliveries failed and will be retried: %s", report)

@@ -78,6 +78,16 @@ Hours = Annotated[
     Field(ge=0, le=Decimal("100000"), decimal_places=2),
     AfterValidator(lambda d: d.quantize(CENTS)),
 ]
+ROW_ID_MAX = 2_147_483_647  # the largest id an INTEGER column holds on every backend
+
+
+def _row_id(value: int) -> int:
+    if not 1 <= value <= ROW_ID_MAX:
+        raise PydanticCustomError("choice", "Pick one of the listed options.")
+    return value
+
+
+RowId = Annotated[int, AfterValidator(_row_id)]
 UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$"), NoSecret]
 Choice = Annotated[str, Field(max_length=100), NoSecret]
 """A value picked from the app's own options (checkboxes): short, and checked like any text."""
@@ -106,11 +116,21 @@ _MESSAGES = {
     "decimal_max_places": "Use at most two decimal places.",
     "decimal_parsing": "Enter a number, like 49.99",
     "decimal_type": "Enter a number, like 49.99",
+    "finite_number": "Enter a number, like 49.99",
     "enum": "Pick one of the listed options.",
     "literal_error": "Pick one of the listed options.",
     "string_pattern_mismatch": "Pick a person from the list.",
     "int_parsing": "Enter a whole number, like 30",
     "int_type": "Enter a whole number, like 30",
+    "int_from_float": "Enter a whole number, like 30",
+    "string_type": "This answer could not be read; enter it again.",
+    "list_type": "This answer could not be read; pick again.",
+    "bool_parsing": "Pick one of the listed options.",
+    "bool_type": "Pick one of the listed options.",
+    "date_from_datetime_parsing": "Pick a date.",
+    "date_parsing": "Pick a date.",
+    "date_type": "Pick a date.",
+    "extra_forbidden": "This form has changed since it was opened; close it and open it again.",
 }
 CUSTOM = frozenset({"secret", "url", "score", "mapping"})
 

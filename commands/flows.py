@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import InvalidInput, NotFound
-from commands.fields import Form, RequiredText, UserId, raise_errors
+from commands.fields import Form, RequiredText, RowId, UserId, raise_errors
 from commands.policy import Policy
 from commands.proposals import IntegrationCard, ProposalDraft, propose_integration, tool_pair_errors
 from commands.vocabulary import ENDED, DataKind, Direction, Labelled, State, Timing
@@ -48,12 +48,12 @@ class FlowDraft(Form):
         "done_by": "Pick who moves the data.",
     }
 
-    source_tool_id: int
-    target_tool_id: int
+    source_tool_id: RowId
+    target_tool_id: RowId
     data: RequiredText
     data_kinds: list[DataKind] = Field(default_factory=list)
     mode: FlowMode
-    integration_id: int | None = None
+    integration_id: RowId | None = None
     times_per_week: TimesPerWeek
     minutes_each: MinutesEach
     done_by: UserId | None = None

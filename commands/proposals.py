@@ -16,7 +16,18 @@ from commands.actor import Actor
 from commands.audit import record_change
 from commands.economics import Economics, evaluate
 from commands.errors import InvalidInput, NotAllowed, NotFound, PatchbayError
-from commands.fields import Form, Hours, LongText, Money, NoSecret, RequiredText, Score, UserId, raise_errors
+from commands.fields import (
+    Form,
+    Hours,
+    LongText,
+    Money,
+    NoSecret,
+    RequiredText,
+    RowId,
+    Score,
+    UserId,
+    raise_errors,
+)
 from commands.mapping import FieldPair, format_mapping, parse_mapping
 from commands.outbox import Kind, owe
 from commands.policy import Policy
@@ -64,8 +75,8 @@ class ProposalDraft(Form):
 
     title: Title
     purpose: LongText = Field(min_length=1)
-    source_tool_id: int
-    target_tool_id: int
+    source_tool_id: RowId
+    target_tool_id: RowId
     trigger: RequiredText
     actions: LongText = Field(min_length=1)
     data_kinds: list[DataKind] = Field(default_factory=list)

@@ -267,3 +267,13 @@ class Measurement(Base):
     errors_avoided: Mapped[int] = mapped_column(Integer)
     freshness_minutes: Mapped[int] = mapped_column(Integer)
     recorded_by: Mapped[str] = mapped_column(String(32))
+
+
+class Removal(Base):
+    """A workspace that uninstalled Patchbay or revoked its bot token: nothing is posted there."""
+
+    __tablename__ = "slack_removals"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -19,7 +19,7 @@ from bot.app import create_app
 from bot.clock import ManualClock
 from bot.driver import Reply, SlackDriver
 from bot.executor import TrackingExecutor
-from bot.http import EVENTS_PATH, BackgroundServer, make_wsgi
+from bot.http import EVENTS_PATH, BackgroundServer, Wsgi, make_wsgi
 from bot.localslack import LocalSlack
 from bot.settings import Settings
 from storage.db import make_engine, make_sessionmaker, migrate
@@ -201,6 +201,7 @@ class Patchbay(SlackDriver):
         executor: TrackingExecutor,
         sessions: sessionmaker[Session],
         clock: ManualClock,
+        wsgi: Wsgi,
     ) -> None:
         super().__init__(app_url=app_url, secret=SECRET, slack=slack, wait_idle=executor.wait_idle)
         self.sessions = sessions
@@ -208,6 +209,7 @@ class Patchbay(SlackDriver):
         self._actor = ""
         self._answered: dict[str, list[Seen]] = defaultdict(list)
         self._read: Counter[str] = Counter()
+        self.wsgi = wsgi  # the same app the server runs, for calling in-process
 
     def last_view(self) -> dict[str, Any]:
         assert self.slack.last_view_id, "no modal was opened"
@@ -283,9 +285,15 @@ def patchbay(
 ) -> Iterator[Patchbay]:
     executor = TrackingExecutor()
     app = create_app(settings, sessions=sessions, clock=clock, executor=executor)
-    server = BackgroundServer(make_wsgi(app, sessions))
+    wsgi = make_wsgi(app, sessions, signing_secret=SECRET)
+    server = BackgroundServer(wsgi)
     driver = Patchbay(
-        app_url=server.url + EVENTS_PATH, slack=slack, executor=executor, sessions=sessions, clock=clock
+        app_url=server.url + EVENTS_PATH,
+        slack=slack,
+        executor=executor,
+        sessions=sessions,
+        clock=clock,
+        wsgi=wsgi,
     )
     yield driver
     executor.wait_idle()

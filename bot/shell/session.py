@@ -110,7 +110,8 @@ class ShellSession:
         self.app: App = create_app(
             self.settings, sessions=self.sessions, clock=self.clock, executor=self.executor
         )
-        self.server = BackgroundServer(make_wsgi(self.app, self.sessions))
+        secret = self.settings.slack_signing_secret
+        self.server = BackgroundServer(make_wsgi(self.app, self.sessions, signing_secret=secret))
         self.driver = SlackDriver(
             app_url=self.server.url + EVENTS_PATH,
             secret=self.settings.slack_signing_secret,

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.forms import IntegrationRef, ReviewRef
+from bot.forms import IntegrationRef, ReviewRef, read_ref, read_value
 from bot.home import after_change
 from bot.ids import Action
 from bot.middleware import transaction
@@ -20,7 +20,7 @@ from commands.reviews import answerable_item, integration_owner, reassign, recor
 
 def open_answer(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = ReviewRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, ReviewRef)
     with transaction(context) as session:
         item = answerable_item(session=session, actor=context["actor"], cycle_id=ref.cycle_id)
     client.views_open(trigger_id=body["trigger_id"], view=answer_modal(ref, item))
@@ -28,7 +28,7 @@ def open_answer(ack: Ack, body: dict[str, Any], context: BoltContext, client: We
 
 def key_rotated(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = ReviewRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, ReviewRef)
     with transaction(context) as session:
         answered = record_rotation(
             session=session, actor=context["actor"], cycle_id=ref.cycle_id, now=context["now"]
@@ -46,7 +46,7 @@ def key_rotated(ack: Ack, body: dict[str, Any], context: BoltContext, client: We
 def reassign_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
     action = body["actions"][0]
-    ref = IntegrationRef.model_validate_json(action["block_id"])
+    ref = read_ref(action.get("block_id"), IntegrationRef)
     owner_id = str(action["selected_user"])
     if _has_left(client, owner_id):
         raise NotAllowed(f"<@{owner_id}> has left the workspace: pick someone who is still here.")

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import ProposalMeta, read_form
+from bot.forms import ProposalMeta, read_form, read_meta
 from bot.home import refresh_home
 from bot.ids import Block, Callback
 from bot.middleware import deliver, saved, transaction
@@ -40,7 +40,7 @@ def _ask_to_confirm(
 
 def submit_proposal(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     draft, confirmed = _draft(view, context)
-    meta = ProposalMeta.model_validate_json(view["private_metadata"] or "{}")
+    meta = read_meta(view, ProposalMeta, empty="{}")
     try:
         with transaction(context) as session:
             if meta.integration_id is None and meta.flow_id is not None:

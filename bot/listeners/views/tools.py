@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import ToolRef, read_form
+from bot.forms import ToolRef, read_form, read_meta
 from bot.ids import Block, Callback
 from bot.middleware import saved, transaction
 from bot.text import escape
@@ -32,7 +32,7 @@ def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client
 
 
 def submit_tool_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-    ref = ToolRef.model_validate_json(view["private_metadata"])
+    ref = read_meta(view, ToolRef)
     with transaction(context) as session:
         draft = ToolDraft.parse(
             read_form(view), check=lambda v: tool_errors(session=session, values=v, tool_id=ref.tool_id)
@@ -44,7 +44,7 @@ def submit_tool_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> No
 
 
 def submit_tool_owner(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    ref = ToolRef.model_validate_json(view["private_metadata"])
+    ref = read_meta(view, ToolRef)
     form = OwnerForm.parse({Block.OWNER: read_form(view).get(Block.OWNER, "")})
     with transaction(context) as session:
         card = change_tool_owner(

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import StepRef, read_form
+from bot.forms import StepRef, read_form, read_meta
 from bot.home import after_change
 from bot.ids import Callback
 from bot.middleware import transaction
@@ -16,7 +16,7 @@ from commands.workflow import change_security, record_sandbox, submit_security_r
 
 
 def _ref(view: dict[str, Any]) -> StepRef:
-    return StepRef.model_validate_json(view["private_metadata"])
+    return read_meta(view, StepRef)
 
 
 def submit_review(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
