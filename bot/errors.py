@@ -42,10 +42,10 @@ def field_errors(view: dict[str, Any], errors: dict[str, str]) -> dict[str, str]
     return placed
 
 
-def _id(body: dict[str, Any], name: str) -> str | None:
-    """`body[name]["id"]` (interactions) or `body[name + "_id"]` (slash commands), if a string."""
-    nested = body.get(name)
-    found = nested.get("id") if isinstance(nested, dict) else body.get(f"{name}_id")
+def _id(body: dict[str, Any], key: str) -> str | None:
+    """`body[key]["id"]` (interactions) or `body[key + "_id"]` (slash commands), if a string."""
+    nested = body.get(key)
+    found = nested.get("id") if isinstance(nested, dict) else body.get(f"{key}_id")
     return found if isinstance(found, str) and found else None
 
 

@@ -15,6 +15,7 @@ class Say(StrEnum):
     RETIRED_AT_REVIEW = "retired_at_review"
     MADE_OWNER = "made_owner"
     REVIEW_MOVED = "review_moved"
+    PROPOSED_FOR_YOU = "proposed_for_you"
 
 
 class Notice(BaseModel):

@@ -29,6 +29,7 @@ from commands.fields import (
     raise_errors,
 )
 from commands.mapping import FieldPair, format_mapping, parse_mapping
+from commands.notices import Notice, Say
 from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.vocabulary import (
@@ -391,8 +392,12 @@ def propose_integration(
             integration_id=integration.id,
             recipient=integration.owner_id,
             now=now,
-            text=f"<@{actor.user_id}> proposed #{integration.id} {integration.title} with you as its owner. "
-            f"See it with `/patchbay show {integration.id}`.",
+            text=Notice(
+                say=Say.PROPOSED_FOR_YOU,
+                integration_id=integration.id,
+                title=integration.title,
+                actor_id=actor.user_id,
+            ).model_dump_json(),
         )
     return card_of(session, integration, policy)
 

@@ -55,6 +55,11 @@ def _line(n: Notice) -> str:
         )
     elif n.say is Say.RETIRED_AT_REVIEW:
         return f"{_named(n)} was retired by {user(n.actor_id)} at its quarterly review."
+    elif n.say is Say.PROPOSED_FOR_YOU:
+        return (
+            f"{user(n.actor_id)} proposed {_named(n)} with you as its owner. "
+            f"See it with `/patchbay show {n.integration_id}`."
+        )
     elif n.say is Say.REVIEW_MOVED:
         return (
             f"{_named(n)} now belongs to {user(n.owner_id)}: its review moved to their messages, "
