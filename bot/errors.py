@@ -12,7 +12,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot.views.saved import already_saved_modal, already_saved_text
 from commands.errors import InvalidInput, PatchbayError
+from commands.once import AlreadyDone
 
 log = logging.getLogger("patchbay.errors")
 
@@ -49,13 +51,17 @@ def handle(
     error: Exception, body: dict[str, Any], response: BoltResponse | None, client: WebClient
 ) -> BoltResponse | None:
     kind = body.get("type")
+    if isinstance(error, AlreadyDone):
+        if kind == "view_submission" and response is not None:
+            view = already_saved_modal(error.entity_type, error.entity_id).to_dict()
+            return _json({"response_action": "update", "view": view})
+        if kind == "event_callback":
+            return BoltResponse(status=200, body="") if response is not None else None
+        error = PatchbayError(already_saved_text(error.entity_type, error.entity_id))
     if isinstance(error, PatchbayError):
         if kind == "view_submission" and response is not None:
             errors = error.errors if isinstance(error, InvalidInput) else {"form": error.message}
-            payload = {"response_action": "errors", "errors": field_errors(body["view"], errors)}
-            return BoltResponse(
-                status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
-            )
+            return _json({"response_action": "errors", "errors": field_errors(body["view"], errors)})
         text = error.message
     else:
         error_id = uuid.uuid4().hex[:8]
@@ -63,18 +69,15 @@ def handle(
         text = f"Something went wrong on our side (error {error_id}). Nothing was saved; please try again."
     if kind is None and response is not None:
         # A slash command not yet acknowledged: answer in the response itself.
-        return BoltResponse(
-            status=200,
-            body=json.dumps({"response_type": "ephemeral", "text": text}),
-            headers={"content-type": "application/json"},
-        )
+        return _json({"response_type": "ephemeral", "text": text})
     if response is not None and kind == "view_submission":
-        payload = {"response_action": "errors", "errors": field_errors(body["view"], {"form": text})}
-        return BoltResponse(
-            status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
-        )
+        return _json({"response_action": "errors", "errors": field_errors(body["view"], {"form": text})})
     _tell(client, body, text)
     return BoltResponse(status=200, body="") if response is not None else None
+
+
+def _json(payload: dict[str, Any]) -> BoltResponse:
+    return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
 
 
 def register(app: App) -> None:

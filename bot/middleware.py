@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.notify import Notifier
 from bot.roles import RoleDirectory
+from commands import once
 from commands.policy import Policy
 from storage.db import session_scope
+
+ONCE_KEY = "once_key"
 
 
 class KeptAck(Ack):
@@ -60,14 +63,49 @@ def install(
         context["notifier"] = notifier
         if context.user_id:
             context["actor"] = roles.actor(context.user_id)
+        key = request_key(request.body)
+        if key:
+            context[ONCE_KEY] = key
         return next()
+
+
+def request_key(body: dict[str, Any]) -> str | None:
+    """What makes a Slack request the same request: a view's id and step, a click, an event's id.
+
+    A retry, a double submit of one modal or the same payload on another replica share it; two clicks
+    never do (each has its own `action_ts`).
+    """
+    kind, user = body.get("type"), (body.get("user") or {}).get("id")
+    if kind == "view_submission":
+        view = body.get("view") or {}
+        parts = ["view", view.get("id"), view.get("callback_id"), user]
+    elif kind == "block_actions":
+        action = (body.get("actions") or [{}])[0]
+        parts = ["action", action.get("action_ts"), user, action.get("action_id")]
+    elif kind == "event_callback":
+        parts = ["event", body.get("event_id")]
+    else:
+        return None
+    if not all(isinstance(part, str) and part for part in parts):
+        return None
+    return ":".join(str(part) for part in parts)[:200]
 
 
 @contextmanager
 def transaction(context: BoltContext | dict[str, Any]) -> Iterator[Session]:
-    """Open the request's unit of work: commit at the end of the block, roll back if it raises."""
+    """Open the request's unit of work: commit at the end of the block, roll back if it raises.
+
+    The request's key is claimed in the same transaction, so what it changes is changed exactly once;
+    once a transaction of the request changed something, the request's later transactions only read.
+    """
+    key: str | None = context.get(ONCE_KEY)
     with session_scope(context["sessions"]) as session:
+        if key:
+            once.claim(session=session, key=key, now=context["now"])
         yield session
+        kept = key is not None and once.settle(session=session, key=key)
+    if kept:
+        context.pop(ONCE_KEY, None)
 
 
 def deliver(context: BoltContext) -> None:
