@@ -166,14 +166,16 @@ class Outbox(Base):
     kind: Mapped[str] = mapped_column(String(30))
     integration_id: Mapped[int | None] = mapped_column(Integer, index=True)
     recipient: Mapped[str] = mapped_column(String(32), default="")
+    thread_ts: Mapped[str] = mapped_column(String(32), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(200), default="")
-    # Slack may have taken the last attempt (a 5xx or a dropped connection after sending)
+    # Slack may have taken the last attempt (a 5xx or a dropped connection after sending): it is
+    # looked for among the messages posted after `look_after` (a Slack timestamp) before posting again.
     uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
-    channel: Mapped[str] = mapped_column(String(32), default="")
+    look_after: Mapped[str] = mapped_column(String(32), default="")
 
 
 class IdempotencyKey(Base):

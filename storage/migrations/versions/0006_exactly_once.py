@@ -26,11 +26,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outbox") as batch:
         batch.add_column(sa.Column("uncertain", sa.Boolean, nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column("channel", sa.String(32), nullable=False, server_default=""))
+        batch.add_column(sa.Column("look_after", sa.String(32), nullable=False, server_default=""))
+        batch.add_column(sa.Column("thread_ts", sa.String(32), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
-        batch.drop_column("channel")
+        batch.drop_column("thread_ts")
+        batch.drop_column("look_after")
         batch.drop_column("uncertain")
     op.drop_table("idempotency_keys")
