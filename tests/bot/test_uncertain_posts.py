@@ -1,4 +1,4 @@
-"""Slack failing 20% of the time, including "posted, then 5xx" and dropped connections: nothing lost, nothing twice.
+"""A fifth of Slack calls failing, "posted, then 5xx" and dropped connections too: nothing lost or doubled.
 
 What the local Slack holds is counted against what was owed, thread by thread and DM by DM.
 """
