@@ -75,13 +75,14 @@ def request_key(body: dict[str, Any]) -> str | None:
     A retry, a double submit of one modal or the same payload on another replica share it; two clicks
     never do (each has its own `action_ts`).
     """
-    kind, user = body.get("type"), (body.get("user") or {}).get("id")
+    kind, user = body.get("type"), _field(body.get("user"), "id")
     if kind == "view_submission":
-        view = body.get("view") or {}
-        parts = ["view", view.get("id"), view.get("callback_id"), user]
+        view = body.get("view")
+        parts = ["view", _field(view, "id"), _field(view, "callback_id"), user]
     elif kind == "block_actions":
-        action = (body.get("actions") or [{}])[0]
-        parts = ["action", action.get("action_ts"), user, action.get("action_id")]
+        actions = body.get("actions")
+        action = actions[0] if isinstance(actions, list) and actions else None
+        parts = ["action", _field(action, "action_ts"), user, _field(action, "action_id")]
     elif kind == "event_callback":
         parts = ["event", body.get("event_id")]
     else:
@@ -89,6 +90,11 @@ def request_key(body: dict[str, Any]) -> str | None:
     if not all(isinstance(part, str) and part for part in parts):
         return None
     return ":".join(str(part) for part in parts)[:200]
+
+
+def _field(value: Any, name: str) -> Any:
+    """`value[name]` when `value` is an object (a malformed payload may carry anything)."""
+    return value.get(name) if isinstance(value, dict) else None
 
 
 @contextmanager
