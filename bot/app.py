@@ -7,18 +7,15 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import errors, listeners, logs, metrics, middleware
 from bot.clock import Clock
 from bot.gate import QuietRequestVerification
-from bot.notify import Notifier, SlackSender
+from bot.notify import Notifier, slack_sender
 from bot.request_scope import ContextExecutor
+from bot.retries import RepeatableConnectionErrors, RepeatableServerErrors
 from bot.roles import RoleDirectory
 from bot.settings import Settings
 from commands.actor import Role
@@ -28,15 +25,15 @@ LISTENER_THREADS = 32
 
 
 def make_client(settings: Settings) -> WebClient:
-    """A Web API client for SLACK_API_URL that retries 429s, 5xx and dropped connections."""
+    """A Web API client for SLACK_API_URL: retries 429s, and 5xx or dropped connections except on posts."""
     return WebClient(
         token=settings.slack_bot_token or None,
         base_url=settings.api_url,
         timeout=10,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
+            RepeatableConnectionErrors(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryHandler(max_retry_count=2),
+            RepeatableServerErrors(max_retry_count=2),
         ],
     )
 
@@ -66,13 +63,7 @@ def create_app(
         logger=logging.getLogger("patchbay.bolt"),
     )
     roles = RoleDirectory(settings, client)
-    sender = SlackSender(
-        client,
-        settings.policy,
-        settings.patchbay_governance_channel,
-        admins=lambda: roles.members(Role.ADMIN),
-    )
-    notifier = Notifier(sessions, sender)
+    notifier = Notifier(sessions, slack_sender(settings, client, admins=lambda: roles.members(Role.ADMIN)))
     middleware.install(
         app,
         notifier=notifier,

@@ -20,7 +20,9 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.listener_names import listener_name
 from bot.text import escape, fill
+from bot.views.saved import already_saved_modal, already_saved_text
 from commands.errors import InvalidInput, PatchbayError
+from commands.once import AlreadyDone
 
 log = logging.getLogger("patchbay.errors")
 
@@ -113,6 +115,13 @@ def handle(
             "There is no need to do it again.",
         )
         return BoltResponse(status=200, body="") if response is not None else None
+    if isinstance(error, AlreadyDone):
+        if kind == "view_submission" and response is not None:
+            view = already_saved_modal(error.entity_type, error.entity_id).to_dict()
+            return _json({"response_action": "update", "view": view})
+        if kind == "event_callback":
+            return BoltResponse(status=200, body="") if response is not None else None
+        error = PatchbayError(already_saved_text(error.entity_type, error.entity_id))
     if isinstance(error, PatchbayError):
         if kind == "view_submission" and response is not None:
             errors = error.errors if isinstance(error, InvalidInput) else {"form": error.message}

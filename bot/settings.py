@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     patchbay_sweep_workers: int = Field(default=8, ge=1, le=64)
     patchbay_slack_posts_per_minute: float = Field(default=300, gt=0)
     patchbay_slack_channel_pace_seconds: float = Field(default=1.0, ge=0)
+    patchbay_slack_lookups_per_minute: float = Field(default=1.0, gt=0)
     patchbay_sensitive_approvals: int = Field(default=2, ge=1, le=5)
     patchbay_role_cache_seconds: int = Field(default=300, ge=0)
     patchbay_log_format: str = Field(default="text", pattern=r"^(text|json)$")

@@ -228,15 +228,26 @@ def mark_sent(
     )
 
 
-def release(*, session: Session, cycle_ids: list[int], error: str) -> None:
-    """Give unsent cycles back for the next sweep, noting why they were not sent."""
+def release(
+    *, session: Session, cycle_ids: list[int], error: str, look_next_time: datetime | None = None
+) -> None:
+    """Give unsent cycles back for the next sweep, noting why they were not sent.
+
+    With `look_next_time` (Slack may have taken a post) the claim is left to lapse at that moment
+    instead of being cleared, so the next sweep treats them as interrupted and looks before posting.
+    """
     if cycle_ids:
         session.execute(
             update(ReviewCycle)
             .where(ReviewCycle.id.in_(cycle_ids), ReviewCycle.status == Status.PENDING.value)
-            .values(claimed_until=None, last_error=error[:200])
+            .values(claimed_until=look_next_time, last_error=error[:200])
             .execution_options(synchronize_session=False)
         )
+
+
+def last_confirmed_ts(*, session: Session, thread_id: int) -> str | None:
+    """The newest reply in the thread that Slack confirmed; unconfirmed ones can only come after it."""
+    return repo.last_sent_ts(session, thread_id=thread_id)
 
 
 def due_nudges(*, session: Session, now: datetime, policy: Policy) -> list[Nudge]:
@@ -275,14 +286,6 @@ def claim_nudge(*, session: Session, nudge: Nudge, now: datetime) -> bool:
             session, cycle_id=nudge.item.cycle_id, expected=nudge.number - 1, to=nudge.number
         )
     return repo.mark_escalated(session, cycle_id=nudge.item.cycle_id, at=now)
-
-
-def unclaim_nudge(*, session: Session, nudge: Nudge) -> None:
-    """Slack refused the nudge: put it back so the next sweep sends it."""
-    if nudge.kind == "reminder":
-        repo.bump_reminders(session, cycle_id=nudge.item.cycle_id, expected=nudge.number, to=nudge.number - 1)
-    else:
-        repo.mark_escalated(session, cycle_id=nudge.item.cycle_id, at=None)
 
 
 class ReviewAnswer(Form):
@@ -514,7 +517,7 @@ def reassign(
         if thread is not None and tell_previous:
             owe(
                 session,
-                kind=OutboxKind.DM,
+                kind=OutboxKind.REPLY,
                 recipient=thread.channel,
                 thread_ts=thread.ts,
                 now=now,

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -165,12 +166,27 @@ class Outbox(Base):
     kind: Mapped[str] = mapped_column(String(30))
     integration_id: Mapped[int | None] = mapped_column(Integer, index=True)
     recipient: Mapped[str] = mapped_column(String(32), default="")
-    thread_ts: Mapped[str | None] = mapped_column(String(32))  # a DM that replies in this thread
+    thread_ts: Mapped[str] = mapped_column(String(32), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(200), default="")
+    # Slack may have taken the last attempt (a 5xx or a dropped connection after sending): it is
+    # looked for among the messages posted after `look_after` (a Slack timestamp) before posting again.
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
+    look_after: Mapped[str] = mapped_column(String(32), default="")
+
+
+class IdempotencyKey(Base):
+    """One Slack request (a view, an action, an event) that changed something, and what it changed."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    entity_type: Mapped[str | None] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
 
 
 class ReviewThread(Base):

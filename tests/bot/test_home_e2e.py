@@ -127,6 +127,10 @@ def test_success_measures_are_recorded_by_the_owner_or_an_admin_only(patchbay: P
         assert audited.all() == [BOB, ALICE]
     assert "hours saved 2.50 -> 4.00 over 2 records" in texts(open_home(patchbay, BOB))
 
+    again = patchbay.submit(modal, MEASURES, user=BOB)  # the saved modal once more: a retry
+    assert "Already saved as integration" in str(again.json["view"])
+    patchbay.click(button, user=BOB, view=view)
+    modal = patchbay.last_view()
     set_state(patchbay.sessions, integration_id, "retired")
     reply = patchbay.submit(modal, MEASURES, user=BOB)
     assert "once it is live" in str(reply.json["errors"])
