@@ -127,6 +127,9 @@ class BackgroundServer:
             for channel in list(server._map.values()):  # type: ignore[union-attr]
                 channel.close()
 
-        server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]  # runs in the loop, waking it
+        try:
+            server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]  # runs in the loop, waking it
+        except OSError:  # the loop already closed its trigger: close what is left from here
+            close_all()
         self._thread.join(timeout=5)
         server.task_dispatcher.shutdown()

@@ -23,9 +23,10 @@ from bot.retries import may_have_landed
 from bot.roles import RoleDirectory
 from bot.settings import Settings
 from bot.views.fallbacks import review_fallback
-from bot.views.reviews import escalation_text, parent_text, reminder_text, review_reply
+from bot.views.reviews import parent_text, review_reply
 from commands.actor import Role
 from commands.installation import current_removal
+from commands.notices import Notice, Say
 from commands.nudges import nudge_waiting
 from commands.outbox import Kind as OutboxKind
 from commands.outbox import owe
@@ -289,7 +290,14 @@ class ReviewSweep:
                         now=now,
                         recipient=item.channel or item.owner_id,
                         thread_ts=item.thread_ts or "",
-                        text=reminder_text(item, nudge.number, nudge.days_waiting),
+                        text=Notice(
+                            say=Say.REVIEW_REMINDER,
+                            integration_id=item.integration_id,
+                            title=item.title,
+                            owner_id=item.owner_id,
+                            have=nudge.number,
+                            days=nudge.days_waiting,
+                        ).model_dump_json(),
                     )
                     report.reminders += 1
                 elif self.channel:
@@ -297,7 +305,15 @@ class ReviewSweep:
                         session,
                         kind=OutboxKind.CHANNEL,
                         now=now,
-                        text=escalation_text(item, nudge.days_waiting, admins),
+                        text=Notice(
+                            say=Say.REVIEW_ESCALATION,
+                            integration_id=item.integration_id,
+                            title=item.title,
+                            flow=item.flow,
+                            owner_id=item.owner_id,
+                            admins=admins,
+                            days=nudge.days_waiting,
+                        ).model_dump_json(),
                     )
                     report.escalations += 1
 

@@ -16,6 +16,8 @@ class Say(StrEnum):
     MADE_OWNER = "made_owner"
     REVIEW_MOVED = "review_moved"
     PROPOSED_FOR_YOU = "proposed_for_you"
+    REVIEW_REMINDER = "review_reminder"
+    REVIEW_ESCALATION = "review_escalation"
 
 
 class Notice(BaseModel):
@@ -40,3 +42,4 @@ class Notice(BaseModel):
     direct: bool = False
     owner_id: str = ""
     review_moved: bool = False
+    flow: str = ""

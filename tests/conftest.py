@@ -228,9 +228,9 @@ class Patchbay(SlackDriver):
         self._actor = user
         return super().command(text, user=user, **kwargs)
 
-    def submit(self, view: dict[str, Any], values: dict[str, Any], *, user: str) -> Reply:
+    def submit(self, view: dict[str, Any], values: dict[str, Any], *, user: str, **kwargs: Any) -> Reply:
         self._actor = user
-        return super().submit(view, values, user=user)
+        return super().submit(view, values, user=user, **kwargs)
 
     def click(self, action: dict[str, Any], *, user: str, **kwargs: Any) -> Reply:
         self._actor = user

@@ -55,6 +55,17 @@ def _line(n: Notice) -> str:
         )
     elif n.say is Say.RETIRED_AT_REVIEW:
         return f"{_named(n)} was retired by {user(n.actor_id)} at its quarterly review."
+    elif n.say is Say.REVIEW_REMINDER:
+        return (
+            f"Reminder {n.have}: {user(n.owner_id)}, the review of {_named(n)} has waited {n.days} days. "
+            "Press Keep, Needs changes or Retire above."
+        )
+    elif n.say is Say.REVIEW_ESCALATION:
+        cc = " ".join(user(a) for a in n.admins)
+        return (
+            f":rotating_light: The quarterly review of {_named(n)} ({escape(n.flow)}) has gone unanswered "
+            f"for {n.days} days. Owner: {user(n.owner_id)}." + (f" Admins: {cc}" if cc else "")
+        )
     elif n.say is Say.PROPOSED_FOR_YOU:
         return (
             f"{user(n.actor_id)} proposed {_named(n)} with you as its owner. "

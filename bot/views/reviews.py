@@ -146,22 +146,6 @@ def answer_modal(ref: ReviewRef, item: ReviewItem) -> View:
     )
 
 
-def reminder_text(item: ReviewItem, number: int, days: int) -> str:
-    return (
-        f"Reminder {number}: {user(item.owner_id)}, the review of #{item.integration_id} "
-        f"{escape(item.title)} has waited {days} days. Press Keep, Needs changes or Retire above."
-    )
-
-
-def escalation_text(item: ReviewItem, days: int, admins: list[str]) -> str:
-    cc = " ".join(user(a) for a in admins)
-    return (
-        f":rotating_light: The quarterly review of #{item.integration_id} {escape(item.title)} "
-        f"({escape(item.flow)}) has gone unanswered for {days} days. Owner: {user(item.owner_id)}."
-        + (f" Admins: {cc}" if cc else "")
-    )
-
-
 def orphan_card(integration_id: int, title: str, owner_id: str) -> list[SlackBlock]:
     picker = UserSelectElement(action_id=Action.REASSIGN, placeholder=plain("Reassign to..."))
     return [
