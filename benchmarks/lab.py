@@ -21,9 +21,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from benchmarks.seed import seed_proposals, seed_tools, settle
-from bot.localslack import DEFAULT_PEOPLE, LocalSlack
-from bot.signing import sign
-from bot.slack_payloads import slash_command
+from bot.playground.localslack import DEFAULT_PEOPLE, LocalSlack
+from bot.playground.slack_payloads import slash_command
+from bot.web.signing import sign
 from commands.vocabulary import OPEN_PROPOSAL
 from storage.db import make_engine, migrate
 from storage.models import Integration

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
 
-from bot.localslack import DEFAULT_PEOPLE
+from bot.playground.localslack import DEFAULT_PEOPLE
 from commands.economics import evaluate
 from commands.policy import Policy
 from commands.vocabulary import (

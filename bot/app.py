@@ -10,14 +10,15 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import errors, listeners, logs, metrics, middleware
+from bot import errors, listeners, middleware
 from bot.clock import Clock
-from bot.gate import QuietRequestVerification
-from bot.notify import Notifier, slack_sender
-from bot.request_scope import ContextExecutor
-from bot.retries import RepeatableConnectionErrors, RepeatableServerErrors
 from bot.roles import RoleDirectory
+from bot.scheduling.notify import Notifier, slack_sender
+from bot.scheduling.retries import RepeatableConnectionErrors, RepeatableServerErrors
 from bot.settings import Settings
+from bot.web import logs, metrics
+from bot.web.gate import QuietRequestVerification
+from bot.web.request_scope import ContextExecutor
 from commands.actor import Role
 from storage.db import make_engine, make_sessionmaker
 

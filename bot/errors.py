@@ -18,9 +18,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.listener_names import listener_name
 from bot.text import escape, fill
 from bot.views.saved import already_saved_modal, already_saved_text
+from bot.web.listener_names import listener_name
 from commands.errors import InvalidInput, PatchbayError
 from commands.once import AlreadyDone
 

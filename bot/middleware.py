@@ -13,8 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.notify import Notifier
 from bot.roles import RoleDirectory
+from bot.scheduling.notify import Notifier
 from commands import once
 from commands.installation import record_reinstall
 from commands.policy import Policy

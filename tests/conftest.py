@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
 from bot.clock import ManualClock
-from bot.driver import Reply, SlackDriver
-from bot.executor import TrackingExecutor
-from bot.http import EVENTS_PATH, BackgroundServer, Wsgi, make_wsgi
-from bot.localslack import LocalSlack
+from bot.playground.driver import Reply, SlackDriver
+from bot.playground.executor import TrackingExecutor
+from bot.playground.localslack import LocalSlack
 from bot.settings import Settings
+from bot.web.http import EVENTS_PATH, BackgroundServer, Wsgi, make_wsgi
 from storage.db import make_engine, make_sessionmaker, migrate
 from tests.blockkit import REFERENCE, available, problems
 from tests.planted import needles

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.http import EVENTS_PATH, Wsgi
+from bot.web.http import EVENTS_PATH, Wsgi
 from storage.models import Base
 
 

@@ -43,7 +43,7 @@ STARTUP = (
     + START_SERVING
     + """
 print(" ".join(sorted(m for m in sys.modules if m.split(".")[0] in ("alembic", "jinja2", "rich")
-                      or m.startswith(("bot.shell", "bot.localslack", "bot.driver", "bot.slack_payloads")))))
+                      or m.startswith("bot.playground"))))
 """
 )
 

@@ -11,9 +11,9 @@ from sqlalchemy import insert
 from benchmarks.lab import Lab
 from benchmarks.registry import Row, figure
 from bot.app import make_client
-from bot.jobs import ReviewSweep
-from bot.localslack import LocalSlack, Person
+from bot.playground.localslack import LocalSlack, Person
 from bot.roles import RoleDirectory
+from bot.scheduling.jobs import ReviewSweep
 from bot.settings import Settings
 from commands.policy import Policy
 from storage.db import make_engine, make_sessionmaker, migrate

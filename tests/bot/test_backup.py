@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.localslack import LocalSlack
+from bot.playground.localslack import LocalSlack
 from commands.actor import SYSTEM
 from commands.tools import ToolDraft, register_tool
 from commands.vocabulary import Category

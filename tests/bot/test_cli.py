@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.driver import SlackDriver
-from bot.localslack import LocalSlack
+from bot.playground.driver import SlackDriver
+from bot.playground.localslack import LocalSlack
 from tests.conftest import ALICE, BOB
 
 SECRET = "cli-secret"

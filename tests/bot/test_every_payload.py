@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot import slack_payloads as payloads
+from bot.playground import slack_payloads as payloads
 from tests import slack_corpus
 from tests.conftest import BOB, Patchbay
 from tests.inbound import assert_clean_logs

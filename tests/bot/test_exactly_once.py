@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.driver import Reply
-from bot.jobs import ReviewSweep
-from bot.localslack import Message
+from bot.playground.driver import Reply
+from bot.playground.localslack import Message
+from bot.scheduling.jobs import ReviewSweep
 from storage.models import AuditEvent, Flow, Integration, Measurement, SecurityReview, Tool
 from tests.bot.test_flows_e2e import buttons, flow_values
 from tests.bot.test_reviews_e2e import DAY, go_live, sweep  # noqa: F401  (the sweep fixture)

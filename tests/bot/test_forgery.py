@@ -21,8 +21,8 @@ from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import errors
-from bot.gate import MAX_BODY_BYTES, QuietRequestVerification
-from bot.signing import sign
+from bot.web.gate import MAX_BODY_BYTES, QuietRequestVerification
+from bot.web.signing import sign
 from tests.conftest import BOB, SECRET, Patchbay
 from tests.inbound import Sink, assert_clean_logs, call, row_counts, sink
 

@@ -20,17 +20,17 @@ from typing import Any
 
 import pytest
 
-from bot import slack_payloads as payloads
 from bot.forms import ProposalMeta, ReviewRef, StepRef, read_form
 from bot.ids import Block, Callback
 from bot.listeners.views.tools import OwnerForm
-from bot.signing import sign
+from bot.playground import slack_payloads as payloads
 from bot.views.flows import flow_modal
 from bot.views.measures import measures_modal
 from bot.views.proposals import proposal_modal
 from bot.views.reviews import answer_modal
 from bot.views.tools import owner_modal, tool_modal
 from bot.views.workflow import change_modal, reason_modal, sandbox_modal, security_review_modal
+from bot.web.signing import sign
 from commands.fields import Form
 from commands.flows import FlowDraft
 from commands.lifecycle import Step

@@ -9,10 +9,10 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.app import create_app
-from bot.health import Health
-from bot.http import EVENTS_PATH, BackgroundServer, make_wsgi
-from bot.localslack import LocalSlack
+from bot.playground.localslack import LocalSlack
 from bot.settings import Settings
+from bot.web.health import Health
+from bot.web.http import EVENTS_PATH, BackgroundServer, make_wsgi
 from storage.db import make_engine, make_sessionmaker
 from tests.bot.observe import healthz
 from tests.conftest import SECRET, Patchbay

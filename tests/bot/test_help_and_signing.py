@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.slack_payloads import slash_command
+from bot.playground.slack_payloads import slash_command
 from storage.models import Tool
 from tests.conftest import BOB, Patchbay
 

@@ -12,9 +12,9 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from bot.driver import SlackDriver
-from bot.localslack import LocalSlack
-from bot.logs import LOGGERS, make_handler, mask_everywhere
+from bot.playground.driver import SlackDriver
+from bot.playground.localslack import LocalSlack
+from bot.web.logs import LOGGERS, make_handler, mask_everywhere
 from commands.secrets import redact
 from tests.bot.test_cli import SECRET, Served, env_for
 from tests.conftest import BOB, Patchbay

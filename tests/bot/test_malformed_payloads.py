@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from bot import slack_payloads as payloads
 from bot.forms import STALE_BUTTON
 from bot.ids import Action
+from bot.playground import slack_payloads as payloads
 from tests.conftest import BOB, Patchbay
 from tests.inbound import assert_clean_logs
 

@@ -6,9 +6,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
-from bot.http import BackgroundServer, make_wsgi
-from bot.metrics import SlackApiObserver, of
 from bot.settings import Settings
+from bot.web.http import BackgroundServer, make_wsgi
+from bot.web.metrics import SlackApiObserver, of
 from storage.db import make_engine, make_sessionmaker, session_scope
 from storage.models import Integration
 from tests.bot.observe import scrape, value

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.app import make_client
-from bot.driver import Reply
-from bot.jobs import ReviewSweep, review_sweep
-from bot.localslack import Message
+from bot.playground.driver import Reply
+from bot.playground.localslack import Message
+from bot.scheduling.jobs import ReviewSweep, review_sweep
 from bot.settings import Settings
 from storage.db import session_scope
 from storage.models import Flow, Integration, Tool

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.app import make_client
-from bot.notify import Notifier, SlackSender
+from bot.scheduling.notify import Notifier, SlackSender
 from bot.settings import Settings
 from commands.actor import SYSTEM
 from commands.tools import retire_tool

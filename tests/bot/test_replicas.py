@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.driver import Reply, SlackDriver
-from bot.localslack import LocalSlack
+from bot.playground.driver import Reply, SlackDriver
+from bot.playground.localslack import LocalSlack
 from storage.db import make_engine, make_sessionmaker
 from storage.models import AuditEvent, Integration, SecurityReview, Tool
 from tests.bot.test_cli import SECRET, Served, env_for, wait_for

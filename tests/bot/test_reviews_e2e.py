@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select, update
 
 from bot.app import make_client
-from bot.jobs import ReviewSweep, review_sweep
-from bot.localslack import Message
+from bot.playground.localslack import Message
+from bot.scheduling.jobs import ReviewSweep, review_sweep
 from bot.settings import Settings
 from storage.db import session_scope
 from storage.models import Integration, ReviewCycle, ReviewThread

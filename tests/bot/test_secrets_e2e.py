@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import make_client
-from bot.jobs import review_sweep
+from bot.scheduling.jobs import review_sweep
 from bot.settings import Settings
 from storage.models import Flow, Integration, Tool
 from tests.bot.test_reviews_e2e import go_live

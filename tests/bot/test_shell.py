@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from bot import cli
 from bot.clock import ManualClock
-from bot.shell.scheduler import Job, Ticker
+from bot.playground.shell.scheduler import Job, Ticker
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Tool
 
@@ -457,7 +457,7 @@ def test_emoji_codes_are_shown_as_emoji(shell: Shell) -> None:
 
 
 def test_every_emoji_the_app_uses_has_a_terminal_form() -> None:
-    from bot.shell.render import EMOJI
+    from bot.playground.shell.render import EMOJI
 
     root = Path(__file__).resolve().parents[2]
     used = {
@@ -496,7 +496,7 @@ def test_the_map_upload_is_shown_and_saved_where_it_can_be_opened(shell: Shell) 
 
 
 def test_the_local_server_waits_in_select_instead_of_spinning(tmp_path: Path) -> None:
-    from bot.shell.session import running
+    from bot.playground.shell.session import running
 
     with running(tmp_path / "p.db") as session:
         assert session.server.loop_timeout >= 1  # waitress truncates a fraction to 0: a busy loop
@@ -507,7 +507,7 @@ def test_enter_on_an_empty_field_moves_to_a_new_line(monkeypatch: pytest.MonkeyP
 
     from rich.console import Console
 
-    from bot.shell.repl import TerminalLines
+    from bot.playground.shell.repl import TerminalLines
 
     buffer = io.StringIO()
     console = Console(file=buffer, highlight=False)

@@ -6,10 +6,10 @@ import io
 import json
 from typing import Any
 
-from bot.driver import Reply
-from bot.shell.forms import FormHooks, FormRunner
-from bot.shell.render import Board, Renderer, Where, make_console
-from bot.shell.repl import ScriptLines
+from bot.playground.driver import Reply
+from bot.playground.shell.forms import FormHooks, FormRunner
+from bot.playground.shell.render import Board, Renderer, Where, make_console
+from bot.playground.shell.repl import ScriptLines
 
 PEOPLE = {"U0ALICE01": "alice", "U0BOB0002": "bob"}
 

@@ -2,7 +2,7 @@
 
 The local Slack answers apps.connections.open with the URL of a local websocket server, which sends
 envelopes as Slack does and reads the acknowledgements. The app is wired exactly as `patchbay run`
-wires it (`bot.socket_mode.build_handler`).
+wires it (`bot.web.socket_mode.build_handler`).
 """
 
 from __future__ import annotations
@@ -21,19 +21,21 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import logs, slack_payloads
 from bot.app import create_app
 from bot.clock import ManualClock
-from bot.driver import Reply
-from bot.executor import TrackingExecutor
-from bot.localslack import LocalSlack
-from bot.localsocket import Envelope, LocalSocketMode, SocketDriver, post_envelope
+from bot.playground import slack_payloads
+from bot.playground.driver import Reply
+from bot.playground.executor import TrackingExecutor
+from bot.playground.localslack import LocalSlack
+from bot.playground.localsocket import Envelope, LocalSocketMode, SocketDriver, post_envelope
 from bot.settings import Settings
-from bot.socket_mode import Answers, ack_payload, build_handler
+from bot.web import logs
+from bot.web.http import make_wsgi
+from bot.web.socket_mode import Answers, ack_payload, build_handler
 from storage.models import AuditEvent, Tool
 from tests.bot.test_cli import env_for, wait_for
 from tests.bot.test_tools_e2e import HUBSPOT
-from tests.conftest import ALICE, BOB, FRANK, Patchbay, assert_blocks_valid
+from tests.conftest import ALICE, BOB, FRANK, SECRET, Patchbay, assert_blocks_valid
 
 APP_TOKEN = "xapp-1-A0PATCHBAY-1-test"
 PING_SECONDS = 2.0  # how soon the client notices a connection that went away without a close
@@ -84,7 +86,11 @@ def over_socket(
     handler = build_handler(app, settings, ping_interval=PING_SECONDS)
     handler.connect()
     endpoint.wait_connections(1)
-    driver = SocketPatchbay(app_url="", slack=slack, executor=executor, sessions=sessions, clock=clock)
+    # Over Socket Mode the HTTP front is not used; the driver still holds one, as every Patchbay does.
+    wsgi = make_wsgi(app, sessions, signing_secret=SECRET)
+    driver = SocketPatchbay(
+        app_url="", slack=slack, executor=executor, sessions=sessions, clock=clock, wsgi=wsgi
+    )
     driver.socket = endpoint
     yield driver
     executor.wait_idle()
@@ -318,7 +324,7 @@ def test_patchbay_run_answers_over_socket_mode(
 def test_the_serving_path_never_imports_the_local_endpoint() -> None:
     probe = (
         "import sys, bot.cli; "
-        "print(sorted(m for m in sys.modules if m.startswith(('websockets', 'bot.localsocket'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('websockets', 'bot.playground'))))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

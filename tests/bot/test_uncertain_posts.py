@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import make_client
-from bot.jobs import REPLY_EVENT, THREAD_EVENT, review_sweep
-from bot.localslack import LocalSlack, Message
-from bot.notify import OUTBOX_EVENT, Notifier, slack_sender
+from bot.playground.localslack import LocalSlack, Message
+from bot.scheduling.jobs import REPLY_EVENT, THREAD_EVENT, review_sweep
+from bot.scheduling.notify import OUTBOX_EVENT, Notifier, slack_sender
 from bot.settings import Settings
 from commands.actor import Actor, Role
 from commands.lifecycle import Step

@@ -7,10 +7,10 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.health import Health
-from bot.jobs import review_sweep
-from bot.notify import Notifier, SlackSender
+from bot.scheduling.jobs import review_sweep
+from bot.scheduling.notify import Notifier, SlackSender
 from bot.settings import Settings
+from bot.web.health import Health
 from commands.installation import RemovalReason, current_removal, record_removal
 from storage.db import session_scope
 from storage.models import AuditEvent

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.localslack import Message
+from bot.playground.localslack import Message
 from storage.db import session_scope
 from storage.models import Approval, AuditEvent, Integration, Outbox
 from tests.conftest import ALICE, BOB, CAROL, DAVE, ERIN, FRANK, Patchbay

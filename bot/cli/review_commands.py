@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from bot.app import make_client
-from bot.jobs import review_sweep
+from bot.scheduling.jobs import review_sweep
 from bot.settings import Settings, require
 from commands.reviews import claim_batches, schedule_due, sweep_status
 from storage.db import make_engine, make_sessionmaker, session_scope

@@ -22,8 +22,8 @@ from urllib.parse import parse_qsl
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
-from bot.driver import Reply, SlackDriver
-from bot.localslack import LocalSlack
+from bot.playground.driver import Reply, SlackDriver
+from bot.playground.localslack import LocalSlack
 
 ACK_TIMEOUT_SECONDS = 10.0
 # Interactive payloads whose acknowledgement may carry an answer (Slack sets accepts_response_payload).

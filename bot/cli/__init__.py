@@ -1,4 +1,8 @@
-"""`patchbay`: start the bot, migrate the database, import and export the registry, try it in a shell."""
+"""`patchbay`: start the bot, migrate the database, import and export the registry, try it in a shell.
+
+The console script `patchbay` is `main()` here; `review_commands.py` holds `patchbay reviews`, and the
+shell (`bot.playground.shell`) is loaded only for `patchbay shell`.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot import logs, review_commands
 from bot.app import create_app, make_client
+from bot.cli import review_commands
 from bot.clock import Clock
-from bot.http import WAITRESS_BODY_LIMIT, make_wsgi
-from bot.scheduler import build_scheduler
+from bot.scheduling.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError, load_settings, missing_setup, require
+from bot.web import logs
+from bot.web.http import WAITRESS_BODY_LIMIT, make_wsgi
 from commands.actor import SYSTEM
 from commands.documents import catalog
 from commands.errors import PatchbayError
@@ -77,7 +82,7 @@ def serve(settings: Settings, host: str, port: int, *, with_scheduler: bool) -> 
 
 def run(settings: Settings, *, with_scheduler: bool) -> None:
     """Socket Mode: no public URL needed."""
-    from bot.socket_mode import build_handler
+    from bot.web.socket_mode import build_handler
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     _warn_missing_setup(settings)
@@ -257,7 +262,7 @@ def parser(*, with_shell: bool = False) -> argparse.ArgumentParser:
     )
     shell_p = sub.add_parser("shell", help="try Patchbay in a terminal, against a local Slack")
     if with_shell:
-        from bot.shell import main as shell
+        from bot.playground.shell import main as shell
 
         shell.add_arguments(shell_p)
     backup = sub.add_parser("backup", help="copy the SQLite database to FILE while the bot runs")
@@ -269,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser(with_shell=argv[:1] == ["shell"]).parse_args(argv)
     if args.command == "shell":
-        from bot.shell import main as shell
+        from bot.playground.shell import main as shell
 
         return shell.main(args)
     try:
@@ -310,7 +315,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"patchbay: no such file: {exc.filename}", file=sys.stderr)
         return 2
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

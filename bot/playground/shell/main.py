@@ -12,11 +12,11 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from bot.shell.demo import TRY, load_demo
-from bot.shell.forms import Lines
-from bot.shell.render import indent, make_console
-from bot.shell.repl import FORM_HELP, ScriptLines, Shell, TerminalLines, show_time
-from bot.shell.session import START, ShellSession, roles_of, running
+from bot.playground.shell.demo import TRY, load_demo
+from bot.playground.shell.forms import Lines
+from bot.playground.shell.render import indent, make_console
+from bot.playground.shell.repl import FORM_HELP, ScriptLines, Shell, TerminalLines, show_time
+from bot.playground.shell.session import START, ShellSession, roles_of, running
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

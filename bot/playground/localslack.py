@@ -122,7 +122,7 @@ class LocalSlack:
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
-        self.socket_url: Callable[[], str] | None = None  # a Socket Mode endpoint (bot/localsocket.py)
+        self.socket_url: Callable[[], str] | None = None  # a Socket Mode endpoint (localsocket.py)
 
     # ---- lifecycle -------------------------------------------------------------------------
     def start(self, port: int = 0) -> LocalSlack:

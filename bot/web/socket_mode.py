@@ -24,8 +24,8 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from bot import request_scope
 from bot.settings import Settings
+from bot.web import request_scope
 
 log = logging.getLogger("patchbay.socket_mode")
 # The client writes whole messages at DEBUG: this logger never goes below INFO, so no payload is logged.

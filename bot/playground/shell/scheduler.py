@@ -3,13 +3,13 @@
 `:advance 90d` and `:now 2027-03-01` move the shell's ManualClock forward and, on the way, run every
 job that would have come due, so a quarter of reminders and escalations plays out in a second.
 
-The shell gets its jobs from ONE place: `bot.jobs.due_jobs(settings=..., sessions=..., client=...)`,
-the same list the production scheduler (`bot/scheduler.py`) runs, so what the shell shows is what
-production does.
+The shell gets its jobs from ONE place:
+`bot.scheduling.jobs.due_jobs(settings=..., sessions=..., client=...)`, the same list the production
+scheduler (`bot/scheduling/scheduler.py`) runs, so what the shell shows is what production does.
 
 A job's `run(now)` does whatever is due at `now` and must be safe to call again (a sweep: "remind
 every review that has waited three days and was not reminded yet"). It opens its own session, calls
-use-cases in `commands/` and posts through the client, like any job in `bot/jobs.py`.
+use-cases in `commands/` and posts through the client, like any job in `bot/scheduling/jobs.py`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import ManualClock
-from bot.jobs import Job, due_jobs
+from bot.scheduling.jobs import Job, due_jobs
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

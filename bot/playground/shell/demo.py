@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.shell.demo_flows import load_flows, load_integrations
+from bot.playground.shell.demo_flows import load_flows, load_integrations
 from commands.actor import SYSTEM
 from commands.errors import NotFound
 from commands.tools import ToolDraft, find_tool, register_tool

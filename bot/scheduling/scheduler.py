@@ -16,9 +16,9 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.jobs import Job, due_jobs
-from bot.notify import Notifier, slack_sender
 from bot.roles import RoleDirectory
+from bot.scheduling.jobs import Job, due_jobs
+from bot.scheduling.notify import Notifier, slack_sender
 from bot.settings import Settings
 from commands.actor import Role
 

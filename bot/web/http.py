@@ -13,10 +13,10 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import metrics as app_metrics
-from bot import request_scope
-from bot.gate import MAX_BODY_BYTES, UNREADABLE, BytesSignatureVerifier, Refusal, admit
-from bot.health import SLACK_TIMEOUT_SECONDS, Health
+from bot.web import metrics as app_metrics
+from bot.web import request_scope
+from bot.web.gate import MAX_BODY_BYTES, UNREADABLE, BytesSignatureVerifier, Refusal, admit
+from bot.web.health import SLACK_TIMEOUT_SECONDS, Health
 
 log = logging.getLogger("patchbay.gate")
 EVENTS_PATH = "/slack/events"

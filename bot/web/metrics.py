@@ -28,9 +28,9 @@ from slack_sdk.http_retry.state import RetryState
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import request_scope
-from bot.listener_names import listener_name
 from bot.middleware import KeptAck
+from bot.web import request_scope
+from bot.web.listener_names import listener_name
 from commands.errors import PatchbayError
 from commands.proposals import queue_sizes
 from storage.db import session_scope

@@ -17,10 +17,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.notify import LOOKUP_LIMIT, Notifier, SlackSender
-from bot.pacing import Pacer
-from bot.retries import may_have_landed
 from bot.roles import RoleDirectory
+from bot.scheduling.notify import LOOKUP_LIMIT, Notifier, SlackSender
+from bot.scheduling.pacing import Pacer
+from bot.scheduling.retries import may_have_landed
 from bot.settings import Settings
 from bot.views.fallbacks import review_fallback
 from bot.views.reviews import parent_text, review_reply

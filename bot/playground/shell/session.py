@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
 from bot.clock import ManualClock
-from bot.driver import Reply, SlackDriver
-from bot.executor import TrackingExecutor
-from bot.http import EVENTS_PATH, BackgroundServer, make_wsgi
-from bot.localslack import DEFAULT_PEOPLE, Call, LocalSlack, Message, Person
+from bot.playground.driver import Reply, SlackDriver
+from bot.playground.executor import TrackingExecutor
+from bot.playground.localslack import DEFAULT_PEOPLE, Call, LocalSlack, Message, Person
+from bot.playground.shell import scheduler
+from bot.playground.slack_payloads import TEAM, interaction
 from bot.settings import Settings
-from bot.shell import scheduler
-from bot.slack_payloads import TEAM, interaction
+from bot.web.http import EVENTS_PATH, BackgroundServer, make_wsgi
 from storage.db import make_engine, make_sessionmaker, migrate
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 from rich.console import Console
 from rich.text import Text
 
-from bot.driver import Reply
-from bot.shell.render import Renderer, Where, choices, indent
+from bot.playground.driver import Reply
+from bot.playground.shell.render import Renderer, Where, choices, indent
 
 KEEP = ":keep"
 CLEAR = ":clear"

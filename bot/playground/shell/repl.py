@@ -13,11 +13,11 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from bot.driver import Reply
-from bot.localslack import Call, Message
-from bot.shell.forms import CANCEL, FormHooks, FormRunner, Lines, Retry
-from bot.shell.render import Board, Pressable, Renderer, Where, choices, indent
-from bot.shell.session import CHANNELS, GENERAL, ShellSession, roles_of
+from bot.playground.driver import Reply
+from bot.playground.localslack import Call, Message
+from bot.playground.shell.forms import CANCEL, FormHooks, FormRunner, Lines, Retry
+from bot.playground.shell.render import Board, Pressable, Renderer, Where, choices, indent
+from bot.playground.shell.session import CHANNELS, GENERAL, ShellSession, roles_of
 
 QUIT = (":quit", ":q", ":exit")
 HELP = [

@@ -21,7 +21,7 @@ from slack_bolt.middleware.request_verification import RequestVerification
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.signing import sign
+from bot.web.signing import sign
 
 MAX_BODY_BYTES = 1 << 20  # Slack's payloads are a few KB; 1 MiB leaves room for any view
 TIMESTAMP = re.compile(r"[0-9]{1,12}")

@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.retries import may_have_landed
+from bot.scheduling.retries import may_have_landed
 from bot.settings import Settings
 from bot.views.fallbacks import card_fallback, orphan_fallback
 from bot.views.notices import notice_text

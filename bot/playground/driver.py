@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import slack_payloads as payloads
-from bot.localslack import LocalSlack
-from bot.signing import sign
+from bot.playground import slack_payloads as payloads
+from bot.playground.localslack import LocalSlack
+from bot.web.signing import sign
 
 
 @dataclass

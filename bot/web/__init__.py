@@ -1,0 +1,10 @@
+"""How Slack's requests reach the app, and how an operator watches it.
+
+http.py            the HTTP front: POST /slack/events, GET /healthz, GET /metrics (waitress)
+gate.py            verifies every request's signature before anything reads it (signing.py: Slack's HMAC)
+socket_mode.py     the Socket Mode front (`patchbay run`): every envelope acknowledged once
+health.py          GET /healthz: can this replica reach its database and Slack?
+metrics.py         Prometheus figures; listener_names.py the listener label they and the logs use
+logs.py            plain or JSON log lines, each with the request id, secrets masked
+request_scope.py   what the current request is: its id, start and listener
+"""
