@@ -27,6 +27,9 @@ def test_every_module_of_bot_is_either_serving_or_playground() -> None:
     }
     assert modules - serving - playground == set(), "name each new module of bot/ in the contract"
     assert (serving | playground) - modules == set(), "the contract names a module that is gone"
+    assert playground == {"bot.playground"}
+    # Only the CLI may load the playground, and only the shell, for `patchbay shell`.
+    assert contract["ignore_imports"] == ["bot.cli -> bot.playground.shell.main"]
 
 
 START_SERVING = """
