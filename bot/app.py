@@ -14,12 +14,13 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import errors, listeners, metrics, middleware
+from bot import errors, listeners, metrics, middleware, run_intake
 from bot.clock import Clock
 from bot.notify import Notifier, SlackSender
 from bot.request_scope import ContextExecutor
 from bot.roles import RoleDirectory
 from bot.settings import Settings
+from bot.token_bucket import TokenBuckets
 from storage.db import make_engine, make_sessionmaker
 
 LISTENER_THREADS = 32
@@ -57,18 +58,26 @@ def create_app(
         listener_executor=ContextExecutor(executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)),
         logger=logging.getLogger("patchbay.bolt"),
     )
+    clock = clock or Clock()
     notifier = Notifier(sessions, SlackSender(client, settings.policy, settings.patchbay_governance_channel))
     middleware.install(
         app,
         notifier=notifier,
         sessions=sessions,
-        clock=clock or Clock(),
+        clock=clock,
         roles=RoleDirectory(settings, client),
         policy=settings.policy,
+        runs_url=settings.runs_url,
     )
     listeners.register(app)
     errors.register(app)
     app_metrics = metrics.Metrics()
     app_metrics.watch_queue(sessions)
     metrics.install(app, app_metrics)
+    limits = TokenBuckets(
+        rate=settings.patchbay_run_reports_per_minute / 60, burst=settings.patchbay_run_reports_burst
+    )
+    run_intake.attach(
+        app, run_intake.RunIntake(sessions=sessions, clock=clock, metrics=app_metrics, limits=limits)
+    )
     return app

@@ -1,4 +1,4 @@
-"""The HTTP front: Slack's requests on POST /slack/events, GET /healthz and GET /metrics."""
+"""The HTTP front: Slack's requests on POST /slack/events, run reports on POST /runs, /healthz, /metrics."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import metrics as app_metrics
-from bot import request_scope
+from bot import request_scope, run_intake
 from bot.health import SLACK_TIMEOUT_SECONDS, Health
 
 EVENTS_PATH = "/slack/events"
-ROUTES = (EVENTS_PATH, "/healthz", "/metrics")
+ROUTES = (EVENTS_PATH, "/healthz", "/metrics", run_intake.RUNS_PATH)
 StartResponse = Callable[..., Any]
 Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -31,6 +31,7 @@ def make_wsgi(app: App, sessions: sessionmaker[Session]) -> Wsgi:
     metrics = app_metrics.of(app)
     probe = app_metrics.observed_client(app.client, timeout=SLACK_TIMEOUT_SECONDS)
     health = Health(sessions=sessions, slack=probe)
+    runs = run_intake.of(app)
 
     def route(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
@@ -40,6 +41,8 @@ def make_wsgi(app: App, sessions: sessionmaker[Session]) -> Wsgi:
             return _answer(start_response, status, json.dumps(report).encode(), "application/json")
         if path == "/metrics" and method == "GET":
             return _answer(start_response, "200 OK", *metrics.render())
+        if path == run_intake.RUNS_PATH and runs is not None:
+            return runs(environ, start_response)
         return slack(environ, start_response)
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

@@ -30,6 +30,7 @@ class Callback(StrEnum):
     REVIEW_ANSWER = "review_answer"
     FLOW_ADD = "flow_add"
     MEASURES = "measures"
+    RUN_TOKEN = "run_token"
 
 
 class Action(StrEnum):
@@ -52,6 +53,7 @@ class Action(StrEnum):
     FLOW_PROPOSE = "flow_propose"
     RECORD_MEASURES = "record_measures"
     HOME_MORE = "home_more"
+    CONNECT_RUNS = "connect_runs"
 
 
 STEP_PREFIX = "step_"
@@ -122,6 +124,7 @@ class Block(StrEnum):
     ERRORS_AVOIDED = "errors_avoided"
     FRESHNESS = "freshness_minutes"
     MEASURE_BUTTONS = "measure_buttons"
+    RUN_BUTTONS = "run_buttons"
 
 
 class Field(StrEnum):

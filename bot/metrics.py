@@ -82,6 +82,16 @@ class Metrics:
             registry=r,
         )
 
+        self.run_reports = Counter(
+            "patchbay_run_reports", "Runs received on POST /runs, stored or already stored", registry=r
+        )
+        self.run_reports_rejected = Counter(
+            "patchbay_run_reports_rejected",
+            "Requests to POST /runs refused, by reason (unauthorized, too_large, rate_limited, invalid)",
+            ["reason"],
+            registry=r,
+        )
+
     def watch_queue(self, sessions: sessionmaker[Session]) -> None:
         """Report the queue's sizes, counted when /metrics is scraped."""
         self.registry.register(QueueCollector(sessions))

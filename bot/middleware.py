@@ -44,6 +44,7 @@ def install(
     roles: RoleDirectory,
     policy: Policy,
     notifier: Notifier,
+    runs_url: str = "",
 ) -> None:
     """Put `sessions`, `now`, `policy` and `actor` into every request's context."""
 
@@ -58,6 +59,7 @@ def install(
         context["roles"] = roles
         context["policy"] = policy
         context["notifier"] = notifier
+        context["runs_url"] = runs_url
         if context.user_id:
             context["actor"] = roles.actor(context.user_id)
         return next()

@@ -17,6 +17,7 @@ from commands.lifecycle import RULES, Facts, Step, refusal
 from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.proposals import IntegrationCard, approvals_needed, card_of
+from commands.run_tokens import revoke_tokens
 from commands.security_review import (
     SANDBOX_CHECKS,
     SandboxForm,
@@ -122,6 +123,8 @@ def _move(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise _already_moved(session, integration, before)
     session.refresh(integration)
+    if before is State.LIVE:
+        revoke_tokens(session=session, actor=actor, integration_id=integration.id, now=now, why=step.value)
     record_change(
         session,
         actor=actor,

@@ -266,3 +266,69 @@ class Measurement(Base):
     errors_avoided: Mapped[int] = mapped_column(Integer)
     freshness_minutes: Mapped[int] = mapped_column(Integer)
     recorded_by: Mapped[str] = mapped_column(String(32))
+
+
+class IngestToken(Base):
+    """A per-integration token for reporting runs; only its SHA-256 hash is kept."""
+
+    __tablename__ = "ingest_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Run(Base):
+    """One reported run of a live integration: kept for the retention period, then pruned."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"))
+    run_id: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text, default="")
+    source_event_at: Mapped[datetime | None]
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (
+        UniqueConstraint("integration_id", "run_id", name="uq_run_once"),
+        Index("ix_runs_recent", "integration_id", "finished_at"),
+    )
+
+
+class RunHour(Base):
+    """Runs of one integration in one hour, counted as they arrive; kept for good."""
+
+    __tablename__ = "run_hours"
+
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    successes: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    partials: Mapped[int] = mapped_column(Integer, default=0)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    counted_runs: Mapped[int] = mapped_column(Integer, default=0)
+    lag_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    lagged_runs: Mapped[int] = mapped_column(Integer, default=0)
+    last_success_at: Mapped[datetime | None]
+
+
+class RunDuration(Base):
+    """How many runs of one integration in one hour fell into one duration bucket (a histogram)."""
+
+    __tablename__ = "run_durations"
+
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    runs: Mapped[int] = mapped_column(Integer, default=0)

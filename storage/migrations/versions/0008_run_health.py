@@ -1,0 +1,79 @@
+"""Run health: ingest tokens, reported runs and their hourly rollups.
+
+Revision ID: 0008
+Revises: 0005
+Create Date: 2026-11-30
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TS = sa.DateTime(timezone=True)
+
+
+def _integration() -> sa.ForeignKey:
+    return sa.ForeignKey("integrations.id")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "ingest_tokens",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("integration_id", sa.Integer, _integration(), nullable=False, index=True),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("hint", sa.String(16), nullable=False),
+        sa.Column("created_by", sa.String(32), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.Column("revoked_at", TS, nullable=True),
+    )
+    op.create_table(
+        "runs",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("integration_id", sa.Integer, _integration(), nullable=False),
+        sa.Column("run_id", sa.String(200), nullable=False),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("started_at", TS, nullable=False),
+        sa.Column("finished_at", TS, nullable=False),
+        sa.Column("duration_ms", sa.Integer, nullable=False),
+        sa.Column("records", sa.Integer, nullable=True),
+        sa.Column("error", sa.Text, nullable=False),
+        sa.Column("source_event_at", TS, nullable=True),
+        sa.Column("received_at", TS, nullable=False, index=True),
+        sa.UniqueConstraint("integration_id", "run_id", name="uq_run_once"),
+        sa.Index("ix_runs_recent", "integration_id", "finished_at"),
+    )
+    op.create_table(
+        "run_hours",
+        sa.Column("integration_id", sa.Integer, _integration(), primary_key=True),
+        sa.Column("hour", TS, primary_key=True),
+        sa.Column("runs", sa.Integer, nullable=False),
+        sa.Column("successes", sa.Integer, nullable=False),
+        sa.Column("errors", sa.Integer, nullable=False),
+        sa.Column("partials", sa.Integer, nullable=False),
+        sa.Column("records", sa.Integer, nullable=False),
+        sa.Column("counted_runs", sa.Integer, nullable=False),
+        sa.Column("lag_seconds", sa.Integer, nullable=False),
+        sa.Column("lagged_runs", sa.Integer, nullable=False),
+        sa.Column("last_success_at", TS, nullable=True),
+    )
+    op.create_table(
+        "run_durations",
+        sa.Column("integration_id", sa.Integer, _integration(), primary_key=True),
+        sa.Column("hour", TS, primary_key=True),
+        sa.Column("bucket", sa.Integer, primary_key=True),
+        sa.Column("runs", sa.Integer, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("run_durations")
+    op.drop_table("run_hours")
+    op.drop_table("runs")
+    op.drop_table("ingest_tokens")
