@@ -38,6 +38,7 @@ from commands.reviews import (
     thread_for,
     unclaim_nudge,
 )
+from commands.run_retention import PruneResult, prune_runs
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -271,6 +272,21 @@ def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client:
     )
 
 
+def run_prune(*, settings: Settings, sessions: sessionmaker[Session]) -> Callable[[datetime], object]:
+    """The daily job that deletes raw runs older than PATCHBAY_RUN_RETENTION_DAYS."""
+
+    def prune(now: datetime) -> PruneResult:
+        with session_scope(sessions) as session:
+            result = prune_runs(session=session, now=now, retention_days=settings.patchbay_run_retention_days)
+        log.info("pruned %s runs received before %s", result.pruned, result.before.isoformat())
+        return result
+
+    return prune
+
+
 def due_jobs(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> Sequence[Job]:
-    """The jobs that follow business time: today, only the daily review sweep."""
-    return [Job("review-sweep", review_sweep(settings=settings, sessions=sessions, client=client).run)]
+    """The jobs that follow business time: the daily review sweep and the daily prune of raw runs."""
+    return [
+        Job("review-sweep", review_sweep(settings=settings, sessions=sessions, client=client).run),
+        Job("run-prune", run_prune(settings=settings, sessions=sessions)),
+    ]

@@ -14,11 +14,17 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.orm import Session
 
+from commands.actor import Actor
+from commands.audit import record_change
 from commands.durations import bucket_of
+from commands.errors import NotAllowed
+from commands.proposals import get_integration
 from commands.secrets import redact
+from commands.vocabulary import State
 from storage.repositories import runs as repo
 
 MAX_BATCH = 500
+REPORTABLE = frozenset({State.LIVE, State.SUSPENDED})
 ERROR_CHARS = 2000
 
 
@@ -103,7 +109,9 @@ def ingest_runs(
 ) -> IngestResult:
     """Store the runs not already stored (by run id) and add them to the hourly rollups."""
     rows: dict[str, dict[str, Any]] = {}
+    received = 0
     for report in reports:
+        received += 1
         started, finished = (
             report.started_at.astimezone(UTC),
             report.finished_at.astimezone(UTC),
@@ -125,7 +133,7 @@ def ingest_runs(
         )
     inserted = repo.insert_new(session, list(rows.values()))
     _roll_up(session, integration_id, inserted)
-    return IngestResult(accepted=len(inserted), duplicates=len(rows) - len(inserted))
+    return IngestResult(accepted=len(inserted), duplicates=received - len(inserted))
 
 
 def _roll_up(session: Session, integration_id: int, runs: list[dict[str, Any]]) -> None:
@@ -176,8 +184,16 @@ def _file_lines(text: str) -> Iterable[tuple[int, Any]]:
         yield number, {key: value for key, value in row.items() if key and value not in (None, "")}
 
 
-def import_runs(*, session: Session, integration_id: int, text: str, now: datetime) -> ImportResult:
+def import_runs(
+    *, session: Session, actor: Actor, integration_id: int, text: str, now: datetime
+) -> ImportResult:
     """Import runs from CSV or JSON lines with the same validation as POST /runs; bad lines are listed."""
+    integration = get_integration(session, integration_id)
+    state = State(integration.state)
+    if state not in REPORTABLE:
+        raise NotAllowed(
+            f"#{integration.id} is {state.label.lower()}; runs are imported for live integrations."
+        )
     good: list[RunReport] = []
     rejected: list[ImportLine] = []
     for number, raw in _file_lines(text):
@@ -194,4 +210,14 @@ def import_runs(*, session: Session, integration_id: int, text: str, now: dateti
             session=session, integration_id=integration_id, reports=good[start : start + MAX_BATCH], now=now
         )
         accepted, duplicates = accepted + result.accepted, duplicates + result.duplicates
+    record_change(
+        session,
+        actor=actor,
+        now=now,
+        action="integration.runs_imported",
+        entity_type="integration",
+        entity_id=integration.id,
+        before=None,
+        after={"accepted": accepted, "duplicates": duplicates, "rejected": len(rejected)},
+    )
     return ImportResult(accepted=accepted, duplicates=duplicates, rejected=rejected)

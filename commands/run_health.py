@@ -1,0 +1,186 @@
+"""Run health read-model: figures from the hourly rollups, failed runs from the recent raw runs.
+
+Duration percentiles come from the rollups' log-scale histograms (commands/durations.py), so a
+card costs the same with ten runs or ten million.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from commands.durations import percentile
+from commands.proposals import get_integration
+from commands.vocabulary import State
+from storage.models import RunHour
+from storage.repositories import integrations as integration_repo
+from storage.repositories import runs as repo
+
+WINDOW_HOURS = (24, 7 * 24, 30 * 24)
+SPARK_DAYS = 14
+FAILED_SHOWN = 10
+WATCHED = (State.LIVE, State.SUSPENDED)
+
+
+class Figures(BaseModel):
+    """Runs over one window, counted from the rollups."""
+
+    hours: int
+    runs: int = 0
+    successes: int = 0
+    errors: int = 0
+    partials: int = 0
+    records: int = 0
+    counted_runs: int = 0
+    lag_seconds: int = 0
+    lagged_runs: int = 0
+    p50_ms: int | None = None
+    p95_ms: int | None = None
+
+    @property
+    def success_rate(self) -> float | None:
+        return self.successes / self.runs if self.runs else None
+
+    @property
+    def error_rate(self) -> float | None:
+        return self.errors / self.runs if self.runs else None
+
+    @property
+    def records_per_run(self) -> float | None:
+        return self.records / self.counted_runs if self.counted_runs else None
+
+    @property
+    def freshness_seconds(self) -> int | None:
+        """The average time from a source event to the end of the run that carried it."""
+        return self.lag_seconds // self.lagged_runs if self.lagged_runs else None
+
+
+class FailedRun(BaseModel):
+    """A run that errored or partly failed, for manual review (the dead-letter list)."""
+
+    run_id: str
+    status: str
+    finished_at: datetime
+    records: int | None
+    error: str
+
+
+class Health(BaseModel):
+    """One integration's run health: the last 24 hours, 7 and 30 days, and recent failures."""
+
+    integration_id: int
+    title: str
+    state: State
+    owner_id: str
+    windows: list[Figures]
+    last_success_at: datetime | None
+    daily_success: list[float | None]
+    failed: list[FailedRun] = []
+
+    @property
+    def week(self) -> Figures:
+        return self.windows[1]
+
+    @property
+    def reporting(self) -> bool:
+        return any(w.runs for w in self.windows) or self.last_success_at is not None
+
+
+def _add(figures: Figures, row: RunHour) -> None:
+    for name in (
+        "runs",
+        "successes",
+        "errors",
+        "partials",
+        "records",
+        "counted_runs",
+        "lag_seconds",
+        "lagged_runs",
+    ):
+        setattr(figures, name, getattr(figures, name) + getattr(row, name))
+
+
+def _health(
+    integration_id: int,
+    title: str,
+    state: State,
+    owner_id: str,
+    rows: Sequence[RunHour],
+    last_success_at: datetime | None,
+    now: datetime,
+) -> Health:
+    windows = [Figures(hours=hours) for hours in WINDOW_HOURS]
+    days: list[list[int]] = [[0, 0] for _ in range(SPARK_DAYS)]
+    today = now.date()
+    for row in rows:
+        age = now - row.hour
+        for figures in windows:
+            if age < timedelta(hours=figures.hours):
+                _add(figures, row)
+        day = (today - row.hour.date()).days
+        if 0 <= day < SPARK_DAYS:
+            days[SPARK_DAYS - 1 - day][0] += row.successes
+            days[SPARK_DAYS - 1 - day][1] += row.runs
+    return Health(
+        integration_id=integration_id,
+        title=title,
+        state=state,
+        owner_id=owner_id,
+        windows=windows,
+        last_success_at=last_success_at,
+        daily_success=[ok / runs if runs else None for ok, runs in days],
+    )
+
+
+def _since(now: datetime) -> datetime:
+    return (now - timedelta(hours=max(WINDOW_HOURS))).replace(minute=0, second=0, microsecond=0)
+
+
+def health_of(*, session: Session, integration_id: int, now: datetime, failed: bool = False) -> Health:
+    """One integration's health; with `failed`, its most recent failed runs too."""
+    integration = get_integration(session, integration_id)
+    since = _since(now)
+    rows = repo.hours_of(session, [integration.id], since=since)
+    health = _health(
+        integration.id,
+        integration.title,
+        State(integration.state),
+        integration.owner_id,
+        rows,
+        repo.last_success(session, [integration.id]).get(integration.id),
+        now,
+    )
+    for figures in health.windows:
+        histogram = repo.durations_of(session, integration.id, since=now - timedelta(hours=figures.hours))
+        figures.p50_ms, figures.p95_ms = percentile(histogram, 0.5), percentile(histogram, 0.95)
+    if failed:
+        health.failed = [
+            FailedRun.model_validate(run, from_attributes=True)
+            for run in repo.recent(session, integration.id, limit=FAILED_SHOWN, failed_only=True)
+        ]
+    return health
+
+
+def _badness(health: Health) -> tuple[int, float, float]:
+    rate = health.week.error_rate
+    stale = health.last_success_at.timestamp() if health.last_success_at else 0.0
+    return (0 if rate is not None else 1, -(rate or 0.0), stale)
+
+
+def health_board(*, session: Session, now: datetime) -> list[Health]:
+    """Every live or suspended integration's health, worst first: highest 7-day error rate, then stalest."""
+    integrations = integration_repo.all_in(session, states=[s.value for s in WATCHED])
+    ids = [i.id for i in integrations]
+    rows = repo.hours_of(session, ids, since=_since(now))
+    by_id: dict[int, list[RunHour]] = {i: [] for i in ids}
+    for row in rows:
+        by_id[row.integration_id].append(row)
+    last = repo.last_success(session, ids)
+    board = [
+        _health(i.id, i.title, State(i.state), i.owner_id, by_id[i.id], last.get(i.id), now)
+        for i in integrations
+    ]
+    return sorted(board, key=_badness)
