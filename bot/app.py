@@ -78,6 +78,14 @@ def create_app(
         rate=settings.patchbay_run_reports_per_minute / 60, burst=settings.patchbay_run_reports_burst
     )
     run_intake.attach(
-        app, run_intake.RunIntake(sessions=sessions, clock=clock, metrics=app_metrics, limits=limits)
+        app,
+        run_intake.RunIntake(
+            sessions=sessions,
+            clock=clock,
+            metrics=app_metrics,
+            limits=limits,
+            policy=settings.policy,
+            notifier=notifier,
+        ),
     )
     return app

@@ -54,6 +54,12 @@ class IntegrationRef(BaseModel):
     integration_id: int
 
 
+class IncidentRef(BaseModel):
+    """Names one run-health incident in an alert's button value."""
+
+    incident_id: int
+
+
 class StepRef(BaseModel):
     """A lifecycle button or step modal: which integration, which step, from which state."""
 

@@ -54,6 +54,8 @@ class Action(StrEnum):
     RECORD_MEASURES = "record_measures"
     HOME_MORE = "home_more"
     CONNECT_RUNS = "connect_runs"
+    INCIDENT_ACK = "incident_ack"
+    INCIDENT_SNOOZE = "incident_snooze"
 
 
 STEP_PREFIX = "step_"
@@ -125,6 +127,7 @@ class Block(StrEnum):
     FRESHNESS = "freshness_minutes"
     MEASURE_BUTTONS = "measure_buttons"
     RUN_BUTTONS = "run_buttons"
+    INCIDENT_BUTTONS = "incident_buttons"
 
 
 class Field(StrEnum):

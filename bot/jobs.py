@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from pydantic import BaseModel
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +23,7 @@ from bot.roles import RoleDirectory
 from bot.settings import Settings
 from bot.views.reviews import escalation_text, parent_text, reminder_text, review_reply
 from commands.actor import Role
+from commands.incidents import check_silence, escalate_due
 from commands.nudges import nudge_waiting
 from commands.policy import Policy
 from commands.reviews import (
@@ -282,6 +284,27 @@ def run_prune(*, settings: Settings, sessions: sessionmaker[Session]) -> Callabl
         return result
 
     return prune
+
+
+class WatchReport(BaseModel):
+    silent: int
+    escalated: int
+
+
+def incident_watch(
+    *, settings: Settings, sessions: sessionmaker[Session]
+) -> Callable[[datetime], WatchReport]:
+    """The frequent job: open silence incidents, escalate the unacknowledged ones."""
+    policy = settings.policy
+
+    def watch(now: datetime) -> WatchReport:
+        with session_scope(sessions) as session:
+            silent = check_silence(session=session, policy=policy, now=now)
+        with session_scope(sessions) as session:
+            escalated = escalate_due(session=session, policy=policy, now=now)
+        return WatchReport(silent=silent, escalated=escalated)
+
+    return watch
 
 
 def due_jobs(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> Sequence[Job]:

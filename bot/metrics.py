@@ -31,6 +31,7 @@ from bot import request_scope
 from bot.listener_names import listener_name
 from bot.middleware import KeptAck
 from commands.errors import PatchbayError
+from commands.incidents import open_incidents
 from commands.proposals import queue_sizes
 from storage.db import session_scope
 
@@ -118,6 +119,7 @@ class QueueCollector(Collector):
         try:
             with session_scope(self.sessions) as session:
                 sizes = queue_sizes(session=session)
+                incidents = open_incidents(session=session)
         except SQLAlchemyError as exc:
             log.warning("could not count the queue for /metrics: %s", type(exc).__name__)
             return []
@@ -133,6 +135,7 @@ class QueueCollector(Collector):
                 value=sizes.in_flight,
             ),
             GaugeMetricFamily("patchbay_integrations_live", "Live integrations", value=sizes.live),
+            GaugeMetricFamily("patchbay_incidents_open", "Open run-health incidents", value=incidents),
         ]
 
 

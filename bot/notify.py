@@ -8,8 +8,10 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.views.incidents import incident_dm_blocks, incident_text
 from bot.views.reviews import orphan_card
 from bot.views.workflow import governance_card
+from commands.incidents import Audience, IncidentNotice, incident_view
 from commands.outbox import CardRef, DeliveryReport, Item, Kind, card_ref, deliver_pending, place_card
 from commands.policy import Policy
 from commands.proposals import show_integration
@@ -35,6 +37,9 @@ class SlackSender:
                 self.client.chat_postMessage(channel=self.channel, text=item.text)
             return
         assert item.integration_id is not None
+        if item.kind is Kind.INCIDENT:
+            self._incident(session, item)
+            return
         if item.kind is Kind.ORPHAN:
             if self.channel:
                 card = show_integration(
@@ -62,6 +67,22 @@ class SlackSender:
                 )
         elif item.kind is Kind.THREAD and ref is not None:
             self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=item.text)
+
+    def _incident(self, session: Session, item: Item) -> None:
+        notice = IncidentNotice.model_validate_json(item.text)
+        view = incident_view(session=session, incident_id=notice.incident_id)
+        text = incident_text(view, notice)
+        if notice.to is Audience.OWNER:
+            self.client.chat_postMessage(
+                channel=view.owner_id, blocks=incident_dm_blocks(view, notice), text=text
+            )
+        elif notice.to is Audience.CHANNEL:
+            if self.channel:
+                self.client.chat_postMessage(channel=self.channel, text=text)
+        else:
+            ref = card_ref(session=session, integration_id=view.integration_id)
+            if ref is not None:
+                self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=text)
 
 
 class Notifier:

@@ -14,7 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.metrics import Metrics
+from bot.notify import Notifier
 from bot.token_bucket import TokenBuckets
+from commands.incidents import check_runs
+from commands.policy import Policy
 from commands.run_reports import field_errors, ingest_runs, parse_batch
 from commands.run_tokens import hash_token, integration_for
 from storage.db import session_scope
@@ -38,9 +41,17 @@ class RunIntake:
     """Authenticates, limits, validates and stores run reports; never logs a body or a token."""
 
     def __init__(
-        self, *, sessions: sessionmaker[Session], clock: Clock, metrics: Metrics, limits: TokenBuckets
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        metrics: Metrics,
+        limits: TokenBuckets,
+        policy: Policy,
+        notifier: Notifier,
     ) -> None:
         self.sessions, self.clock, self.metrics, self.limits = sessions, clock, metrics, limits
+        self.policy, self.notifier = policy, notifier
 
     def _refuse(
         self,
@@ -111,10 +122,16 @@ class RunIntake:
             return self._refuse(
                 start_response, "422 Unprocessable Entity", "invalid", {"fields": field_errors(exc)}
             )
+        now = self.clock.now()
         with session_scope(self.sessions) as session:
-            result = ingest_runs(
-                session=session, integration_id=integration_id, reports=batch.runs, now=self.clock.now()
-            )
+            result = ingest_runs(session=session, integration_id=integration_id, reports=batch.runs, now=now)
+        if result.accepted:
+            with session_scope(self.sessions) as session:
+                changed = check_runs(
+                    session=session, integration_id=integration_id, policy=self.policy, now=now
+                )
+            if changed:
+                self.notifier.deliver(now)
         self.metrics.run_reports.inc(len(batch.runs))
         log.info(
             "runs for #%s: %s stored, %s already stored", integration_id, result.accepted, result.duplicates

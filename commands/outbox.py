@@ -27,6 +27,7 @@ class Kind(StrEnum):
     DM = "dm"
     CHANNEL = "channel"
     ORPHAN = "orphan"
+    INCIDENT = "incident"
 
 
 class Item(BaseModel):

@@ -332,3 +332,25 @@ class RunDuration(Base):
     hour: Mapped[datetime] = mapped_column(primary_key=True)
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
     runs: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Incident(Base):
+    """A run-health alert on one integration, from opening to recovery.
+
+    `open_key` is "<integration id>:<kind>" while the incident is open and NULL once it is closed,
+    so a unique constraint lets only one open incident of a kind exist per integration.
+    """
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    open_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    opened_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    snoozed_until: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from storage.models import Run, RunDuration, RunHour
 
 
-def _insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> Any:
+def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING, on SQLite and PostgreSQL."""
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
     return module.insert(model).values(rows).on_conflict_do_nothing(index_elements=keys)
@@ -28,7 +29,7 @@ def insert_new(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, A
     if not rows:
         return []
     ordered = sorted(rows, key=lambda row: row["run_id"])
-    statement = _insert_ignore(session, Run, ordered, ["integration_id", "run_id"]).returning(Run.run_id)
+    statement = insert_ignore(session, Run, ordered, ["integration_id", "run_id"]).returning(Run.run_id)
     inserted = set(session.execute(statement).scalars().all())
     session.flush()
     return [row for row in ordered if row["run_id"] in inserted]
@@ -45,7 +46,7 @@ def add_to_hour(
     """Add `counts` (runs, successes, errors, partials, records, ...) to one hour's rollup."""
     key = {"integration_id": integration_id, "hour": hour}
     zeros = {name: 0 for name in counts}
-    session.execute(_insert_ignore(session, RunHour, [{**key, **zeros}], ["integration_id", "hour"]))
+    session.execute(insert_ignore(session, RunHour, [{**key, **zeros}], ["integration_id", "hour"]))
     values: dict[str, Any] = {name: getattr(RunHour, name) + amount for name, amount in counts.items()}
     if last_success_at is not None:
         values["last_success_at"] = case(
@@ -66,7 +67,7 @@ def add_durations(session: Session, *, integration_id: int, hour: datetime, buck
     for bucket, runs in sorted(buckets.items()):
         key = {"integration_id": integration_id, "hour": hour, "bucket": bucket}
         session.execute(
-            _insert_ignore(session, RunDuration, [{**key, "runs": 0}], ["integration_id", "hour", "bucket"])
+            insert_ignore(session, RunDuration, [{**key, "runs": 0}], ["integration_id", "hour", "bucket"])
         )
         session.execute(
             update(RunDuration)
@@ -129,3 +130,19 @@ def prune(session: Session, *, before: datetime) -> int:
     result = session.execute(statement)
     session.flush()
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def last_runs(session: Session, integration_id: int, *, limit: int) -> Sequence[tuple[str, int | None]]:
+    """(status, records) of the integration's last `limit` runs, newest first."""
+    query = (
+        select(Run.status, Run.records)
+        .where(Run.integration_id == integration_id)
+        .order_by(Run.finished_at.desc(), Run.id.desc())
+        .limit(limit)
+    )
+    return [(str(status), records) for status, records in session.execute(query)]
+
+
+def last_finished(session: Session, integration_id: int) -> datetime | None:
+    """When the integration's newest stored run finished."""
+    return session.scalar(select(func.max(Run.finished_at)).where(Run.integration_id == integration_id))

@@ -17,7 +17,7 @@ from bot.clock import ManualClock
 from bot.executor import TrackingExecutor
 from bot.http import BackgroundServer, make_wsgi
 from bot.settings import Settings
-from storage.models import AuditEvent, IngestToken, Run, RunHour
+from storage.models import AuditEvent, Incident, IngestToken, Run, RunHour
 from tests.bot.runs_client import card_button, connect, post_runs, run, runs_url
 from tests.conftest import ALICE, BOB, FRANK, START, Patchbay
 from tests.factories import add_proposal, add_tool, set_state
@@ -205,3 +205,11 @@ def test_two_replicas_ingesting_the_same_batch_store_and_count_each_run_once(
         assert session.scalar(select(func.count()).select_from(Run)) == 200
         assert session.scalar(select(func.sum(RunHour.runs))) == 200
         assert session.scalar(select(func.sum(RunHour.errors))) == 50
+        # 5 of the last 20 runs failed: one incident, however many replicas saw it.
+        assert session.scalar(select(func.count()).select_from(Incident)) == 1
+    patchbay.wait_idle()
+    alerts = [m for m in patchbay.slack.messages if ":rotating_light:" in m.text]
+    assert sorted((m.channel, m.thread_ts is not None) for m in alerts) == [
+        ("C0GOVERN", True),
+        (patchbay.slack.dm_channel(BOB), False),
+    ]

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners.actions import flows, home, proposals, reviews, run_reports, tools, workflow
+from bot.listeners.actions import flows, home, incidents, proposals, reviews, run_reports, tools, workflow
 
 
 def register(app: App) -> None:
@@ -13,3 +13,4 @@ def register(app: App) -> None:
     flows.register(app)
     home.register(app)
     run_reports.register(app)
+    incidents.register(app)

@@ -1,4 +1,4 @@
-"""Run health: ingest tokens, reported runs and their hourly rollups.
+"""Run health: ingest tokens, reported runs, their hourly rollups and incidents.
 
 Revision ID: 0008
 Revises: 0005
@@ -70,9 +70,24 @@ def upgrade() -> None:
         sa.Column("bucket", sa.Integer, primary_key=True),
         sa.Column("runs", sa.Integer, nullable=False),
     )
+    op.create_table(
+        "incidents",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("integration_id", sa.Integer, _integration(), nullable=False, index=True),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("open_key", sa.String(40), nullable=True, unique=True),
+        sa.Column("detail", sa.JSON, nullable=False),
+        sa.Column("opened_at", TS, nullable=False),
+        sa.Column("acknowledged_at", TS, nullable=True),
+        sa.Column("acknowledged_by", sa.String(32), nullable=True),
+        sa.Column("snoozed_until", TS, nullable=True),
+        sa.Column("escalated_at", TS, nullable=True),
+        sa.Column("closed_at", TS, nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("incidents")
     op.drop_table("run_durations")
     op.drop_table("run_hours")
     op.drop_table("runs")
