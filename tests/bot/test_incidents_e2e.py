@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from datetime import timedelta
 from typing import Any
 
@@ -73,6 +74,8 @@ def test_an_error_rate_alert_opens_once_escalates_once_and_recovery_closes_it(
     assert said(patchbay, ":rotating_light:", channel=GOVERNANCE, thread=True)
     assert said(patchbay, ":rotating_light:", channel=patchbay.slack.dm_channel(BOB))
     assert list(dm_buttons(patchbay, BOB)) == ["Suspend", "Acknowledge", "Snooze"]
+    metrics = urllib.request.urlopen(url.removesuffix("/runs") + "/metrics").read().decode()
+    assert "patchbay_incidents_open 1.0" in metrics
 
     # Flapping: more failures and the odd success stay in the same incident, without a message each.
     for i in range(6):

@@ -69,6 +69,13 @@ def test_health_lists_live_integrations_worst_first_and_shows_one_with_its_faile
     assert ":satellite_antenna: *Runs, 7 days*: 10 runs  ·  100% ok  ·  0% errors  ·  p50 197 ms" in card
     assert "No run reports yet" in text_of(patchbay.command(f"show {silent}", user=BOB).json["blocks"])
 
+    patchbay.event({"type": "app_home_opened", "user": BOB, "tab": "home"})
+    patchbay.wait_idle()
+    home = str(patchbay.slack.home[BOB])
+    assert ":satellite_antenna: *Runs, 7 days*: 10 runs  ·  60% ok  ·  40% errors" in home
+    doc = str(patchbay.command(f"doc {flaky}", user=BOB).json["blocks"])
+    assert "*Run health, 7 days*: 10 runs, 60% ok, 4 errors, last success 2026-11-23 14:00 UTC" in doc
+
     # A month later the daily job prunes the raw runs; the rollups and the audit log stay.
     with patchbay.sessions() as session:
         audit_before = session.scalar(select(func.count()).select_from(AuditEvent))

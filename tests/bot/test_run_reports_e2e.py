@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -158,9 +159,7 @@ def test_more_than_a_fair_rate_per_token_gets_429_with_retry_after(patchbay: Pat
     answers = [post_runs(url, run(f"r{i}", at=START), token=token) for i in range(4)]
     assert [a.status for a in answers] == [200, 200, 200, 429]
     assert answers[3].body["error"] == "rate_limited" and int(answers[3].headers["Retry-After"]) >= 1
-    metrics = (
-        __import__("urllib.request").request.urlopen(url.removesuffix("/runs") + "/metrics").read().decode()
-    )
+    metrics = urllib.request.urlopen(url.removesuffix("/runs") + "/metrics").read().decode()
     assert 'patchbay_run_reports_rejected_total{reason="rate_limited"} 1.0' in metrics
     assert "patchbay_run_reports_total 3.0" in metrics
 
