@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.views.incidents import incident_dm_blocks, incident_text
 from bot.views.reviews import orphan_card
+from bot.views.runbook import runbook_text
 from bot.views.workflow import governance_card
 from commands.incidents import Audience, IncidentNotice, incident_view
 from commands.outbox import CardRef, DeliveryReport, Item, Kind, card_ref, deliver_pending, place_card
 from commands.policy import Policy
 from commands.proposals import show_integration
+from commands.runbook import RunbookNotice, runbook
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,9 @@ class SlackSender:
         assert item.integration_id is not None
         if item.kind is Kind.INCIDENT:
             self._incident(session, item)
+            return
+        if item.kind is Kind.RUNBOOK:
+            self._runbook(session, item)
             return
         if item.kind is Kind.ORPHAN:
             if self.channel:
@@ -83,6 +88,16 @@ class SlackSender:
             ref = card_ref(session=session, integration_id=view.integration_id)
             if ref is not None:
                 self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=text)
+
+    def _runbook(self, session: Session, item: Item) -> None:
+        notice = RunbookNotice.model_validate_json(item.text)
+        text = runbook_text(runbook(session=session, integration_id=notice.integration_id), notice)
+        if notice.person:
+            self.client.chat_postMessage(channel=notice.person, text=text)
+            return
+        ref = card_ref(session=session, integration_id=notice.integration_id)
+        if ref is not None:
+            self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=text)
 
 
 class Notifier:

@@ -19,15 +19,19 @@ from sqlalchemy.orm import Session
 from commands.actor import SYSTEM, Actor
 from commands.audit import record_change
 from commands.errors import NotAllowed, NotFound
+from commands.lifecycle import Step
 from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.vocabulary import State, Timing
+from commands.workflow import take_step
 from storage.models import Incident, Integration
+from storage.repositories import audit as audit_repo
 from storage.repositories import incidents as repo
 from storage.repositories import integrations as integration_repo
 from storage.repositories import runs as runs_repo
 
 REALTIME_EXPECTED = timedelta(days=1)
+AUTO_SUSPENDED = "integration.auto_suspended"
 
 
 class IncidentKind(StrEnum):
@@ -42,6 +46,7 @@ class Event(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     SNOOZED = "snoozed"
     ESCALATED = "escalated"
+    AUTO_SUSPENDED = "auto_suspended"
 
 
 class Audience(StrEnum):
@@ -161,7 +166,48 @@ def check_runs(*, session: Session, integration_id: int, policy: Policy, now: da
     changed += _check_records(
         session, integration_id, latest, open_now.get(IncidentKind.RECORDS), policy, now
     )
+    if policy.auto_suspend:
+        changed += _auto_suspend(session, integration_id, policy, now)
     return changed
+
+
+def _auto_suspend(session: Session, integration_id: int, policy: Policy, now: datetime) -> int:
+    """Suspend a live integration whose runs nearly all fail (Zapier's own rule), within a workspace cap."""
+    hours = runs_repo.hours_of(session, [integration_id], since=now - timedelta(days=7))
+    runs, errors = sum(h.runs for h in hours), sum(h.errors for h in hours)
+    if runs <= policy.auto_suspend_min_runs or errors < policy.auto_suspend_error_rate * runs:
+        return 0
+    integration = integration_repo.get(session, integration_id)
+    incident = repo.open_of(session, integration_id).get(IncidentKind.ERROR_RATE)
+    if integration is None or integration.state != State.LIVE.value or incident is None:
+        return 0
+    recent = audit_repo.count_since(session, action=AUTO_SUSPENDED, since=now - timedelta(days=1))
+    if recent >= policy.auto_suspend_cap:
+        return 0  # the open incident still alerts and escalates; a person decides
+    note = f"Suspended by Patchbay: {errors} of {runs} runs failed in the last 7 days."
+    take_step(
+        session=session,
+        actor=SYSTEM,
+        integration_id=integration_id,
+        step=Step.SUSPEND,
+        expected=State.LIVE,
+        policy=policy,
+        now=now,
+        reason=note,
+    )
+    record_change(
+        session,
+        actor=SYSTEM,
+        now=now,
+        action=AUTO_SUSPENDED,
+        entity_type="integration",
+        entity_id=integration_id,
+        before={"state": State.LIVE.value},
+        after={"state": State.SUSPENDED.value, "errors": errors, "runs": runs, "incident": incident.id},
+        note=note,
+    )
+    _tell(session, incident.id, integration_id, Event.AUTO_SUSPENDED, Audience.OWNER, now=now)
+    return 1
 
 
 def _check_records(

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     CHANNEL = "channel"
     ORPHAN = "orphan"
     INCIDENT = "incident"
+    RUNBOOK = "runbook"
 
 
 class Item(BaseModel):

@@ -33,3 +33,7 @@ class Policy(BaseModel):
     alert_records_factor: int = Field(default=10, ge=2)
     alert_escalate_hours: int = Field(default=4, ge=1)
     alert_snooze_hours: int = Field(default=24, ge=1)
+    auto_suspend: bool = False
+    auto_suspend_error_rate: float = Field(default=0.95, gt=0, le=1)
+    auto_suspend_min_runs: int = Field(default=20, ge=1)
+    auto_suspend_cap: int = Field(default=3, ge=0)

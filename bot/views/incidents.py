@@ -42,6 +42,12 @@ def incident_text(view: IncidentView, notice: IncidentNotice) -> str:
         )
     if notice.event is Event.RECOVERED:
         return f":white_check_mark: {_name(view)} has recovered: {KIND_NAMES[view.kind]} back to normal."
+    if notice.event is Event.AUTO_SUSPENDED:
+        return (
+            f":octagonal_sign: Patchbay suspended {_name(view)}: {what}. It cannot stop it in the "
+            "platform itself: switch the Zap, scenario, workflow or recipe off there now. The runbook is in "
+            "the card's thread; press *Resume* once it is fixed and retested."
+        )
     if notice.event is Event.ACKNOWLEDGED:
         return f":eyes: <@{notice.by}> is looking into {_name(view)}."
     if notice.event is Event.SNOOZED:
@@ -56,6 +62,11 @@ def incident_text(view: IncidentView, notice: IncidentNotice) -> str:
 def incident_dm_blocks(view: IncidentView, notice: IncidentNotice) -> list[SlackBlock]:
     """The owner's alert with Suspend, Acknowledge and Snooze (each checks who presses it)."""
     blocks: list[SlackBlock] = [section(incident_text(view, notice))]
+    if notice.event is Event.AUTO_SUSPENDED and view.state is State.SUSPENDED:
+        resume = StepRef(integration_id=view.integration_id, step=Step.RESUME, state=State.SUSPENDED)
+        label = RULES[Step.RESUME].label
+        button_ = button(label, step_action(Step.RESUME), resume.model_dump_json(), style="primary")
+        return [*blocks, actions(button_, block_id=Block.INCIDENT_BUTTONS)]
     if notice.event is not Event.OPENED or view.closed_at is not None:
         return blocks
     ref = IncidentRef(incident_id=view.id).model_dump_json()
