@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,7 +18,7 @@ from bot.notify import Notifier
 from bot.token_bucket import TokenBuckets
 from commands.incidents import check_runs
 from commands.policy import Policy
-from commands.run_reports import field_errors, ingest_runs, parse_batch
+from commands.run_reports import IngestResult, RunReport, field_errors, ingest_runs, parse_batch
 from commands.run_tokens import hash_token, integration_for
 from storage.db import session_scope
 
@@ -63,6 +63,20 @@ class RunIntake:
     ) -> list[bytes]:
         self.metrics.run_reports_rejected.labels(reason).inc()
         return _json(start_response, status, {"error": reason, **payload}, *extra)
+
+    def accept(self, integration_id: int, reports: Sequence[RunReport]) -> IngestResult:
+        """Store authenticated runs, check the alert thresholds, and tell Slack what opened or closed."""
+        now = self.clock.now()
+        with session_scope(self.sessions) as session:
+            result = ingest_runs(session=session, integration_id=integration_id, reports=reports, now=now)
+        if result.accepted:
+            with session_scope(self.sessions) as session:
+                changed = check_runs(
+                    session=session, integration_id=integration_id, policy=self.policy, now=now
+                )
+            if changed:
+                self.notifier.deliver(now)
+        return result
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
@@ -122,16 +136,7 @@ class RunIntake:
             return self._refuse(
                 start_response, "422 Unprocessable Entity", "invalid", {"fields": field_errors(exc)}
             )
-        now = self.clock.now()
-        with session_scope(self.sessions) as session:
-            result = ingest_runs(session=session, integration_id=integration_id, reports=batch.runs, now=now)
-        if result.accepted:
-            with session_scope(self.sessions) as session:
-                changed = check_runs(
-                    session=session, integration_id=integration_id, policy=self.policy, now=now
-                )
-            if changed:
-                self.notifier.deliver(now)
+        result = self.accept(integration_id, batch.runs)
         self.metrics.run_reports.inc(len(batch.runs))
         log.info(
             "runs for #%s: %s stored, %s already stored", integration_id, result.accepted, result.duplicates
