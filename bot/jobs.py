@@ -27,6 +27,7 @@ from commands.incidents import check_silence, escalate_due
 from commands.nudges import nudge_waiting
 from commands.policy import Policy
 from commands.reviews import (
+    CycleKind,
     OwnerBatch,
     claim_batches,
     claim_nudge,
@@ -40,6 +41,7 @@ from commands.reviews import (
     thread_for,
     unclaim_nudge,
 )
+from commands.run_health import quarter_figures
 from commands.run_retention import PruneResult, prune_runs
 from storage.db import session_scope
 
@@ -183,6 +185,9 @@ class ReviewSweep:
                         now=now,
                     )
             already = self._replies_in(thread.channel, thread.ts) if batch.interrupted else {}
+            with session_scope(self.sessions) as session:
+                ids = [item.integration_id for item in batch.items if item.kind is CycleKind.REVIEW]
+                quarter = quarter_figures(session=session, integration_ids=ids, now=now)
             for item in batch.items:
                 ts = already.get(item.cycle_id)
                 if ts is None:
@@ -190,7 +195,7 @@ class ReviewSweep:
                     posted = self.client.chat_postMessage(
                         channel=thread.channel,
                         thread_ts=thread.ts,
-                        blocks=review_reply(item, now.date()),
+                        blocks=review_reply(item, now.date(), quarter.get(item.integration_id)),
                         text=f"Review #{item.integration_id} {item.title}",
                         metadata={"event_type": REPLY_EVENT, "event_payload": {"cycle_id": item.cycle_id}},
                     )

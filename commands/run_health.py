@@ -193,3 +193,14 @@ def health_board(*, session: Session, now: datetime) -> list[Health]:
     """Every live or suspended integration's health, worst first: highest 7-day error rate, then stalest."""
     integrations = integration_repo.all_in(session, states=[s.value for s in WATCHED])
     return sorted(_healths(session, integrations, now), key=_badness)
+
+
+QUARTER_HOURS = 91 * 24
+
+
+def quarter_figures(*, session: Session, integration_ids: Sequence[int], now: datetime) -> dict[int, Figures]:
+    """Each integration's runs over the last quarter (91 days), from the rollups, for its review."""
+    figures = {i: Figures(hours=QUARTER_HOURS) for i in integration_ids}
+    for row in repo.hours_of(session, list(integration_ids), since=now - timedelta(hours=QUARTER_HOURS)):
+        _add(figures[row.integration_id], row)
+    return figures

@@ -125,3 +125,10 @@ def health_detail_blocks(health: Health, now: datetime) -> list[SlackBlock]:
     else:
         blocks.append(context("No run reports yet: the owner can *Connect run reports* on the card."))
     return blocks
+
+
+def quarter_line(runs: Figures) -> str:
+    """The quarter's run figures in a review reply, so the decision rests on evidence."""
+    if not runs.runs:
+        return ":satellite_antenna: No runs reported this quarter."
+    return f":satellite_antenna: *Runs this quarter*: {_figures(runs)}"
