@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from commands.check_ins import CheckInAnswer
 from commands.lifecycle import Step
 from commands.reviews import Outcome
 from commands.tools import ToolQuery
@@ -58,6 +59,13 @@ class IncidentRef(BaseModel):
     """Names one run-health incident in an alert's button value."""
 
     incident_id: int
+
+
+class CheckInRef(BaseModel):
+    """A first-month check-in's button: which check-in, which answer."""
+
+    check_in_id: int
+    answer: CheckInAnswer
 
 
 class StepRef(BaseModel):

@@ -56,6 +56,8 @@ class Action(StrEnum):
     CONNECT_RUNS = "connect_runs"
     INCIDENT_ACK = "incident_ack"
     INCIDENT_SNOOZE = "incident_snooze"
+    CHECK_IN_GOOD = "check_in_good"
+    CHECK_IN_INVESTIGATE = "check_in_investigate"
 
 
 STEP_PREFIX = "step_"
@@ -128,6 +130,7 @@ class Block(StrEnum):
     MEASURE_BUTTONS = "measure_buttons"
     RUN_BUTTONS = "run_buttons"
     INCIDENT_BUTTONS = "incident_buttons"
+    CHECK_IN_BUTTONS = "check_in_buttons"
 
 
 class Field(StrEnum):

@@ -23,6 +23,7 @@ from bot.roles import RoleDirectory
 from bot.settings import Settings
 from bot.views.reviews import escalation_text, parent_text, reminder_text, review_reply
 from commands.actor import Role
+from commands.check_ins import schedule_check_ins
 from commands.incidents import check_silence, escalate_due
 from commands.nudges import nudge_waiting
 from commands.policy import Policy
@@ -312,9 +313,26 @@ def incident_watch(
     return watch
 
 
+def check_ins(
+    *, settings: Settings, sessions: sessionmaker[Session], client: WebClient
+) -> Callable[[datetime], int]:
+    """The daily job that posts the weekly check-ins of integrations in their first month live."""
+    notifier = Notifier(sessions, SlackSender(client, settings.policy, settings.patchbay_governance_channel))
+
+    def post(now: datetime) -> int:
+        with session_scope(sessions) as session:
+            created = schedule_check_ins(session=session, now=now)
+        if created:
+            notifier.deliver(now)
+        return created
+
+    return post
+
+
 def due_jobs(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> Sequence[Job]:
-    """The jobs that follow business time: the daily review sweep and the daily prune of raw runs."""
+    """The jobs that follow business time: the review sweep, the prune of raw runs, the check-ins."""
     return [
         Job("review-sweep", review_sweep(settings=settings, sessions=sessions, client=client).run),
         Job("run-prune", run_prune(settings=settings, sessions=sessions)),
+        Job("check-ins", check_ins(settings=settings, sessions=sessions, client=client)),
     ]

@@ -8,10 +8,12 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.views.check_ins import check_in_blocks, check_in_text
 from bot.views.incidents import incident_dm_blocks, incident_text
 from bot.views.reviews import orphan_card
 from bot.views.runbook import runbook_text
 from bot.views.workflow import governance_card
+from commands.check_ins import CheckInNotice, check_in_view
 from commands.incidents import Audience, IncidentNotice, incident_view
 from commands.outbox import CardRef, DeliveryReport, Item, Kind, card_ref, deliver_pending, place_card
 from commands.policy import Policy
@@ -41,6 +43,9 @@ class SlackSender:
         assert item.integration_id is not None
         if item.kind is Kind.INCIDENT:
             self._incident(session, item)
+            return
+        if item.kind is Kind.CHECK_IN:
+            self._check_in(session, item)
             return
         if item.kind is Kind.RUNBOOK:
             self._runbook(session, item)
@@ -88,6 +93,20 @@ class SlackSender:
             ref = card_ref(session=session, integration_id=view.integration_id)
             if ref is not None:
                 self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=text)
+
+    def _check_in(self, session: Session, item: Item) -> None:
+        notice = CheckInNotice.model_validate_json(item.text)
+        view = check_in_view(session=session, check_in_id=notice.check_in_id)
+        ref = card_ref(session=session, integration_id=view.integration_id)
+        if ref is None:
+            return
+        if notice.answered:
+            self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=check_in_text(view))
+        else:
+            blocks = check_in_blocks(view)
+            self.client.chat_postMessage(
+                channel=ref.channel, thread_ts=ref.ts, blocks=blocks, text=check_in_text(view)
+            )
 
     def _runbook(self, session: Session, item: Item) -> None:
         notice = RunbookNotice.model_validate_json(item.text)

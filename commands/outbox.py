@@ -29,6 +29,7 @@ class Kind(StrEnum):
     ORPHAN = "orphan"
     INCIDENT = "incident"
     RUNBOOK = "runbook"
+    CHECK_IN = "check_in"
 
 
 class Item(BaseModel):

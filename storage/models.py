@@ -354,3 +354,19 @@ class Incident(Base):
     snoozed_until: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+
+
+class CheckIn(Base):
+    """One weekly check-in in an integration's first month live, and the owner's answer."""
+
+    __tablename__ = "check_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    week: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    answer: Mapped[str | None] = mapped_column(String(20))
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("integration_id", "week", name="uq_check_in_week"),)

@@ -132,3 +132,8 @@ def quarter_line(runs: Figures) -> str:
     if not runs.runs:
         return ":satellite_antenna: No runs reported this quarter."
     return f":satellite_antenna: *Runs this quarter*: {_figures(runs)}"
+
+
+def figures_text(runs: Figures) -> str:
+    """A week's run figures, or that none were reported."""
+    return _figures(runs) if runs.runs else "No runs reported that week."

@@ -199,7 +199,10 @@ def test_help_home_unknown_input_and_quit(shell: Shell) -> None:
 def test_the_clock_moves_forward_and_runs_due_jobs(shell: Shell) -> None:
     out = shell(":now\n:advance 3d\n:now 2027-03-01\n:now 2026-01-01\n:advance soon\n")
     assert "It is Tue 24 Nov 2026 09:00 UTC." in out
-    assert "⏰ It is now Fri 27 Nov 2026 09:00 UTC; ran review-sweep 3 times, run-prune 3 times." in out
+    assert (
+        "⏰ It is now Fri 27 Nov 2026 09:00 UTC; "
+        "ran check-ins 3 times, review-sweep 3 times, run-prune 3 times." in out
+    )
     assert "⏰ It is now Mon 01 Mar 2027 09:00 UTC" in out
     assert "The clock only moves forward" in out
     assert "Say how far: 90d, 3d, 12h, 2w or 30m." in out
@@ -426,7 +429,8 @@ def test_the_walkthrough_registers_proposes_reviews_approves_goes_live_and_keeps
     assert "@bob deployed it to production: In sandbox -> Live" in out
     quarter = after(out, "@bob> :advance 90d\n")
     assert quarter.startswith(
-        "⏰ It is now Mon 22 Feb 2027 09:00 UTC; ran review-sweep 90 times, run-prune 90 times."
+        "⏰ It is now Mon 22 Feb 2027 09:00 UTC; "
+        "ran check-ins 90 times, review-sweep 90 times, run-prune 90 times."
     )
     assert "Hi @bob: 1 integration due for review (from 2027-02-22)" in quarter
     assert (

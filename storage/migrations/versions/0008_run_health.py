@@ -1,4 +1,4 @@
-"""Run health: ingest tokens, reported runs, their hourly rollups and incidents.
+"""Run health: ingest tokens, reported runs, their hourly rollups, incidents and first-month check-ins.
 
 Revision ID: 0008
 Revises: 0005
@@ -84,9 +84,21 @@ def upgrade() -> None:
         sa.Column("escalated_at", TS, nullable=True),
         sa.Column("closed_at", TS, nullable=True),
     )
+    op.create_table(
+        "check_ins",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("integration_id", sa.Integer, _integration(), nullable=False, index=True),
+        sa.Column("week", sa.Integer, nullable=False),
+        sa.Column("due_at", TS, nullable=False),
+        sa.Column("answer", sa.String(20), nullable=True),
+        sa.Column("answered_by", sa.String(32), nullable=True),
+        sa.Column("answered_at", TS, nullable=True),
+        sa.UniqueConstraint("integration_id", "week", name="uq_check_in_week"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("check_ins")
     op.drop_table("incidents")
     op.drop_table("run_durations")
     op.drop_table("run_hours")
