@@ -173,8 +173,10 @@ def check_runs(*, session: Session, integration_id: int, policy: Policy, now: da
 
 def _auto_suspend(session: Session, integration_id: int, policy: Policy, now: datetime) -> int:
     """Suspend a live integration whose runs nearly all fail (Zapier's own rule), within a workspace cap."""
-    hours = runs_repo.hours_of(session, [integration_id], since=now - timedelta(days=7))
-    runs, errors = sum(h.runs for h in hours), sum(h.errors for h in hours)
+    week = runs_repo.sums_after(session, [integration_id], after=now - timedelta(days=7)).get(
+        integration_id, {}
+    )
+    runs, errors = week.get("runs", 0), week.get("errors", 0)
     if runs <= policy.auto_suspend_min_runs or errors < policy.auto_suspend_error_rate * runs:
         return 0
     integration = integration_repo.get(session, integration_id)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from commands.durations import percentile
 from commands.proposals import get_integration
 from commands.vocabulary import State
-from storage.models import Integration, RunHour
+from storage.models import Integration
 from storage.repositories import integrations as integration_repo
 from storage.repositories import runs as repo
 
@@ -89,70 +89,14 @@ class Health(BaseModel):
         return any(w.runs for w in self.windows) or self.last_success_at is not None
 
 
-def _add(figures: Figures, row: RunHour) -> None:
-    for name in (
-        "runs",
-        "successes",
-        "errors",
-        "partials",
-        "records",
-        "counted_runs",
-        "lag_seconds",
-        "lagged_runs",
-    ):
-        setattr(figures, name, getattr(figures, name) + getattr(row, name))
-
-
-def _health(
-    integration_id: int,
-    title: str,
-    state: State,
-    owner_id: str,
-    rows: Sequence[RunHour],
-    last_success_at: datetime | None,
-    now: datetime,
-) -> Health:
-    windows = [Figures(hours=hours) for hours in WINDOW_HOURS]
-    days: list[list[int]] = [[0, 0] for _ in range(SPARK_DAYS)]
-    today = now.date()
-    for row in rows:
-        age = now - row.hour
-        for figures in windows:
-            if age < timedelta(hours=figures.hours):
-                _add(figures, row)
-        day = (today - row.hour.date()).days
-        if 0 <= day < SPARK_DAYS:
-            days[SPARK_DAYS - 1 - day][0] += row.successes
-            days[SPARK_DAYS - 1 - day][1] += row.runs
-    return Health(
-        integration_id=integration_id,
-        title=title,
-        state=state,
-        owner_id=owner_id,
-        windows=windows,
-        last_success_at=last_success_at,
-        daily_success=[ok / runs if runs else None for ok, runs in days],
-    )
-
-
-def _since(now: datetime) -> datetime:
-    return (now - timedelta(hours=max(WINDOW_HOURS))).replace(minute=0, second=0, microsecond=0)
+def _figures(hours: int, sums: dict[str, int] | None) -> Figures:
+    return Figures(hours=hours, **(sums or {}))
 
 
 def health_of(*, session: Session, integration_id: int, now: datetime, failed: bool = False) -> Health:
     """One integration's health; with `failed`, its most recent failed runs too."""
     integration = get_integration(session, integration_id)
-    since = _since(now)
-    rows = repo.hours_of(session, [integration.id], since=since)
-    health = _health(
-        integration.id,
-        integration.title,
-        State(integration.state),
-        integration.owner_id,
-        rows,
-        repo.last_success(session, [integration.id]).get(integration.id),
-        now,
-    )
+    health = _healths(session, [integration], now)[0]
     for figures in health.windows:
         histogram = repo.durations_of(session, integration.id, since=now - timedelta(hours=figures.hours))
         figures.p50_ms, figures.p95_ms = percentile(histogram, 0.5), percentile(histogram, 0.95)
@@ -177,14 +121,32 @@ def health_of_each(*, session: Session, integration_ids: Sequence[int], now: dat
 
 
 def _healths(session: Session, integrations: Sequence[Integration], now: datetime) -> list[Health]:
+    """Health from the rollups in a fixed number of queries: a grouped sum per window, the last 14 days."""
     ids = [i.id for i in integrations]
-    rows = repo.hours_of(session, ids, since=_since(now))
-    by_id: dict[int, list[RunHour]] = {i: [] for i in ids}
-    for row in rows:
-        by_id[row.integration_id].append(row)
+    sums = {
+        hours: repo.sums_after(session, ids, after=now - timedelta(hours=hours)) for hours in WINDOW_HOURS
+    }
+    today = now.date()
+    first_day = datetime.combine(
+        today - timedelta(days=SPARK_DAYS - 1), datetime.min.time(), tzinfo=now.tzinfo
+    )
+    days: dict[int, list[list[int]]] = {i: [[0, 0] for _ in range(SPARK_DAYS)] for i in ids}
+    for integration_id, hour, runs, successes in repo.hourly_outcomes(session, ids, since=first_day):
+        day = (today - hour.date()).days
+        if 0 <= day < SPARK_DAYS:
+            days[integration_id][SPARK_DAYS - 1 - day][0] += successes
+            days[integration_id][SPARK_DAYS - 1 - day][1] += runs
     last = repo.last_success(session, ids)
     return [
-        _health(i.id, i.title, State(i.state), i.owner_id, by_id[i.id], last.get(i.id), now)
+        Health(
+            integration_id=i.id,
+            title=i.title,
+            state=State(i.state),
+            owner_id=i.owner_id,
+            windows=[_figures(hours, sums[hours].get(i.id)) for hours in WINDOW_HOURS],
+            last_success_at=last.get(i.id),
+            daily_success=[ok / runs if runs else None for ok, runs in days[i.id]],
+        )
         for i in integrations
     ]
 
@@ -200,7 +162,5 @@ QUARTER_HOURS = 91 * 24
 
 def quarter_figures(*, session: Session, integration_ids: Sequence[int], now: datetime) -> dict[int, Figures]:
     """Each integration's runs over the last quarter (91 days), from the rollups, for its review."""
-    figures = {i: Figures(hours=QUARTER_HOURS) for i in integration_ids}
-    for row in repo.hours_of(session, list(integration_ids), since=now - timedelta(hours=QUARTER_HOURS)):
-        _add(figures[row.integration_id], row)
-    return figures
+    sums = repo.sums_after(session, list(integration_ids), after=now - timedelta(hours=QUARTER_HOURS))
+    return {i: _figures(QUARTER_HOURS, sums.get(i)) for i in integration_ids}

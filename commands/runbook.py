@@ -74,7 +74,9 @@ def runbook(*, session: Session, integration_id: int) -> Runbook:
 def runbook_of(*, session: Session, integration: Integration, now: datetime) -> Runbook:
     """The runbook of one integration: failed runs this week, the manual fallback, who is affected."""
     names = {t.id: t.name for t in tool_repo.all_tools(session)}
-    hours = runs_repo.hours_of(session, [integration.id], since=now - timedelta(days=7))
+    week = runs_repo.sums_after(session, [integration.id], after=now - timedelta(days=7)).get(
+        integration.id, {}
+    )
     return Runbook(
         integration_id=integration.id,
         title=integration.title,
@@ -82,8 +84,8 @@ def runbook_of(*, session: Session, integration: Integration, now: datetime) -> 
         method=Method(integration.method),
         source_tool=names.get(integration.source_tool_id, "?"),
         target_tool=names.get(integration.target_tool_id, "?"),
-        runs_7d=sum(h.runs for h in hours),
-        failed_7d=sum(h.errors + h.partials for h in hours),
+        runs_7d=week.get("runs", 0),
+        failed_7d=week.get("errors", 0) + week.get("partials", 0),
         fallbacks=[
             Fallback(
                 data=f.data,

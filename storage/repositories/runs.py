@@ -82,12 +82,37 @@ def add_durations(session: Session, *, integration_id: int, hour: datetime, buck
     session.flush()
 
 
-def hours_of(session: Session, integration_ids: Sequence[int], *, since: datetime) -> Sequence[RunHour]:
-    """Rollup rows of these integrations from `since` on, oldest first."""
+SUMMED = ("runs", "successes", "errors", "partials", "records", "counted_runs", "lag_seconds", "lagged_runs")
+
+
+def sums_after(
+    session: Session, integration_ids: Sequence[int], *, after: datetime
+) -> dict[int, dict[str, int]]:
+    """Each integration's rollup totals over the hours after `after` (one grouped query)."""
+    if not integration_ids:
+        return {}
+    columns = [func.sum(getattr(RunHour, name)) for name in SUMMED]
+    query = (
+        select(RunHour.integration_id, *columns)
+        .where(RunHour.integration_id.in_(list(integration_ids)), RunHour.hour > after)
+        .group_by(RunHour.integration_id)
+    )
+    return {
+        int(row[0]): {name: int(value or 0) for name, value in zip(SUMMED, row[1:], strict=True)}
+        for row in session.execute(query)
+    }
+
+
+def hourly_outcomes(
+    session: Session, integration_ids: Sequence[int], *, since: datetime
+) -> list[tuple[int, datetime, int, int]]:
+    """(integration id, hour, runs, successes) from `since` on, as plain tuples."""
     if not integration_ids:
         return []
-    query = select(RunHour).where(RunHour.integration_id.in_(list(integration_ids)), RunHour.hour >= since)
-    return session.scalars(query.order_by(RunHour.integration_id, RunHour.hour)).all()
+    query = select(RunHour.integration_id, RunHour.hour, RunHour.runs, RunHour.successes).where(
+        RunHour.integration_id.in_(list(integration_ids)), RunHour.hour >= since
+    )
+    return [(int(i), hour, int(runs), int(ok)) for i, hour, runs, ok in session.execute(query)]
 
 
 def durations_of(session: Session, integration_id: int, *, since: datetime) -> dict[int, int]:
