@@ -319,7 +319,7 @@ def test_the_readme_shell_session_is_what_the_shell_prints(shell: Shell) -> None
 def test_the_readme_lists_the_shells_own_commands(shell: Shell) -> None:
     section = readme_section("Try it without Slack")
     listed = set(re.findall(r"^\| `(:\w+)", section, flags=re.MULTILINE))
-    assert listed == {":as", ":advance", ":now", ":home", ":help"}
+    assert listed == {":as", ":advance", ":now", ":home", ":report", ":help"}
     shown = after(shell(":help\n"), "The shell's own commands:")
     for command in (*listed, ":quit"):
         assert f"  {command}" in shown
@@ -434,7 +434,8 @@ def test_the_walkthrough_registers_proposes_reviews_approves_goes_live_and_keeps
     )
     assert "Hi @bob: 1 integration due for review (from 2027-02-22)" in quarter
     assert (
-        "live for 3 months  ·  last review: none yet" in quarter and "[1] Keep   [2] Needs changes" in quarter
+        "live for 3 months  ·  last review: none yet" in quarter
+        and "[9] Keep   [10] Needs changes" in quarter
     )
     kept = after(out, "  ↳ Keep\n")
     assert kept.startswith("● Patchbay edited its message in DM to @bob")
