@@ -1,122 +1,298 @@
-"""Delivering the outbox to Slack: governance cards (posted, then updated in place), threads and DMs."""
+"""Delivering the outbox to Slack: governance cards (posted, then updated in place), threads and DMs.
+
+Every post carries metadata naming its outbox item, so a post Slack may have taken (a 5xx, or a
+connection dropped after sending) is looked for before it is posted again. Looking is narrow and
+paced: one `conversations.replies` or `conversations.history` read of the few messages after the
+attempt, in the one place the item would be, shared by every item of that place in a run, and at
+most `lookups_per_minute` reads (Slack allows about one a minute to commercially distributed apps).
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block as SlackBlock
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.retries import may_have_landed
+from bot.settings import Settings
 from bot.views.check_ins import check_in_blocks, check_in_text
+from bot.views.fallbacks import card_fallback, orphan_fallback
 from bot.views.incidents import incident_dm_blocks, incident_text
+from bot.views.notices import notice_text
 from bot.views.reviews import orphan_card
 from bot.views.runbook import runbook_text
-from bot.views.workflow import governance_card
+from bot.views.workflow import CHANNEL_PROBLEMS, card_not_posted, governance_card
 from commands.check_ins import CheckInNotice, check_in_view
 from commands.incidents import Audience, IncidentNotice, incident_view
-from commands.outbox import CardRef, DeliveryReport, Item, Kind, card_ref, deliver_pending, place_card
+from commands.installation import current_removal
+from commands.outbox import (
+    CardRef,
+    DeliveryReport,
+    Item,
+    Kind,
+    Uncertain,
+    card_ref,
+    deliver_pending,
+    place_card,
+)
 from commands.policy import Policy
 from commands.proposals import show_integration
 from commands.runbook import RunbookNotice, runbook
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
+OUTBOX_EVENT = "patchbay_outbox"
+LOOKUP_LIMIT = 15  # the most a commercially distributed app may read per call
+LOOK_BACK_SECONDS = 300  # clock skew allowance between this host and Slack
+
+
+RUN_HEALTH_KINDS = frozenset({Kind.INCIDENT, Kind.CHECK_IN, Kind.RUNBOOK})
+
+
+@dataclass(frozen=True)
+class Worded:
+    """A run-health item (incident, check-in, runbook) worded: where it goes and what it says."""
+
+    to: str  # a channel id, or a person's id when `person` (a DM)
+    thread_ts: str
+    text: str
+    blocks: list[SlackBlock] | None = None
+    person: bool = False
+
+    def where(self) -> dict[str, Any]:
+        """The thread and blocks of the post, when it has them."""
+        extra: dict[str, Any] = {"thread_ts": self.thread_ts} if self.thread_ts else {}
+        if self.blocks is not None:
+            extra["blocks"] = self.blocks
+        return extra
+
+
+def slack_ts(seconds: float) -> str:
+    return f"{seconds:.6f}"
 
 
 class SlackSender:
-    """Sends one outbox item; raises when Slack refuses, so the item stays pending."""
+    """Sends outbox items; shared by every delivery run of the process (it holds the lookup pace)."""
 
-    def __init__(self, client: WebClient, policy: Policy, channel: str) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        policy: Policy,
+        channel: str,
+        *,
+        lookups_per_minute: float = 1.0,
+        admins: Callable[[], Collection[str]] = frozenset,
+    ) -> None:
         self.client = client
         self.policy = policy
         self.channel = channel
+        self.admins = admins
+        self._gap = 60.0 / lookups_per_minute
+        self._next_lookup = 0.0
+        self._lock = threading.Lock()
+
+    def take_lookup(self) -> bool:
+        """Reserve one history read if the pace allows it now."""
+        with self._lock:
+            now = time.monotonic()
+            if now < self._next_lookup:
+                return False
+            self._next_lookup = now + self._gap
+            return True
+
+    def run(self) -> Delivery:
+        return Delivery(self)
+
+
+class Delivery:
+    """One delivery run: what it read from Slack is shared by every item it checks."""
+
+    def __init__(self, sender: SlackSender) -> None:
+        self.sender = sender
+        self.client = sender.client
+        self.read: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+    def _post(self, item: Item, **message: Any) -> Any:
+        started = time.time()
+        try:
+            return self.client.chat_postMessage(
+                **message, metadata={"event_type": OUTBOX_EVENT, "event_payload": {"item_id": item.id}}
+            )
+        except Exception as exc:
+            if may_have_landed(exc):
+                raise Uncertain(
+                    slack_ts(started - LOOK_BACK_SECONDS), f"{type(exc).__name__}: {exc}"
+                ) from exc
+            raise
+
+    def _place(self, session: Session, item: Item) -> tuple[str, str] | None:
+        """The channel (and thread) where the item's post would be."""
+        if item.kind is Kind.DM:
+            return str(self.client.conversations_open(users=item.recipient)["channel"]["id"]), ""
+        if item.kind is Kind.REPLY:
+            return item.recipient, item.thread_ts
+        if item.kind in RUN_HEALTH_KINDS:
+            worded = self._word(session, item)
+            if worded is None:
+                return None
+            if worded.person:
+                return str(self.client.conversations_open(users=worded.to)["channel"]["id"]), ""
+            return worded.to, worded.thread_ts
+        if item.kind is Kind.THREAD:
+            assert item.integration_id is not None
+            ref = card_ref(session=session, integration_id=item.integration_id)
+            return (ref.channel, ref.ts) if ref else None
+        return (self.sender.channel, "") if self.sender.channel else None
+
+    def landed(self, session: Session, item: Item) -> bool | None:
+        place = self._place(session, item)
+        if place is None:
+            return False
+        if place not in self.read:
+            if not self.sender.take_lookup():
+                return None
+            channel, thread = place
+            found = (
+                self.client.conversations_replies(
+                    channel=channel,
+                    ts=thread,
+                    oldest=item.look_after,
+                    limit=LOOKUP_LIMIT,
+                    include_all_metadata=True,
+                )
+                if thread
+                else self.client.conversations_history(
+                    channel=channel, oldest=item.look_after, limit=LOOKUP_LIMIT, include_all_metadata=True
+                )
+            )
+            self.read[place] = list(found["messages"])
+        for message in self.read[place]:
+            meta = message.get("metadata") or {}
+            if (
+                meta.get("event_type") == OUTBOX_EVENT
+                and meta.get("event_payload", {}).get("item_id") == item.id
+            ):
+                if item.kind is Kind.CARD and item.integration_id is not None:
+                    ref = CardRef(channel=place[0], ts=str(message["ts"]))
+                    place_card(session=session, integration_id=item.integration_id, ref=ref)
+                return True
+        return False
 
     def __call__(self, session: Session, item: Item) -> None:
+        channel = self.sender.channel
         if item.kind is Kind.DM:
-            self.client.chat_postMessage(channel=item.recipient, text=item.text)
+            self._post(item, channel=item.recipient, text=notice_text(item.text))
+            return
+        if item.kind is Kind.REPLY:
+            self._post(item, channel=item.recipient, thread_ts=item.thread_ts, text=notice_text(item.text))
             return
         if item.kind is Kind.CHANNEL:
-            if self.channel:
-                self.client.chat_postMessage(channel=self.channel, text=item.text)
+            if channel:
+                self._post(item, channel=channel, text=notice_text(item.text))
+            return
+        if item.kind in RUN_HEALTH_KINDS:
+            worded = self._word(session, item)
+            if worded is not None:
+                self._post(item, channel=worded.to, text=worded.text, **worded.where())
             return
         assert item.integration_id is not None
-        if item.kind is Kind.INCIDENT:
-            self._incident(session, item)
-            return
-        if item.kind is Kind.CHECK_IN:
-            self._check_in(session, item)
-            return
-        if item.kind is Kind.RUNBOOK:
-            self._runbook(session, item)
-            return
         if item.kind is Kind.ORPHAN:
-            if self.channel:
+            if channel:
                 card = show_integration(
-                    session=session, integration_id=item.integration_id, policy=self.policy
+                    session=session, integration_id=item.integration_id, policy=self.sender.policy
                 )
-                self.client.chat_postMessage(
-                    channel=self.channel,
+                self._post(
+                    item,
+                    channel=channel,
                     blocks=orphan_card(card.id, card.title, card.owner_id),
-                    text=f"#{card.id} {card.title} is orphaned",
+                    text=orphan_fallback(card.id, card.title),
                 )
             return
         ref = card_ref(session=session, integration_id=item.integration_id)
         if item.kind is Kind.CARD:
-            card = show_integration(session=session, integration_id=item.integration_id, policy=self.policy)
+            card = show_integration(
+                session=session, integration_id=item.integration_id, policy=self.sender.policy
+            )
             blocks = governance_card(card)
-            text = f"#{card.id} {card.title}: {card.state.label}"
+            text = card_fallback(card)
             if ref is not None:
                 self.client.chat_update(channel=ref.channel, ts=ref.ts, blocks=blocks, text=text)
-            elif self.channel:
-                posted = self.client.chat_postMessage(channel=self.channel, blocks=blocks, text=text)
+            elif channel:
+                try:
+                    posted = self._post(item, channel=channel, blocks=blocks, text=text)
+                except SlackApiError as error:
+                    if item.attempts == 0:  # say what to do once, not on every retry
+                        self._card_refused(card.id, card.title, card.proposer_id, error)
+                    raise
                 place_card(
                     session=session,
                     integration_id=card.id,
                     ref=CardRef(channel=str(posted["channel"]), ts=str(posted["ts"])),
                 )
         elif item.kind is Kind.THREAD and ref is not None:
-            self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=item.text)
+            self._post(item, channel=ref.channel, thread_ts=ref.ts, text=notice_text(item.text))
 
-    def _incident(self, session: Session, item: Item) -> None:
-        notice = IncidentNotice.model_validate_json(item.text)
-        view = incident_view(session=session, incident_id=notice.incident_id)
-        text = incident_text(view, notice)
-        if notice.to is Audience.OWNER:
-            self.client.chat_postMessage(
-                channel=view.owner_id, blocks=incident_dm_blocks(view, notice), text=text
-            )
-        elif notice.to is Audience.CHANNEL:
-            if self.channel:
-                self.client.chat_postMessage(channel=self.channel, text=text)
-        else:
-            ref = card_ref(session=session, integration_id=view.integration_id)
-            if ref is not None:
-                self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=text)
-
-    def _check_in(self, session: Session, item: Item) -> None:
-        notice = CheckInNotice.model_validate_json(item.text)
-        view = check_in_view(session=session, check_in_id=notice.check_in_id)
-        ref = card_ref(session=session, integration_id=view.integration_id)
-        if ref is None:
-            return
-        if notice.answered:
-            self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=check_in_text(view))
-        else:
-            blocks = check_in_blocks(view)
-            self.client.chat_postMessage(
-                channel=ref.channel, thread_ts=ref.ts, blocks=blocks, text=check_in_text(view)
-            )
-
-    def _runbook(self, session: Session, item: Item) -> None:
+    def _word(self, session: Session, item: Item) -> Worded | None:
+        """Word an incident, check-in or runbook notice; None when it has nowhere to go."""
+        if item.kind is Kind.INCIDENT:
+            incident = IncidentNotice.model_validate_json(item.text)
+            view = incident_view(session=session, incident_id=incident.incident_id)
+            text = incident_text(view, incident)
+            if incident.to is Audience.OWNER:
+                return Worded(view.owner_id, "", text, incident_dm_blocks(view, incident), person=True)
+            if incident.to is Audience.CHANNEL:
+                return Worded(self.sender.channel, "", text) if self.sender.channel else None
+            return self._in_thread(session, view.integration_id, text)
+        if item.kind is Kind.CHECK_IN:
+            check_in = CheckInNotice.model_validate_json(item.text)
+            due = check_in_view(session=session, check_in_id=check_in.check_in_id)
+            blocks = None if check_in.answered else check_in_blocks(due)
+            return self._in_thread(session, due.integration_id, check_in_text(due), blocks)
         notice = RunbookNotice.model_validate_json(item.text)
         text = runbook_text(runbook(session=session, integration_id=notice.integration_id), notice)
         if notice.person:
-            self.client.chat_postMessage(channel=notice.person, text=text)
+            return Worded(notice.person, "", text, person=True)
+        return self._in_thread(session, notice.integration_id, text)
+
+    def _in_thread(
+        self, session: Session, integration_id: int, text: str, blocks: list[SlackBlock] | None = None
+    ) -> Worded | None:
+        ref = card_ref(session=session, integration_id=integration_id)
+        return Worded(ref.channel, ref.ts, text, blocks) if ref is not None else None
+
+    def _card_refused(self, integration_id: int, title: str, proposer_id: str, error: SlackApiError) -> None:
+        reason = str(error.response.get("error") or "")
+        if reason not in CHANNEL_PROBLEMS:
             return
-        ref = card_ref(session=session, integration_id=notice.integration_id)
-        if ref is not None:
-            self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=text)
+        text = card_not_posted(integration_id, title, self.sender.channel, reason)
+        for person in sorted({proposer_id, *self.sender.admins()}):
+            try:
+                self.client.chat_postMessage(channel=person, text=text)
+            except SlackApiError as failed:
+                log.warning(
+                    "could not tell %s the card was refused: %s", person, failed.response.get("error")
+                )
+
+
+def slack_sender(
+    settings: Settings, client: WebClient, *, admins: Callable[[], Collection[str]] = frozenset
+) -> SlackSender:
+    return SlackSender(
+        client,
+        settings.policy,
+        settings.patchbay_governance_channel,
+        lookups_per_minute=settings.patchbay_slack_lookups_per_minute,
+        admins=admins,
+    )
 
 
 class Notifier:
@@ -127,8 +303,13 @@ class Notifier:
         self.sender = sender
 
     def deliver(self, now: datetime) -> DeliveryReport:
+        """Send what is pending; while Patchbay is uninstalled, send nothing and keep it pending."""
         with session_scope(self.sessions) as session:
-            report = deliver_pending(session=session, send=self.sender, now=now)
+            removal = current_removal(session=session)
+            if removal is not None:
+                log.info("outbox held: Patchbay is %s in %s", removal.reason.value, removal.team_id)
+                return DeliveryReport()
+            report = deliver_pending(session=session, send=self.sender.run(), now=now)
         if report.failed:
             log.warning("Slack deliveries failed and will be retried: %s", report)
         return report

@@ -8,6 +8,7 @@ from bot.forms import CheckInRef
 from bot.ids import Action, Block
 from bot.text import escape
 from bot.views.elements import actions, button, section
+from bot.views.fallbacks import named
 from bot.views.run_health import figures_text
 from commands.check_ins import WEEKS, CheckInAnswer, CheckInView
 
@@ -38,5 +39,5 @@ def check_in_blocks(view: CheckInView) -> list[SlackBlock]:
 
 def check_in_text(view: CheckInView) -> str:
     if view.answer is None:
-        return f"Week {view.week} check-in of #{view.integration_id} {view.title}"
+        return f"Week {view.week} check-in of {named(view.integration_id, view.title)}"
     return f":memo: <@{view.answered_by}> says week {view.week} {ANSWER_WORDS[view.answer]}."

@@ -34,7 +34,12 @@ def post_runs(url: str, payload: Any, *, token: str | None, raw: bytes | None = 
         with urllib.request.urlopen(request, timeout=30) as response:
             return Answer(response.status, json.loads(response.read()), dict(response.headers))
     except urllib.error.HTTPError as error:
-        return Answer(error.code, json.loads(error.read() or b"{}"), dict(error.headers))
+        body = error.read()
+        try:
+            answer = json.loads(body or b"{}")
+        except ValueError:  # the server's own refusal (waitress's 413), not the intake's JSON
+            answer = {"text": body.decode(errors="replace")}
+        return Answer(error.code, answer, dict(error.headers))
 
 
 def run(

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.forms import CheckInRef
+from bot.forms import CheckInRef, read_value
 from bot.ids import Action
 from bot.middleware import deliver, transaction
 from commands.check_ins import answer_check_in
@@ -14,7 +14,7 @@ from commands.check_ins import answer_check_in
 
 def on_answer(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    ref = CheckInRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, CheckInRef)
     with transaction(context) as session:
         answer_check_in(
             session=session,

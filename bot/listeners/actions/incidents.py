@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import IncidentRef
+from bot.forms import IncidentRef, read_value
 from bot.ids import Action
 from bot.middleware import deliver, transaction
 from commands.incidents import acknowledge, snooze
@@ -15,7 +15,7 @@ from commands.incidents import acknowledge, snooze
 
 def on_acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    ref = IncidentRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, IncidentRef)
     with transaction(context) as session:
         acknowledge(session=session, actor=context["actor"], incident_id=ref.incident_id, now=context["now"])
     deliver(context)
@@ -23,7 +23,7 @@ def on_acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None
 
 def on_snooze(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = IncidentRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, IncidentRef)
     with transaction(context) as session:
         snooze(
             session=session,

@@ -7,15 +7,16 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.forms import ListRef, ToolRef, parse_filter
+from bot.forms import ListRef, ToolRef, parse_filter, read_value
 from bot.ids import Action
 from bot.middleware import transaction
+from bot.views.fallbacks import tool_retired
 from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
 from commands.tools import list_tools, retire_tool, tool_for_steward
 
 
 def _ref(body: dict[str, Any]) -> ToolRef:
-    return ToolRef.model_validate_json(body["actions"][0]["value"])
+    return read_value(body, ToolRef)
 
 
 def edit(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -45,12 +46,12 @@ def retire(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respon
         card = retire_tool(
             session=session, actor=context["actor"], tool_id=_ref(body).tool_id, now=context["now"]
         )
-    respond(replace_original=True, blocks=tool_card(card), text=f"{card.name} is retired.")
+    respond(replace_original=True, blocks=tool_card(card), text=tool_retired(card.name))
 
 
 def page(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     ack()
-    ref = ListRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, ListRef)
     with transaction(context) as session:
         found = list_tools(session=session, query=parse_filter(ref.filter), page=ref.page)
     respond(replace_original=True, blocks=tools_list(found, filter_text=ref.filter), text="Tools")

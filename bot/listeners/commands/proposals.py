@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
+from bot.views.fallbacks import named
 from bot.views.measures import measure_actions
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
 from bot.views.reviews import reviews_list
@@ -55,7 +56,7 @@ def show(req: SlashRequest) -> None:
     buttons = card_buttons(card, req.context["actor"])
     if health is not None:
         buttons = health_card_blocks(health, now) + buttons
-    req.ack(blocks=integration_card(card, buttons=buttons), text=card.title)
+    req.ack(blocks=integration_card(card, buttons=buttons), text=named(card.id, card.title))
 
 
 def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:

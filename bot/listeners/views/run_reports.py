@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.forms import IntegrationRef
+from bot.forms import IntegrationRef, read_meta
 from bot.ids import Callback
 from bot.middleware import transaction
 from bot.views.run_reports import token_modal
@@ -14,7 +14,7 @@ from commands.run_tokens import issue_token
 
 
 def submit_run_token(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-    ref = IntegrationRef.model_validate_json(view["private_metadata"])
+    ref = read_meta(view, IntegrationRef)
     with transaction(context) as session:
         issued = issue_token(
             session=session, actor=context["actor"], integration_id=ref.integration_id, now=context["now"]
