@@ -16,9 +16,10 @@ from bot.roles import RoleDirectory
 from bot.scheduling.notify import Notifier, slack_sender
 from bot.scheduling.retries import RepeatableConnectionErrors, RepeatableServerErrors
 from bot.settings import Settings
-from bot.web import logs, metrics
+from bot.web import logs, metrics, run_intake
 from bot.web.gate import QuietRequestVerification
 from bot.web.request_scope import ContextExecutor
+from bot.web.token_bucket import TokenBuckets
 from commands.actor import Role
 from storage.db import make_engine, make_sessionmaker
 
@@ -63,19 +64,35 @@ def create_app(
         listener_executor=ContextExecutor(executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)),
         logger=logging.getLogger("patchbay.bolt"),
     )
+    clock = clock or Clock()
     roles = RoleDirectory(settings, client)
     notifier = Notifier(sessions, slack_sender(settings, client, admins=lambda: roles.members(Role.ADMIN)))
     middleware.install(
         app,
         notifier=notifier,
         sessions=sessions,
-        clock=clock or Clock(),
+        clock=clock,
         roles=roles,
         policy=settings.policy,
+        runs_url=settings.runs_url,
     )
     listeners.register(app)
     errors.register(app)
     app_metrics = metrics.Metrics()
     app_metrics.watch_queue(sessions)
     metrics.install(app, app_metrics)
+    limits = TokenBuckets(
+        rate=settings.patchbay_run_reports_per_minute / 60, burst=settings.patchbay_run_reports_burst
+    )
+    run_intake.attach(
+        app,
+        run_intake.RunIntake(
+            sessions=sessions,
+            clock=clock,
+            metrics=app_metrics,
+            limits=limits,
+            policy=settings.policy,
+            notifier=notifier,
+        ),
+    )
     return app

@@ -32,6 +32,7 @@ class Callback(StrEnum):
     REVIEW_ANSWER = "review_answer"
     FLOW_ADD = "flow_add"
     MEASURES = "measures"
+    RUN_TOKEN = "run_token"
 
 
 class Action(StrEnum):
@@ -54,6 +55,11 @@ class Action(StrEnum):
     FLOW_PROPOSE = "flow_propose"
     RECORD_MEASURES = "record_measures"
     HOME_MORE = "home_more"
+    CONNECT_RUNS = "connect_runs"
+    INCIDENT_ACK = "incident_ack"
+    INCIDENT_SNOOZE = "incident_snooze"
+    CHECK_IN_GOOD = "check_in_good"
+    CHECK_IN_INVESTIGATE = "check_in_investigate"
 
 
 STEP_PREFIX = "step_"
@@ -124,6 +130,9 @@ class Block(StrEnum):
     ERRORS_AVOIDED = "errors_avoided"
     FRESHNESS = "freshness_minutes"
     MEASURE_BUTTONS = "measure_buttons"
+    RUN_BUTTONS = "run_buttons"
+    INCIDENT_BUTTONS = "incident_buttons"
+    CHECK_IN_BUTTONS = "check_in_buttons"
 
 
 class Field(StrEnum):

@@ -52,6 +52,7 @@ def install(
     roles: RoleDirectory,
     policy: Policy,
     notifier: Notifier,
+    runs_url: str = "",
 ) -> None:
     """Put `sessions`, `now`, `policy` and `actor` into every request's context.
 
@@ -71,6 +72,7 @@ def install(
         context["roles"] = roles
         context["policy"] = policy
         context["notifier"] = notifier
+        context["runs_url"] = runs_url
         if context.user_id:
             context["actor"] = roles.actor(context.user_id)
         if context.team_id and request.body.get("type") != "event_callback":

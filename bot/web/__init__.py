@@ -1,7 +1,9 @@
 """How Slack's requests reach the app, and how an operator watches it.
 
-http.py            the HTTP front: POST /slack/events, GET /healthz, GET /metrics (waitress)
-gate.py            verifies every request's signature before anything reads it (signing.py: Slack's HMAC)
+http.py            the HTTP front: POST /slack/events, POST /runs, GET /healthz, GET /metrics (waitress)
+gate.py            verifies every Slack request's signature before anything reads it (signing.py: the HMAC)
+run_intake.py      POST /runs: run reports from the platforms, behind a per-integration Bearer token,
+                   rate-limited per token (token_bucket.py)
 socket_mode.py     the Socket Mode front (`patchbay run`): every envelope acknowledged once
 health.py          GET /healthz: can this replica reach its database and Slack?
 metrics.py         Prometheus figures; listener_names.py the listener label they and the logs use
