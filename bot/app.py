@@ -57,7 +57,7 @@ def create_app(
         listener_executor=ContextExecutor(executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)),
         logger=logging.getLogger("patchbay.bolt"),
     )
-    notifier = Notifier(sessions, SlackSender(client, settings.policy, settings.patchbay_governance_channel))
+    notifier = Notifier(sessions, SlackSender(client, settings.policy))
     middleware.install(
         app,
         notifier=notifier,

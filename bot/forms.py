@@ -39,6 +39,8 @@ def _element_value(element: dict[str, Any]) -> Any:
         return element.get("selected_users") or []
     if kind == "datepicker":
         return element.get("selected_date") or ""
+    if kind == "conversations_select":
+        return element.get("selected_conversation") or ""
     return element.get("value")
 
 
@@ -86,6 +88,12 @@ class HomeMoreRef(BaseModel):
     """A "see more" button on the App Home: which of its lists to show in full."""
 
     section: str
+
+
+class SettingsMeta(BaseModel):
+    """private_metadata of the settings modal: the policy version it was opened on."""
+
+    version: int
 
 
 class ListRef(BaseModel):

@@ -30,6 +30,7 @@ class Callback(StrEnum):
     REVIEW_ANSWER = "review_answer"
     FLOW_ADD = "flow_add"
     MEASURES = "measures"
+    SETTINGS = "settings"
 
 
 class Action(StrEnum):
@@ -122,6 +123,21 @@ class Block(StrEnum):
     ERRORS_AVOIDED = "errors_avoided"
     FRESHNESS = "freshness_minutes"
     MEASURE_BUTTONS = "measure_buttons"
+    HOURLY_RATE = "hourly_rate"
+    CURRENCY = "currency"
+    MAINTENANCE_PCT = "maintenance_pct"
+    PAYBACK_MONTHS = "payback_months"
+    INFLIGHT_CAP = "inflight_cap"
+    FOCUS_SIZE = "focus_size"
+    SENSITIVE_APPROVALS = "sensitive_approvals"
+    REVIEW_INTERVAL_DAYS = "review_interval_days"
+    LOW_RISK_REVIEW_INTERVAL_DAYS = "low_risk_review_interval_days"
+    ALIGN_REVIEWS_TO_QUARTERS = "align_reviews_to_quarters"
+    NUDGE_AFTER_DAYS = "nudge_after_days"
+    ESCALATE_AFTER_DAYS = "escalate_after_days"
+    REVIEW_REMINDER_DAYS = "review_reminder_days"
+    REVIEW_ESCALATE_DAYS = "review_escalate_days"
+    GOVERNANCE_CHANNEL = "governance_channel"
 
 
 class Field(StrEnum):

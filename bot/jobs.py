@@ -38,6 +38,7 @@ from commands.reviews import (
     thread_for,
     unclaim_nudge,
 )
+from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,6 @@ class ReviewSweep:
         client: WebClient,
         policy: Policy,
         roles: RoleDirectory,
-        governance_channel: str,
         wall: Callable[[], datetime] = wall_clock,
         workers: int = 8,
         posts_per_minute: float = 300,
@@ -105,28 +105,28 @@ class ReviewSweep:
     ) -> None:
         self.sessions = sessions
         self.client = client
-        self.policy = policy
+        self.defaults = policy
         self.roles = roles
-        self.channel = governance_channel
         self.wall = wall
         self.workers = workers
         self.pacer = Pacer(per_minute=posts_per_minute, per_channel_seconds=channel_pace_seconds)
-        self.notifier = Notifier(sessions, SlackSender(client, policy, governance_channel))
+        self.notifier = Notifier(sessions, SlackSender(client, policy))
 
     def run(self, now: datetime) -> SweepReport:
         report = SweepReport()
         with session_scope(self.sessions) as session:
+            policy = read_policy(session=session, defaults=self.defaults).policy
             report.scheduled = schedule_due(session=session, as_of=now.date(), now=now)
         self._check_owners(now, report)
         with session_scope(self.sessions) as session:
-            batches = claim_batches(session=session, wall=self.wall(), policy=self.policy)
+            batches = claim_batches(session=session, wall=self.wall(), policy=policy)
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sweep") as pool:
             for part in pool.map(lambda batch: self._send(batch, now), batches):
                 report.merge(part)
-        self._nudge(now, report)
+        self._nudge(now, report, policy)
         with session_scope(self.sessions) as session:
             report.proposal_nudges, report.proposal_escalations = nudge_waiting(
-                session=session, now=now, policy=self.policy, admins=sorted(self.roles.members(Role.ADMIN))
+                session=session, now=now, policy=policy, admins=sorted(self.roles.members(Role.ADMIN))
             )
         self.notifier.deliver(now)
         log.info("review sweep at %s: %s", now.isoformat(), report.line())
@@ -230,9 +230,9 @@ class ReviewSweep:
                 replies[int(meta["event_payload"]["cycle_id"])] = str(message["ts"])
         return replies
 
-    def _nudge(self, now: datetime, report: SweepReport) -> None:
+    def _nudge(self, now: datetime, report: SweepReport, policy: Policy) -> None:
         with session_scope(self.sessions) as session:
-            nudges = due_nudges(session=session, now=now, policy=self.policy)
+            nudges = due_nudges(session=session, now=now, policy=policy)
         admins = sorted(self.roles.members(Role.ADMIN))
         for nudge in nudges:
             with session_scope(self.sessions) as session:
@@ -247,9 +247,10 @@ class ReviewSweep:
                         text=reminder_text(item, nudge.number, nudge.days_waiting),
                     )
                     report.reminders += 1
-                elif self.channel:
+                elif policy.governance_channel:
                     self.client.chat_postMessage(
-                        channel=self.channel, text=escalation_text(item, nudge.days_waiting, admins)
+                        channel=policy.governance_channel,
+                        text=escalation_text(item, nudge.days_waiting, admins),
                     )
                     report.escalations += 1
             except SlackApiError as exc:
@@ -264,7 +265,6 @@ def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client:
         client=client,
         policy=settings.policy,
         roles=RoleDirectory(settings, client),
-        governance_channel=settings.patchbay_governance_channel,
         workers=settings.patchbay_sweep_workers,
         posts_per_minute=settings.patchbay_slack_posts_per_minute,
         channel_pace_seconds=settings.patchbay_slack_channel_pace_seconds,

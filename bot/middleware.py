@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.notify import Notifier
 from bot.roles import RoleDirectory
 from commands.policy import Policy
+from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
 
@@ -45,7 +46,11 @@ def install(
     policy: Policy,
     notifier: Notifier,
 ) -> None:
-    """Put `sessions`, `now`, `policy` and `actor` into every request's context."""
+    """Put `sessions`, `now`, `policy` and `actor` into every request's context.
+
+    The policy is read from the database on every request (one primary-key read), so a change an
+    admin makes in Slack holds at once in every process; `policy` is the environment's default.
+    """
 
     @app.middleware
     def request_context(
@@ -56,7 +61,9 @@ def install(
         context["now"] = clock.now()
         context["clock"] = clock
         context["roles"] = roles
-        context["policy"] = policy
+        with session_scope(sessions) as session:
+            context["policy"] = read_policy(session=session, defaults=policy).policy
+        context["default_policy"] = policy
         context["notifier"] = notifier
         if context.user_id:
             context["actor"] = roles.actor(context.user_id)

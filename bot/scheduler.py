@@ -41,7 +41,7 @@ def build_scheduler(
 
     for job in due_jobs(settings=settings, sessions=sessions, client=client):
         scheduler.add_job(run, CronTrigger(hour=hour, minute=minute), args=[job], id=job.name, **defaults)
-    notifier = Notifier(sessions, SlackSender(client, settings.policy, settings.patchbay_governance_channel))
+    notifier = Notifier(sessions, SlackSender(client, settings.policy))
     scheduler.add_job(
         lambda: notifier.deliver(clock.now()), IntervalTrigger(minutes=1), id="outbox-retry", **defaults
     )

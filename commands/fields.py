@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -91,7 +92,7 @@ _MESSAGES = {
 CUSTOM = frozenset({"secret", "url", "score", "mapping"})
 
 
-def _message(error: Any) -> str:
+def field_message(error: Any) -> str:
     kind = error["type"]
     if kind == "string_too_long":
         return f"Keep this under {error['ctx']['max_length']} characters."
@@ -124,14 +125,28 @@ class Form(BaseModel):
     @classmethod
     def parse(cls, data: dict[str, Any]) -> Any:
         """Validate `data` or raise InvalidInput with one message per field."""
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            errors: dict[str, str] = {}
-            for error in exc.errors():
-                field = str(error["loc"][0]) if error["loc"] else "form"
-                custom = error["type"] in CUSTOM
-                errors.setdefault(
-                    field, _message(error) if custom else cls.field_messages.get(field, _message(error))
-                )
-            raise InvalidInput(errors) from None
+        return validate_fields(cls, data, field_messages=cls.field_messages)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_fields(
+    model: type[M],
+    data: dict[str, Any],
+    *,
+    field_messages: dict[str, str] | None = None,
+    message: Callable[[Any], str] = field_message,
+) -> M:
+    """`model` validated from `data`, or InvalidInput with one message per field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "form"
+            custom = error["type"] in CUSTOM
+            errors.setdefault(
+                field, message(error) if custom else (field_messages or {}).get(field, message(error))
+            )
+        raise InvalidInput(errors) from None

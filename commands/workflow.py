@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -46,15 +46,6 @@ STEP_DONE = {
     Step.CHANGE_SECURITY: "changed its scopes or data; it goes back through security review",
     Step.NEEDS_CHANGES: "said it needs changes",
 }
-
-
-def next_review_date(live_on: date, policy: Policy) -> date:
-    """The first or next review: N days on, or the start of the next calendar quarter."""
-    if not policy.align_reviews_to_quarters:
-        return live_on + timedelta(days=policy.review_interval_days)
-    quarter_start_month = 3 * ((live_on.month - 1) // 3) + 4
-    year = live_on.year + (quarter_start_month > 12)
-    return date(year, (quarter_start_month - 1) % 12 + 1, 1)
 
 
 def _locked(session: Session, integration_id: int) -> Integration:
@@ -207,7 +198,7 @@ def take_step(
             values={"review_round": integration.review_round + 1},
         )
     elif step is Step.DEPLOY:
-        review_on = next_review_date(now.date(), policy)
+        review_on = policy.next_review(now.date(), integration.data_classes)
         _move(
             session,
             integration,

@@ -266,3 +266,19 @@ class Measurement(Base):
     errors_avoided: Mapped[int] = mapped_column(Integer)
     freshness_minutes: Mapped[int] = mapped_column(Integer)
     recorded_by: Mapped[str] = mapped_column(String(32))
+
+
+class WorkspacePolicy(Base):
+    """The policy values admins changed in Slack; one row, read on every request.
+
+    Only values that differ from the environment's are kept, so the rest follow the environment.
+    `version` goes up with every change; a submission made against an older version is refused.
+    """
+
+    __tablename__ = "workspace_policy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)

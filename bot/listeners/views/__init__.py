@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners.views import flows, measures, proposals, reviews, tools, workflow
+from bot.listeners.views import flows, measures, proposals, reviews, settings, tools, workflow
 
 
 def register(app: App) -> None:
@@ -12,3 +12,4 @@ def register(app: App) -> None:
     reviews.register(app)
     flows.register(app)
     measures.register(app)
+    settings.register(app)
