@@ -90,6 +90,12 @@ class HomeMoreRef(BaseModel):
     section: str
 
 
+class TeardownRef(BaseModel):
+    """Names one teardown item in a button value or the not-applicable modal's private_metadata."""
+
+    item_id: int
+
+
 class SettingsMeta(BaseModel):
     """private_metadata of the settings modal: the policy version it was opened on."""
 

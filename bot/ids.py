@@ -31,6 +31,7 @@ class Callback(StrEnum):
     FLOW_ADD = "flow_add"
     MEASURES = "measures"
     SETTINGS = "settings"
+    TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
 
 
 class Action(StrEnum):
@@ -53,6 +54,8 @@ class Action(StrEnum):
     FLOW_PROPOSE = "flow_propose"
     RECORD_MEASURES = "record_measures"
     HOME_MORE = "home_more"
+    TEARDOWN_DONE = "teardown_done"
+    TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
 
 
 STEP_PREFIX = "step_"
@@ -138,6 +141,14 @@ class Block(StrEnum):
     REVIEW_REMINDER_DAYS = "review_reminder_days"
     REVIEW_ESCALATE_DAYS = "review_escalate_days"
     GOVERNANCE_CHANNEL = "governance_channel"
+
+
+TEARDOWN_BLOCK_PREFIX = "teardown_"
+
+
+def teardown_block(item_id: int) -> str:
+    """The block_id of one teardown item's buttons (unique within the card)."""
+    return f"{TEARDOWN_BLOCK_PREFIX}{item_id}"
 
 
 class Field(StrEnum):

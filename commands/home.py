@@ -35,6 +35,7 @@ TO_DO = {
 HOME_ORDER = (
     State.LIVE,
     State.SUSPENDED,
+    State.RETIRING,
     State.IN_SANDBOX,
     State.APPROVED,
     State.AWAITING_APPROVAL,

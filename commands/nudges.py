@@ -16,6 +16,7 @@ WAITING_FOR = {
     State.PROPOSED: "a security reviewer to start the review",
     State.SECURITY_REVIEW: "a security reviewer to finish the review",
     State.AWAITING_APPROVAL: "an approver",
+    State.RETIRING: "the owner to finish the teardown",
 }
 
 

@@ -20,6 +20,7 @@ from commands.fields import Form, Hours, LongText, Money, RequiredText, Score, U
 from commands.mapping import FieldPair, format_mapping, parse_mapping
 from commands.outbox import Kind, owe
 from commands.policy import Policy
+from commands.teardown_plan import TeardownLine, line_of
 from commands.vocabulary import (
     ENDED,
     IN_FLIGHT,
@@ -37,6 +38,7 @@ from commands.vocabulary import (
 from storage.models import Integration, Tool
 from storage.repositories import integrations as repo
 from storage.repositories import security_reviews as review_repo
+from storage.repositories import teardown as teardown_repo
 from storage.repositories import tools as tool_repo
 
 QUEUE_PAGE = 10
@@ -122,6 +124,7 @@ class IntegrationCard(BaseModel):
     review_outcome: ReviewOutcome | None = None
     pending_change: str = ""
     next_review_on: date | None = None
+    teardown: list[TeardownLine] = []
 
     @property
     def owner_id(self) -> str:
@@ -298,6 +301,9 @@ def cards_of(
     reviews = review_repo.latest_of_each(session, ids)
     approvers = review_repo.approvers_of_each(session, {i.id: i.review_round for i in integrations})
     in_flight = repo.count_in(session, states=[s.value for s in IN_FLIGHT]) if integrations else 0
+    teardowns = teardown_repo.items_of_each(
+        session, [i.id for i in integrations if i.state in (State.RETIRING.value, State.RETIRED.value)]
+    )
     cards = []
     for integration, position in ranked:
         review = reviews.get(integration.id)
@@ -324,6 +330,7 @@ def cards_of(
                 review_outcome=ReviewOutcome(review.outcome) if review else None,
                 pending_change=(integration.pending_change or {}).get("summary", ""),
                 next_review_on=integration.next_review_on,
+                teardown=[line_of(item) for item in teardowns.get(integration.id, [])],
             )
         )
     return cards

@@ -379,8 +379,8 @@ def answer_review(
             kind=OutboxKind.CHANNEL,
             integration_id=integration.id,
             now=now,
-            text=f"#{integration.id} {integration.title} was retired by <@{actor.user_id}> "
-            "at its quarterly review.",
+            text=f"#{integration.id} {integration.title} is being retired by <@{actor.user_id}> "
+            "after its quarterly review: its teardown checklist is open on its card.",
         )
     record = answer.model_dump(mode="json", exclude={"confirm_retire"})
     _close(session, cycle, outcome=outcome, actor=actor, now=now, answer=record)

@@ -26,6 +26,7 @@ from commands.security_review import (
     check_sandbox,
     format_scopes,
 )
+from commands.teardown_plan import open_teardown
 from commands.vocabulary import CredentialType, ReviewOutcome, State
 from storage.models import Approval, Integration, SecurityReview
 from storage.repositories import audit
@@ -42,7 +43,8 @@ STEP_DONE = {
     Step.DEPLOY: "deployed it to production",
     Step.SUSPEND: "suspended it",
     Step.RESUME: "resumed it",
-    Step.RETIRE: "retired it",
+    Step.RETIRE: "started retiring it: its teardown checklist is open",
+    Step.FINISH_TEARDOWN: "settled the last teardown item",
     Step.CHANGE_SECURITY: "changed its scopes or data; it goes back through security review",
     Step.NEEDS_CHANGES: "said it needs changes",
 }
@@ -153,6 +155,16 @@ def _tell(
             )
 
 
+def locked_integration(session: Session, integration_id: int) -> Integration:
+    """The integration, locked for this transaction."""
+    return _locked(session, integration_id)
+
+
+def finish_retirement(session: Session, integration: Integration, *, actor: Actor, now: datetime) -> None:
+    """The last teardown item of a retiring integration was settled: it is retired."""
+    _move(session, integration, step=Step.FINISH_TEARDOWN, to=State.RETIRED, actor=actor, now=now)
+
+
 def _reason(step: Step, reason: str) -> str:
     reason = reason.strip()
     if RULES[step].reason_required and not reason:
@@ -210,6 +222,9 @@ def take_step(
             extra={"next_review_on": review_on.isoformat()},
         )
         automate_flows_of(session, integration, actor=actor, now=now)
+    elif step is Step.RETIRE:
+        _move(session, integration, step=step, to=State.RETIRING, actor=actor, now=now, note=note)
+        open_teardown(session, integration, now=now)
     elif step in SIMPLE_TARGETS:
         _move(session, integration, step=step, to=SIMPLE_TARGETS[step], actor=actor, now=now, note=note)
     else:
@@ -223,7 +238,6 @@ SIMPLE_TARGETS = {
     Step.REJECT: State.REJECTED,
     Step.SUSPEND: State.SUSPENDED,
     Step.RESUME: State.LIVE,
-    Step.RETIRE: State.RETIRED,
 }
 
 

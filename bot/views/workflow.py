@@ -26,6 +26,7 @@ from bot.views.elements import (
 )
 from bot.views.measures import measure_actions
 from bot.views.proposals import integration_card
+from bot.views.teardown import teardown_blocks
 from commands.lifecycle import RULES, Step, next_steps
 from commands.proposals import IntegrationCard
 from commands.security_review import SANDBOX_CHECKS
@@ -59,7 +60,10 @@ def step_buttons(card: IntegrationCard) -> list[SlackBlock]:
         ask = None
         if step is Step.RETIRE:
             ask = confirm(
-                "Retire this integration?", f"#{card.id} {escape(card.title)} will be retired.", "Retire"
+                "Retire this integration?",
+                f"#{card.id} {escape(card.title)} moves to retiring and gets a teardown checklist:"
+                " its automation, access, credential and webhooks, and the people downstream.",
+                "Retire",
             )
         elements.append(
             button(RULES[step].label, step_action(step), ref, style=STYLES.get(step), confirm=ask)
@@ -218,4 +222,7 @@ def history_blocks(
 
 def governance_card(card: IntegrationCard) -> list[SlackBlock]:
     """The card the governance channel sees, updated in place at every step."""
-    return integration_card(card, buttons=lifecycle_lines(card) + step_buttons(card) + measure_actions(card))
+    return integration_card(
+        card,
+        buttons=lifecycle_lines(card) + teardown_blocks(card) + step_buttons(card) + measure_actions(card),
+    )

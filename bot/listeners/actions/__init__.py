@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners.actions import flows, home, proposals, reviews, tools, workflow
+from bot.listeners.actions import flows, home, proposals, reviews, teardown, tools, workflow
 
 
 def register(app: App) -> None:
@@ -12,3 +12,4 @@ def register(app: App) -> None:
     reviews.register(app)
     flows.register(app)
     home.register(app)
+    teardown.register(app)

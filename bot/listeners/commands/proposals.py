@@ -9,6 +9,7 @@ from bot.middleware import transaction
 from bot.views.measures import measure_actions
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
 from bot.views.reviews import reviews_list
+from bot.views.teardown import teardown_blocks
 from bot.views.workflow import history_blocks, lifecycle_lines, step_buttons
 from commands.actor import Actor
 from commands.errors import InvalidInput
@@ -51,7 +52,7 @@ def show(req: SlashRequest) -> None:
 def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:
     """Lifecycle details, Edit for its proposer or owner, and the next steps."""
     edit = [edit_button(card)] if can_edit(actor, card) else []
-    return lifecycle_lines(card) + edit + step_buttons(card) + measure_actions(card)
+    return lifecycle_lines(card) + teardown_blocks(card) + edit + step_buttons(card) + measure_actions(card)
 
 
 def history(req: SlashRequest) -> None:

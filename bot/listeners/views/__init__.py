@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners.views import flows, measures, proposals, reviews, settings, tools, workflow
+from bot.listeners.views import flows, measures, proposals, reviews, settings, teardown, tools, workflow
 
 
 def register(app: App) -> None:
@@ -13,3 +13,4 @@ def register(app: App) -> None:
     flows.register(app)
     measures.register(app)
     settings.register(app)
+    teardown.register(app)
