@@ -18,6 +18,7 @@ from commands.measures import MeasureLine, measures_of
 from commands.proposals import get_integration
 from commands.secrets import redact
 from commands.security_review import ScopeNeed
+from commands.teardown_plan import TeardownLine, teardown_of
 from commands.vocabulary import (
     AccessLevel,
     Attestation,
@@ -90,6 +91,7 @@ class IntegrationDocument(BaseModel):
     last_review: str
     next_review: str
     measures: list[MeasureLine]
+    teardown: list[TeardownLine] = []
     generated_at: datetime
 
 
@@ -178,6 +180,7 @@ def document_of(session: Session, integration: Integration, now: datetime) -> In
         last_review=_last_review(session, integration.id, security),
         next_review=_next_review(integration),
         measures=measures_of(session=session, integration_id=integration.id),
+        teardown=teardown_of(session, integration.id),
         generated_at=now,
     )
 

@@ -90,6 +90,9 @@ def test_retiring_from_the_card_opens_a_checklist_that_is_settled_until_it_is_re
         for e in b["elements"]
     ]
 
+    home = str(patchbay.slack.calls_to("views.publish")[-1].args["view"])
+    assert "finish its teardown (6 left)" in home
+
     # Only the owner or an admin settles items.
     click(patchbay, item_button(patchbay, 0, "Done"), user=FRANK)
     assert "Only the owner" in patchbay.responses()[-1]["text"]
@@ -130,6 +133,10 @@ def test_retiring_from_the_card_opens_a_checklist_that_is_settled_until_it_is_re
     assert not_applicable.note == "Zapier polls <!channel> & never hooked"
     assert any("settled the last teardown item" in t and "*Retired*" in t for t in thread(patchbay))
     assert any("marked not applicable: Remove its webhooks" in t for t in thread(patchbay))
+
+    document = str(patchbay.command("doc 1", user=BOB).json)
+    assert "Teardown" in document and "Remove its webhooks: not applicable" in document
+    assert "&lt;!channel&gt; &amp; never hooked" in document
 
     history = patchbay.command("history 1", user=BOB)
     assert "started retiring it" in str(history.json) and "ticked a teardown item" in str(history.json)
