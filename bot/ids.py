@@ -40,6 +40,7 @@ class Action(StrEnum):
     TOOL_EDIT = "tool_edit"
     TOOL_OWNER = "tool_owner"
     TOOL_RETIRE = "tool_retire"
+    TOOL_RETIRE_WITH_DEPENDENTS = "tool_retire_with_dependents"
     TOOLS_PREV = "tools_prev"
     TOOLS_NEXT = "tools_next"
     PROPOSAL_EDIT = "proposal_edit"

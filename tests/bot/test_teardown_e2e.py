@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.app import make_client
 from bot.jobs import review_sweep
 from bot.settings import Settings
-from storage.models import AuditEvent, TeardownItem
+from storage.models import AuditEvent, TeardownItem, Tool
 from tests.bot.test_workflow_e2e import ALL_CHECKS, GOVERNANCE, PASSING_REVIEW, card, press, state, thread
 from tests.conftest import ALICE, BOB, CAROL, DAVE, ERIN, FRANK, START, Patchbay
 from tests.factories import add_flow, add_tool, proposal_values
@@ -161,3 +161,50 @@ def test_an_open_teardown_is_nudged_then_escalated(patchbay: Patchbay, settings:
         if m.channel == GOVERNANCE and m.thread_ts is None and "finish the teardown" in m.text
     ]
     assert len(escalations) == 1 and f"<@{ALICE}>" in escalations[0]
+
+
+def tool_buttons(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {e["action_id"]: e for b in blocks if b["type"] == "actions" for e in b["elements"]}
+
+
+def test_retiring_a_tool_shows_what_depends_on_it_and_retires_them_together(patchbay: Patchbay) -> None:
+    live_integration(patchbay)
+    card_blocks = patchbay.command("tool Salesforce", user=BOB).json["blocks"]
+    retire = tool_buttons(card_blocks)["tool_retire"]
+
+    patchbay.click(retire, user=BOB)
+    offer = patchbay.responses()[-1]
+    assert offer["replace_original"] is False
+    shown = str(offer["blocks"])
+    assert "1 live or in-flight integration depends on it" in shown
+    assert f"#1 Closed-won deals start onboarding · Live · owner <@{BOB}>" in shown
+    with patchbay.sessions() as session:
+        assert session.scalars(select(Tool).where(Tool.name == "Salesforce")).one().retired_at is None
+    assert state(patchbay) == "live"
+
+    everything = tool_buttons(offer["blocks"])["tool_retire_with_dependents"]
+    patchbay.click(everything, user=FRANK)  # owns the other tool, not this one
+    assert "Only" in patchbay.responses()[-1]["text"]
+    assert state(patchbay) == "live"
+
+    patchbay.click(everything, user=BOB)
+    patchbay.click(everything, user=BOB)  # a double click retires once
+    assert "Salesforce is retired. Teardown started for #1." in patchbay.responses()[-2]["text"]
+    assert state(patchbay) == "retiring" and len(items(patchbay)) == 6
+    with patchbay.sessions() as session:
+        assert session.scalars(select(Tool).where(Tool.name == "Salesforce")).one().retired_at is not None
+        actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions.count("tool.retired") == 1 and actions.count("integration.retire") == 1
+    assert any("Salesforce is being retired." in t for t in thread(patchbay))
+
+
+def test_a_tool_with_dependents_owned_by_others_needs_their_owner_or_an_admin(patchbay: Patchbay) -> None:
+    live_integration(patchbay)
+    asana = tool_buttons(patchbay.command("tool Asana", user=FRANK).json["blocks"])["tool_retire"]
+    patchbay.click(asana, user=FRANK)
+    everything = tool_buttons(patchbay.responses()[-1]["blocks"])["tool_retire_with_dependents"]
+    patchbay.click(everything, user=FRANK)
+    assert f"#1 (<@{BOB}>)" in patchbay.responses()[-1]["text"]
+    assert state(patchbay) == "live"
+    patchbay.click(everything, user=ALICE)
+    assert state(patchbay) == "retiring"
