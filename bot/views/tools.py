@@ -199,7 +199,7 @@ def dependents_blocks(retirement: ToolRetirement) -> list[SlackBlock]:
                 confirm=confirm(
                     "Retire the tool and its integrations?",
                     f"*{escape(tool.name)}* leaves the lists and {count} integration"
-                    f"{'s' if count != 1 else ''} move to retiring.",
+                    f"{' moves' if count == 1 else 's move'} to retiring.",
                     "Retire all",
                 ),
             )

@@ -155,6 +155,8 @@ def test_retire_is_refused_to_others_and_allowed_to_the_admin_after_switching(sh
         :as alice
         3
         yes
+        1
+        yes
         /patchbay tools crm
         """,
         "--demo",
@@ -170,8 +172,12 @@ def test_retire_is_refused_to_others_and_allowed_to_the_admin_after_switching(sh
         "  Only Salesforce's owner @bob or a Patchbay admin can retire it."
     )
     assert "You are now @alice (Alice Admin · admin)." in out
-    retired = after(out, "Retire / Cancel? (y/n)> yes")
+    offer = after(out, "Retire / Cancel? (y/n)> yes")
+    assert "Salesforce is not retired yet: 1 live or in-flight integration depends on it." in offer
+    assert "[1] Retire it and start their teardown" in offer
+    retired = after(out, "Retire all / Cancel? (y/n)> yes")
     assert "● Patchbay replaced the message above\n  Salesforce  (retired)" in retired
+    assert "Salesforce leaves the lists and 1 integration moves to retiring." in offer
     assert "1 tool matching crm" in retired and "Gong · CRM" in retired
 
 
