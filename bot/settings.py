@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     patchbay_sweep_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     patchbay_timezone: str = "UTC"
     patchbay_review_interval_days: int = Field(default=90, ge=1)
-    patchbay_low_risk_review_interval_days: int = Field(default=180, ge=1)
+    patchbay_low_risk_review_interval_days: int = Field(default=90, ge=1)
     patchbay_align_reviews_to_quarters: bool = False
     patchbay_review_reminder_days: str = Field(default="3,7", pattern=r"^\d+(,\d+)*$")
     patchbay_review_escalate_days: int = Field(default=14, ge=1)

@@ -43,7 +43,7 @@ class Policy(BaseModel):
     focus_size: int = Field(default=5, ge=1, le=50)
     sensitive_approvals: int = Field(default=2, ge=1, le=5)
     review_interval_days: int = Field(default=90, ge=1, le=92)
-    low_risk_review_interval_days: int = Field(default=180, ge=1, le=366)
+    low_risk_review_interval_days: int = Field(default=90, ge=1, le=366)
     align_reviews_to_quarters: bool = False
     nudge_after_days: int = Field(default=3, ge=1, le=90)
     escalate_after_days: int = Field(default=7, ge=1, le=90)

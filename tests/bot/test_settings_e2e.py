@@ -71,7 +71,7 @@ def test_an_admin_sees_the_environment_defaults_with_bounds_from_the_policy(patc
     assert view["callback_id"] == "settings"
     values = shown(view)
     assert values["hourly_rate"] == "50" and values["currency"] == "USD"
-    assert values["review_interval_days"] == "90" and values["low_risk_review_interval_days"] == "180"
+    assert values["review_interval_days"] == "90" and values["low_risk_review_interval_days"] == "90"
     assert values["review_reminder_days"] == "3, 7" and values["align_reviews_to_quarters"] == "no"
     assert values["governance_channel"] == "C0GOVERN"
     elements = inputs(view)

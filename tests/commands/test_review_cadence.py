@@ -9,6 +9,10 @@ import pytest
 from commands.policy import Policy
 
 
+def test_by_default_every_integration_is_reviewed_every_quarter() -> None:
+    assert Policy().next_review(date(2026, 11, 24), ["none"]) == date(2027, 2, 22)
+
+
 @pytest.mark.parametrize(
     ("classes", "expected"),
     [
@@ -23,7 +27,8 @@ from commands.policy import Policy
 def test_sensitive_data_is_reviewed_every_quarter_the_rest_at_the_longer_interval(
     classes: list[str], expected: date
 ) -> None:
-    assert Policy().next_review(date(2026, 11, 24), classes) == expected
+    policy = Policy(low_risk_review_interval_days=180)
+    assert policy.next_review(date(2026, 11, 24), classes) == expected
 
 
 @pytest.mark.parametrize(
