@@ -31,9 +31,11 @@ from storage.repositories.integrations import RANK_ORDER
 
 SECRET = "bench-signing-secret"
 ROOT = Path(__file__).resolve().parent.parent
+SETTLE_S = 0.5  # after a server listens, before its idle RSS is read (threads still starting)
 KINDS = {
     "patchbay": ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port"],
     "bare": ["-m", "benchmarks.bare_app", "--port"],
+    "floor": ["-m", "benchmarks.floor_app", "--port"],
 }
 
 
@@ -59,6 +61,7 @@ class Server:
     process: subprocess.Popen[bytes]
     port: int
     idle_rss_kib: int = 0
+    startup_s: float = 0.0
     loads: int = 0
 
     @property
@@ -157,25 +160,41 @@ class Lab:
         return env
 
     def server(self, kind: str, *, tools: int = 1000, proposals: int = 0) -> Server:
-        """A running `kind` server ("patchbay" or "bare"), started once per database and reused."""
-        database = (
-            self.database(tools=tools, proposals=proposals) if kind == "patchbay" else "sqlite:///unused.db"
-        )
+        """A running `kind` server ("patchbay", "bare" or "floor"), started once per database and reused."""
+        database = self._database_of(kind, tools=tools, proposals=proposals)
         key = (kind, database)
         if key not in self._servers:
-            port = free_port()
-            process = subprocess.Popen(
-                [sys.executable, *KINDS[kind], str(port)],
-                env=self.env(database),
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            server = Server(kind, process, port)
-            _wait_listening(server)
-            server.idle_rss_kib = proc_kib(process.pid, "VmRSS")
-            self._servers[key] = server
+            self._servers[key] = self.start(kind, database)
         return self._servers[key]
+
+    def _database_of(self, kind: str, *, tools: int, proposals: int) -> str:
+        if kind == "bare":
+            return "sqlite:///unused.db"
+        # The floor connects to the same database as patchbay, which loads the same driver.
+        return self.database(tools=tools, proposals=proposals)
+
+    def start(self, kind: str, database: str) -> Server:
+        """Start a new `kind` server on `database`: timed from launch until it listens, and its RSS
+        read then (before any request). The caller stops it, or `server()` keeps it for the run."""
+        port = free_port()
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, *KINDS[kind], str(port)],
+            env=self.env(database),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        server = Server(kind, process, port)
+        _wait_listening(server)
+        server.startup_s = time.perf_counter() - started
+        time.sleep(SETTLE_S)
+        server.idle_rss_kib = proc_kib(process.pid, "VmRSS")
+        return server
+
+    def fresh(self, kind: str, *, tools: int = 1000, proposals: int = 0) -> Server:
+        """A new `kind` server, not shared with other figures (stop it when done)."""
+        return self.start(kind, self._database_of(kind, tools=tools, proposals=proposals))
 
     # ---- load ----------------------------------------------------------------------------------
     def send(self, server: Server, text: str, user: str, trigger_id: str = "") -> tuple[int, float]:
@@ -283,6 +302,6 @@ def _wait_listening(server: Server, timeout: float = 30) -> None:
             with socket.create_connection(("127.0.0.1", server.port), timeout=0.5):
                 return
         except OSError:
-            time.sleep(0.05)
+            time.sleep(0.01)
     server.stop()
     raise RuntimeError(f"{server.kind} server did not start listening")

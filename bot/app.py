@@ -7,34 +7,33 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import errors, listeners, metrics, middleware
+from bot import errors, listeners, logs, metrics, middleware
 from bot.clock import Clock
-from bot.notify import Notifier, SlackSender
+from bot.gate import QuietRequestVerification
+from bot.notify import Notifier, slack_sender
 from bot.request_scope import ContextExecutor
+from bot.retries import RepeatableConnectionErrors, RepeatableServerErrors
 from bot.roles import RoleDirectory
 from bot.settings import Settings
+from commands.actor import Role
 from storage.db import make_engine, make_sessionmaker
 
 LISTENER_THREADS = 32
 
 
 def make_client(settings: Settings) -> WebClient:
-    """A Web API client for SLACK_API_URL that retries 429s, 5xx and dropped connections."""
+    """A Web API client for SLACK_API_URL: retries 429s, and 5xx or dropped connections except on posts."""
     return WebClient(
         token=settings.slack_bot_token or None,
         base_url=settings.api_url,
         timeout=10,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
+            RepeatableConnectionErrors(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryHandler(max_retry_count=2),
+            RepeatableServerErrors(max_retry_count=2),
         ],
     )
 
@@ -48,22 +47,29 @@ def create_app(
     executor: Executor | None = None,
 ) -> App:
     """Build the Bolt app with every listener, the request context and the error handler."""
+    logs.mask_everywhere()
     client = client or make_client(settings)
     sessions = sessions or make_sessionmaker(make_engine(settings.database_url))
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret,
         token_verification_enabled=False,
+        # Bolt verifies again behind the HTTP gate, with a verifier that never logs a body.
+        request_verification_enabled=False,
+        before_authorize=QuietRequestVerification(settings.slack_signing_secret),
+        # Payloads no listener takes go to the error handler, which answers 200 and logs ids only.
+        raise_error_for_unhandled_request=True,
         listener_executor=ContextExecutor(executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)),
         logger=logging.getLogger("patchbay.bolt"),
     )
-    notifier = Notifier(sessions, SlackSender(client, settings.policy))
+    roles = RoleDirectory(settings, client)
+    notifier = Notifier(sessions, slack_sender(settings, client, admins=lambda: roles.members(Role.ADMIN)))
     middleware.install(
         app,
         notifier=notifier,
         sessions=sessions,
         clock=clock or Clock(),
-        roles=RoleDirectory(settings, client),
+        roles=roles,
         policy=settings.policy,
     )
     listeners.register(app)

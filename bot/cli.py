@@ -13,11 +13,9 @@ from pathlib import Path
 from bot import logs, review_commands
 from bot.app import create_app, make_client
 from bot.clock import Clock
-from bot.documents import write_catalog
-from bot.http import make_wsgi
+from bot.http import WAITRESS_BODY_LIMIT, make_wsgi
 from bot.scheduler import build_scheduler
-from bot.settings import Settings, SettingsError, load_settings, require
-from bot.shell import main as shell
+from bot.settings import Settings, SettingsError, load_settings, missing_setup, require
 from commands.actor import SYSTEM
 from commands.documents import catalog
 from commands.errors import PatchbayError
@@ -50,32 +48,46 @@ def _ready_database(settings: Settings) -> None:
     raise StartupError("the database schema is not up to date: run `patchbay migrate` first")
 
 
+def _warn_missing_setup(settings: Settings) -> None:
+    for problem in missing_setup(settings):
+        log.warning("%s; see the README's .env example", problem)
+
+
 def serve(settings: Settings, host: str, port: int, *, with_scheduler: bool) -> None:
     """HTTP mode: Slack's requests on POST /slack/events."""
     import waitress
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    _warn_missing_setup(settings)
     _ready_database(settings)
     sessions = make_sessionmaker(make_engine(settings.database_url))
     app = create_app(settings, sessions=sessions)
     if with_scheduler:
         build_scheduler(settings=settings, sessions=sessions, client=app.client, clock=Clock()).start()
     log.info("Patchbay listening on http://%s:%s/slack/events", host, port)
-    waitress.serve(make_wsgi(app, sessions), host=host, port=port, threads=16, ident="patchbay")
+    waitress.serve(
+        make_wsgi(app, sessions, signing_secret=settings.slack_signing_secret),
+        host=host,
+        port=port,
+        threads=16,
+        ident="patchbay",
+        max_request_body_size=WAITRESS_BODY_LIMIT,
+    )
 
 
 def run(settings: Settings, *, with_scheduler: bool) -> None:
     """Socket Mode: no public URL needed."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.socket_mode import build_handler
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    _warn_missing_setup(settings)
     _ready_database(settings)
     sessions = make_sessionmaker(make_engine(settings.database_url))
     app = create_app(settings, sessions=sessions)
     if with_scheduler:
         build_scheduler(settings=settings, sessions=sessions, client=app.client, clock=Clock()).start()
     log.info("Patchbay connecting to Slack in Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token).start()
+    build_handler(app, settings).start()
 
 
 def scheduler_only(settings: Settings) -> None:
@@ -177,6 +189,8 @@ def export_map_file(settings: Settings, path: Path | None, image: ImageFormat, f
 
 def export_docs_dir(settings: Settings, directory: Path) -> int:
     """The Markdown catalog of every integration: index.md and integrations/*.md."""
+    from bot.documents import write_catalog
+
     sessions = make_sessionmaker(make_engine(settings.database_url))
     now = Clock().now()
     with session_scope(sessions) as session:
@@ -195,7 +209,8 @@ def backup_file(settings: Settings, path: Path) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(*, with_shell: bool = False) -> argparse.ArgumentParser:
+    """The command line; the shell's own options (and the shell) load only for `patchbay shell`."""
     root = argparse.ArgumentParser(prog="patchbay", description="Integration governance for Slack.")
     sub = root.add_subparsers(dest="command", required=True)
     serve_p = sub.add_parser("serve", help="run in HTTP mode (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)")
@@ -240,15 +255,22 @@ def parser() -> argparse.ArgumentParser:
     exp_sub.add_parser("docs", help="write the Markdown catalog of integrations").add_argument(
         "directory", type=Path
     )
-    shell.add_arguments(sub.add_parser("shell", help="try Patchbay in a terminal, against a local Slack"))
+    shell_p = sub.add_parser("shell", help="try Patchbay in a terminal, against a local Slack")
+    if with_shell:
+        from bot.shell import main as shell
+
+        shell.add_arguments(shell_p)
     backup = sub.add_parser("backup", help="copy the SQLite database to FILE while the bot runs")
     backup.add_argument("file", type=Path)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser(with_shell=argv[:1] == ["shell"]).parse_args(argv)
     if args.command == "shell":
+        from bot.shell import main as shell
+
         return shell.main(args)
     try:
         settings = load_settings()

@@ -4,76 +4,79 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
-from bot.text import escape
+from bot.text import Markup, escape, render
 from commands.documents import IntegrationDocument
+from commands.vocabulary import lowerfirst
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
-def _md(text: str) -> str:
-    """Markdown paragraph text: no raw HTML."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _cell(text: str) -> str:
     """One line of Markdown, safe inside a table cell or a list item."""
-    return _md(" ".join(text.split())).replace("|", "\\|")
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def _person(user_id: str) -> str:
     return f"@{user_id}" if USER_ID.match(user_id) else "Patchbay"
 
 
-def _mention(user_id: str) -> str:
-    return f"<@{user_id}>" if USER_ID.match(user_id) else "Patchbay"
+def _mention(user_id: str) -> Markup:
+    return Markup(f"<@{user_id}>" if USER_ID.match(user_id) else "Patchbay")
 
 
-def _quote(text: str) -> str:
-    return "\n> ".join(text.splitlines() or [""])
+def _quote(text: str) -> Markup:
+    return Markup("\n> ".join(escape(line) for line in text.splitlines() or [""]))
 
 
+@cache
 def _environment() -> Environment:
+    """Every `{{ value }}` is escaped by `finalize` unless a filter here returned `Markup`.
+
+    Slack's rule (`&`, `<`, `>`) is also what keeps raw HTML out of the Markdown pages. Jinja2 loads
+    with the first document rendered, not when the app starts.
+    """
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     env = Environment(
         loader=PackageLoader("bot", "templates"),
         undefined=StrictUndefined,
         autoescape=False,
+        finalize=render,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=_md,
         cell=_cell,
         person=_person,
         mention=_mention,
-        slack=escape,
         quote=_quote,
         code=lambda text: text.replace("`", "'"),
-        lowerfirst=lambda text: text[:1].lower() + text[1:],
+        lowerfirst=lowerfirst,
     )
     return env
 
 
-ENV = _environment()
-
-
 def markdown(doc: IntegrationDocument) -> str:
     """One integration's page for a wiki."""
-    return ENV.get_template("integration.md.j2").render(doc=doc)
+    return _environment().get_template("integration.md.j2").render(doc=doc)
 
 
 def slack_text(doc: IntegrationDocument) -> str:
     """One integration's document as Slack mrkdwn."""
-    return ENV.get_template("integration.slack.j2").render(doc=doc)
+    return _environment().get_template("integration.slack.j2").render(doc=doc)
 
 
 def catalog_pages(docs: list[IntegrationDocument], now: datetime) -> dict[Path, str]:
     """The Markdown catalog: `index.md` and `integrations/<id>-<title>.md` per integration."""
-    pages = {Path("index.md"): ENV.get_template("catalog.md.j2").render(docs=docs, now=now)}
+    pages = {Path("index.md"): _environment().get_template("catalog.md.j2").render(docs=docs, now=now)}
     for doc in docs:
         pages[Path("integrations") / f"{doc.slug}.md"] = markdown(doc)
     return pages

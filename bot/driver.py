@@ -45,7 +45,7 @@ class SlackDriver:
         self._triggers = itertools.count(1)
         self._events = itertools.count(1)
 
-    def _trigger(self) -> str:
+    def trigger(self) -> str:
         return f"{next(self._triggers)}.1700000000.trigger"
 
     def post(
@@ -78,13 +78,15 @@ class SlackDriver:
             user_id=user,
             channel_id=channel,
             response_url=self.slack.response_url("cmd"),
-            trigger_id=self._trigger(),
+            trigger_id=self.trigger(),
         )
         return self.post(body, kind)
 
-    def submit(self, view: dict[str, Any], values: dict[str, Any], *, user: str) -> Reply:
-        payload = payloads.view_submission(user_id=user, view=view, values=values, trigger_id=self._trigger())
-        return self.post(*payloads.interaction(payload))
+    def submit(
+        self, view: dict[str, Any], values: dict[str, Any], *, user: str, retry: int | None = None
+    ) -> Reply:
+        payload = payloads.view_submission(user_id=user, view=view, values=values, trigger_id=self.trigger())
+        return self.post(*payloads.interaction(payload), headers=_retry(retry))
 
     def click(
         self,
@@ -94,17 +96,20 @@ class SlackDriver:
         channel: str | None = "C0GENERAL",
         message: dict[str, Any] | None = None,
         view: dict[str, Any] | None = None,
+        trigger: str | None = None,
+        retry: int | None = None,
     ) -> Reply:
+        """Press a button; the same `trigger` makes the same click (as when Slack delivers it again)."""
         payload = payloads.block_action(
             user_id=user,
             action=action,
-            trigger_id=self._trigger(),
+            trigger_id=trigger or self.trigger(),
             response_url=None if view is not None else self.slack.response_url("act"),
             channel_id=None if view is not None else channel,
             message=message,
             view=view,
         )
-        return self.post(*payloads.interaction(payload))
+        return self.post(*payloads.interaction(payload), headers=_retry(retry))
 
     def suggest(self, view: dict[str, Any], block_id: str, text: str, *, user: str) -> Reply:
         payload = payloads.block_suggestion(user_id=user, view=view, block_id=block_id, text=text)
@@ -112,5 +117,9 @@ class SlackDriver:
 
     def event(self, event: dict[str, Any], *, retry: int | None = None) -> Reply:
         body, kind = payloads.event(event, event_id=f"Ev{next(self._events):08d}")
-        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
-        return self.post(body, kind, headers=headers)
+        return self.post(body, kind, headers=_retry(retry))
+
+
+def _retry(number: int | None) -> dict[str, str] | None:
+    """The headers Slack adds when it delivers a request again."""
+    return {"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": "http_timeout"} if number else None

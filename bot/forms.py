@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, StrictStr, ValidationError
 
+from commands.errors import InvalidInput, PatchbayError
+from commands.fields import ROW_ID_MAX, RowId
 from commands.lifecycle import Step
 from commands.reviews import Outcome
 from commands.tools import ToolQuery
@@ -15,51 +18,165 @@ from commands.vocabulary import Category, State
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
-def read_form(view: dict[str, Any]) -> dict[str, Any]:
-    """Map each input block_id to the value its element holds."""
+UNREADABLE_ANSWER = "This answer could not be read; enter it again."
+STALE_FORM = "This form could not be read; close it and open it again."
+STALE_BUTTON = "That button could not be read; run the command again for a fresh one."
+
+
+class _Option(BaseModel):
+    value: StrictStr
+
+
+class _Text(BaseModel):
+    value: StrictStr | None = None
+
+
+class _Select(BaseModel):
+    selected_option: _Option | None = None
+
+
+class _Multi(BaseModel):
+    selected_options: list[_Option] | None = None
+
+
+class _User(BaseModel):
+    selected_user: StrictStr | None = None
+
+
+class _Users(BaseModel):
+    selected_users: list[StrictStr] | None = None
+
+
+class _Date(BaseModel):
+    selected_date: StrictStr | None = None
+
+
+class _Conversation(BaseModel):
+    selected_conversation: StrictStr | None = None
+
+
+def _text(element: dict[str, Any]) -> Any:
+    return _Text.model_validate(element).value or ""
+
+
+def _select(element: dict[str, Any]) -> Any:
+    option = _Select.model_validate(element).selected_option
+    return option.value if option else ""
+
+
+def _multi(element: dict[str, Any]) -> Any:
+    return [option.value for option in _Multi.model_validate(element).selected_options or []]
+
+
+def _user(element: dict[str, Any]) -> Any:
+    return _User.model_validate(element).selected_user or ""
+
+
+def _users(element: dict[str, Any]) -> Any:
+    return _Users.model_validate(element).selected_users or []
+
+
+def _date(element: dict[str, Any]) -> Any:
+    return _Date.model_validate(element).selected_date or ""
+
+
+def _conversation(element: dict[str, Any]) -> Any:
+    return _Conversation.model_validate(element).selected_conversation or ""
+
+
+_READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "static_select": _select,
+    "external_select": _select,
+    "radio_buttons": _select,
+    "multi_static_select": _multi,
+    "multi_external_select": _multi,
+    "checkboxes": _multi,
+    "users_select": _user,
+    "multi_users_select": _users,
+    "datepicker": _date,
+    "conversations_select": _conversation,
+}
+
+
+def read_form(view: Any) -> dict[str, Any]:
+    """Map each input block_id to the value its element holds.
+
+    Every element is read by a typed model of its kind, so a malformed answer (an option without
+    a value, `[null]`, a number where text belongs) raises InvalidInput on its own block, and a
+    view without `state.values` raises it for the form as a whole.
+    """
+    state = view.get("state") if isinstance(view, dict) else None
+    blocks = state.get("values") if isinstance(state, dict) else None
+    if not isinstance(blocks, dict):
+        raise InvalidInput({"form": STALE_FORM})
     values: dict[str, Any] = {}
-    for block_id, elements in view.get("state", {}).get("values", {}).items():
-        for element in elements.values():
-            values[block_id] = _element_value(element)
+    errors: dict[str, str] = {}
+    for block_id, elements in blocks.items():
+        if not isinstance(elements, dict) or len(elements) != 1:
+            errors[block_id] = UNREADABLE_ANSWER
+            continue
+        element = next(iter(elements.values()))
+        if not isinstance(element, dict) or not isinstance(element.get("type"), str):
+            errors[block_id] = UNREADABLE_ANSWER
+            continue
+        try:
+            values[block_id] = _READERS.get(str(element.get("type")), _text)(element)
+        except ValidationError:
+            errors[block_id] = UNREADABLE_ANSWER
+    if errors:
+        raise InvalidInput(errors)
     return values
 
 
-def _element_value(element: dict[str, Any]) -> Any:
-    kind = element.get("type")
-    if kind in ("plain_text_input", "url_text_input", "email_text_input", "number_input"):
-        return element.get("value") or ""
-    if kind in ("static_select", "external_select", "radio_buttons"):
-        option = element.get("selected_option")
-        return option["value"] if option else ""
-    if kind in ("multi_static_select", "multi_external_select", "checkboxes"):
-        return [option["value"] for option in element.get("selected_options") or []]
-    if kind == "users_select":
-        return element.get("selected_user") or ""
-    if kind == "multi_users_select":
-        return element.get("selected_users") or []
-    if kind == "datepicker":
-        return element.get("selected_date") or ""
-    if kind == "conversations_select":
-        return element.get("selected_conversation") or ""
-    return element.get("value")
+Meta = TypeVar("Meta", bound=BaseModel)
+
+
+def read_meta(view: Any, model: type[Meta], *, empty: str | None = None) -> Meta:
+    """The view's private_metadata as `model` (`empty` stands in for a blank one), else InvalidInput."""
+    raw = view.get("private_metadata") if isinstance(view, dict) else None
+    if raw == "" and empty is not None:
+        raw = empty
+    if not isinstance(raw, str):
+        raise InvalidInput({"form": STALE_FORM})
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError:
+        raise InvalidInput({"form": STALE_FORM}) from None
+
+
+def read_ref(raw: Any, model: type[Meta]) -> Meta:
+    """A button's value (or block_id) as `model`; a stale or altered one is refused in words."""
+    try:
+        if isinstance(raw, str):
+            return model.model_validate_json(raw)
+    except ValidationError:
+        pass
+    raise PatchbayError(STALE_BUTTON)
+
+
+def read_value(body: dict[str, Any], model: type[Meta]) -> Meta:
+    """The value of the clicked button as `model`."""
+    actions = body.get("actions")
+    first = actions[0] if isinstance(actions, list) and actions else None
+    return read_ref(first.get("value") if isinstance(first, dict) else None, model)
 
 
 class ToolRef(BaseModel):
     """Names one tool in a button value or a modal's private_metadata."""
 
-    tool_id: int
+    tool_id: RowId
 
 
 class IntegrationRef(BaseModel):
     """Names one integration in a button value or a modal's private_metadata."""
 
-    integration_id: int
+    integration_id: RowId
 
 
 class StepRef(BaseModel):
     """A lifecycle button or step modal: which integration, which step, from which state."""
 
-    integration_id: int
+    integration_id: RowId
     step: Step
     state: State
 
@@ -67,21 +184,21 @@ class StepRef(BaseModel):
 class ReviewRef(BaseModel):
     """A review-thread button or the answer modal: which cycle, and which answer was picked."""
 
-    cycle_id: int
+    cycle_id: RowId
     outcome: Outcome
 
 
 class ProposalMeta(BaseModel):
     """private_metadata of the proposal modal: which proposal is edited, if any."""
 
-    integration_id: int | None = None
-    flow_id: int | None = None
+    integration_id: RowId | None = None
+    flow_id: RowId | None = None
 
 
 class FlowRef(BaseModel):
     """Names one flow in a button value."""
 
-    flow_id: int
+    flow_id: RowId
 
 
 class HomeMoreRef(BaseModel):
@@ -93,19 +210,19 @@ class HomeMoreRef(BaseModel):
 class TeardownRef(BaseModel):
     """Names one teardown item in a button value or the not-applicable modal's private_metadata."""
 
-    item_id: int
+    item_id: RowId
 
 
 class SettingsMeta(BaseModel):
     """private_metadata of the settings modal: the policy version it was opened on."""
 
-    version: int
+    version: Annotated[int, Field(ge=0, le=ROW_ID_MAX)]
 
 
 class ListRef(BaseModel):
     """A page of a list, carried in a pagination button."""
 
-    page: int
+    page: Annotated[int, Field(ge=0, le=1_000_000)]
     filter: str = ""
 
 

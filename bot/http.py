@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -13,10 +15,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import metrics as app_metrics
 from bot import request_scope
+from bot.gate import MAX_BODY_BYTES, UNREADABLE, BytesSignatureVerifier, Refusal, admit
 from bot.health import SLACK_TIMEOUT_SECONDS, Health
 
+log = logging.getLogger("patchbay.gate")
 EVENTS_PATH = "/slack/events"
 ROUTES = (EVENTS_PATH, "/healthz", "/metrics")
+# waitress answers 413 to a body declared over the cap before reading any of it; the gate checks
+# again for servers that pass a body on unread (chunked, or another WSGI server).
+WAITRESS_BODY_LIMIT = MAX_BODY_BYTES
 StartResponse = Callable[..., Any]
 Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -26,8 +33,10 @@ def _answer(start_response: StartResponse, status: str, body: bytes, content_typ
     return [body]
 
 
-def make_wsgi(app: App, sessions: sessionmaker[Session]) -> Wsgi:
+def make_wsgi(app: App, sessions: sessionmaker[Session], *, signing_secret: str) -> Wsgi:
+    """Route the three paths; Slack's requests pass the gate before Bolt sees them."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    verifier = BytesSignatureVerifier(signing_secret)
     metrics = app_metrics.of(app)
     probe = app_metrics.observed_client(app.client, timeout=SLACK_TIMEOUT_SECONDS)
     health = Health(sessions=sessions, slack=probe)
@@ -40,7 +49,20 @@ def make_wsgi(app: App, sessions: sessionmaker[Session]) -> Wsgi:
             return _answer(start_response, status, json.dumps(report).encode(), "application/json")
         if path == "/metrics" and method == "GET":
             return _answer(start_response, "200 OK", *metrics.render())
-        return slack(environ, start_response)
+        if path != EVENTS_PATH or method != "POST":
+            return _answer(start_response, "404 Not Found", b"not found", "text/plain")
+        admitted = admit(environ, verifier)
+        if isinstance(admitted, Refusal):
+            return _answer(start_response, admitted.status, admitted.reason.encode(), "text/plain")
+        environ["wsgi.input"] = io.BytesIO(admitted)
+        environ["CONTENT_LENGTH"] = str(len(admitted))
+        try:
+            return slack(environ, start_response)
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+            # Bolt reads a few fields while routing, before any listener or error handler runs: a
+            # signed payload shaped unlike Slack's fails there. Its name only, never its text.
+            log.warning("unreadable Slack payload: %s while routing it", type(exc).__name__)
+            return _answer(start_response, UNREADABLE.status, UNREADABLE.reason.encode(), "text/plain")
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         token = request_scope.begin()
@@ -65,8 +87,16 @@ class BackgroundServer:
     def __init__(self, wsgi: Callable[..., Iterable[bytes]], host: str = "127.0.0.1", port: int = 0) -> None:
         from waitress.server import create_server
 
+        # waitress reads asyncore_loop_timeout as a whole number of seconds (0.1 would become 0, a
+        # select() that never waits: a busy loop). stop() wakes the loop itself, so 1 s costs nothing.
         self._server = create_server(
-            wsgi, host=host, port=port, threads=8, ident="patchbay", asyncore_loop_timeout=0.1
+            wsgi,
+            host=host,
+            port=port,
+            threads=8,
+            ident="patchbay",
+            asyncore_loop_timeout=1,
+            max_request_body_size=WAITRESS_BODY_LIMIT,
         )
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="patchbay-http", daemon=True)
@@ -84,9 +114,22 @@ class BackgroundServer:
             if not self._stopping:
                 raise
 
+    @property
+    def loop_timeout(self) -> float:
+        """How long the server's select() waits when idle, as waitress took the setting."""
+        return float(self._server.adj.asyncore_loop_timeout)
+
     def stop(self) -> None:
         self._stopping = True
-        for channel in list(self._server._map.values()):  # type: ignore[union-attr]
-            channel.close()
-        self._server.task_dispatcher.shutdown()
+        server = self._server
+
+        def close_all() -> None:
+            for channel in list(server._map.values()):  # type: ignore[union-attr]
+                channel.close()
+
+        try:
+            server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]  # runs in the loop, waking it
+        except OSError:  # the loop already closed its trigger: close what is left from here
+            close_all()
         self._thread.join(timeout=5)
+        server.task_dispatcher.shutdown()

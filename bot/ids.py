@@ -13,6 +13,8 @@ class Event(StrEnum):
     """Events API events the app subscribes to (manifest.yml's bot_events)."""
 
     APP_HOME_OPENED = "app_home_opened"
+    APP_UNINSTALLED = "app_uninstalled"
+    TOKENS_REVOKED = "tokens_revoked"
 
 
 class Callback(StrEnum):

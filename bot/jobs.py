@@ -11,18 +11,25 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.client import HTTPException
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.notify import Notifier, SlackSender
+from bot.notify import LOOKUP_LIMIT, Notifier, SlackSender
 from bot.pacing import Pacer
+from bot.retries import may_have_landed
 from bot.roles import RoleDirectory
 from bot.settings import Settings
-from bot.views.reviews import escalation_text, parent_text, reminder_text, review_reply
+from bot.views.fallbacks import review_fallback
+from bot.views.reviews import parent_text, review_reply
 from commands.actor import Role
+from commands.installation import current_removal
+from commands.notices import Notice, Say
 from commands.nudges import nudge_waiting
+from commands.outbox import Kind as OutboxKind
+from commands.outbox import owe
 from commands.policy import Policy
 from commands.reviews import (
     OwnerBatch,
@@ -30,13 +37,13 @@ from commands.reviews import (
     claim_nudge,
     due_nudges,
     flag_orphaned,
+    last_confirmed_ts,
     mark_sent,
     owners_to_check,
     record_thread,
     release,
     schedule_due,
     thread_for,
-    unclaim_nudge,
 )
 from commands.workspace_policy import read_policy
 from storage.db import session_scope
@@ -44,6 +51,16 @@ from storage.db import session_scope
 log = logging.getLogger(__name__)
 THREAD_EVENT = "patchbay_review_thread"
 REPLY_EVENT = "patchbay_review"
+
+
+class NoLookupLeft(Exception):
+    """The pace of history reads allows none now: the batch waits for the next run."""
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or error.response.status_code)
+    return f"{type(error).__name__}: {error}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +119,7 @@ class ReviewSweep:
         workers: int = 8,
         posts_per_minute: float = 300,
         channel_pace_seconds: float = 1.0,
+        lookups_per_minute: float = 1.0,
     ) -> None:
         self.sessions = sessions
         self.client = client
@@ -110,10 +128,17 @@ class ReviewSweep:
         self.wall = wall
         self.workers = workers
         self.pacer = Pacer(per_minute=posts_per_minute, per_channel_seconds=channel_pace_seconds)
-        self.notifier = Notifier(sessions, SlackSender(client, policy))
+        self.sender = SlackSender(client, policy, lookups_per_minute=lookups_per_minute)
+        self.notifier = Notifier(sessions, self.sender)
 
     def run(self, now: datetime) -> SweepReport:
         report = SweepReport()
+        with session_scope(self.sessions) as session:
+            removal = current_removal(session=session)
+        if removal is not None:
+            report.failures.append(f"skipped: Patchbay is {removal.reason.value} in {removal.team_id}")
+            log.warning("review sweep at %s skipped: %s", now.isoformat(), report.line())
+            return report
         with session_scope(self.sessions) as session:
             policy = read_policy(session=session, defaults=self.defaults).policy
             report.scheduled = schedule_due(session=session, as_of=now.date(), now=now)
@@ -150,14 +175,17 @@ class ReviewSweep:
     def _send(self, batch: OwnerBatch, now: datetime) -> SweepReport:
         """One owner's thread: the parent once a day, then a reply per cycle, each recorded when confirmed.
 
-        After an interrupted sweep, what Slack already has is found by the metadata each message carries
-        and recorded instead of being posted again.
+        A post Slack may have taken (5xx, or the connection dropped after sending) is never posted
+        again blindly: its cycles are left as interrupted, and the next run looks for what landed by
+        the metadata each message carries (the DM's latest few messages, or the thread after the last
+        confirmed reply), within the lookup pace; past it, they wait for the next run.
         """
         report = SweepReport()
         remaining = [item.cycle_id for item in batch.items]
         try:
             with session_scope(self.sessions) as session:
                 thread = thread_for(session=session, owner_id=batch.owner_id, opened_on=now.date())
+                after = last_confirmed_ts(session=session, thread_id=thread.id) if thread else None
             if thread is None:
                 thread_key = {"owner_id": batch.owner_id, "opened_on": now.date().isoformat()}
                 found = self._find_parent(batch.owner_id, thread_key) if batch.interrupted else None
@@ -179,7 +207,7 @@ class ReviewSweep:
                         ts=found[1],
                         now=now,
                     )
-            already = self._replies_in(thread.channel, thread.ts) if batch.interrupted else {}
+            already = self._replies_in(thread.channel, thread.ts, after) if batch.interrupted else {}
             for item in batch.items:
                 ts = already.get(item.cycle_id)
                 if ts is None:
@@ -188,7 +216,7 @@ class ReviewSweep:
                         channel=thread.channel,
                         thread_ts=thread.ts,
                         blocks=review_reply(item, now.date()),
-                        text=f"Review #{item.integration_id} {item.title}",
+                        text=review_fallback(item.integration_id, item.title),
                         metadata={"event_type": REPLY_EVENT, "event_payload": {"cycle_id": item.cycle_id}},
                     )
                     ts = str(posted["ts"])
@@ -203,25 +231,40 @@ class ReviewSweep:
                         now=now,
                     )
                 remaining.remove(item.cycle_id)
-        except SlackApiError as exc:
-            error = str(exc.response.get("error") or exc.response.status_code)
+        except (SlackApiError, OSError, HTTPException, NoLookupLeft) as exc:
+            error = _describe(exc)
             report.failures.append(f"owner {batch.owner_id}: {error}")
+            uncertain = batch.interrupted if isinstance(exc, NoLookupLeft) else may_have_landed(exc)
             with session_scope(self.sessions) as session:
-                release(session=session, cycle_ids=remaining, error=error)
+                release(
+                    session=session,
+                    cycle_ids=remaining,
+                    error=error,
+                    look_next_time=self.wall() if uncertain else None,
+                )
         return report
+
+    def _lookup(self) -> None:
+        if not self.sender.take_lookup():
+            raise NoLookupLeft("history lookups paced: waiting for the next run")
 
     def _find_parent(self, owner_id: str, key: dict[str, str]) -> tuple[str, str] | None:
         channel = str(self.client.conversations_open(users=owner_id)["channel"]["id"])
-        history = self.client.conversations_history(channel=channel, include_all_metadata=True, limit=50)
+        self._lookup()
+        history = self.client.conversations_history(
+            channel=channel, include_all_metadata=True, limit=LOOKUP_LIMIT
+        )
         for message in history["messages"]:
             meta = message.get("metadata") or {}
             if meta.get("event_type") == THREAD_EVENT and meta.get("event_payload") == key:
                 return channel, str(message["ts"])
         return None
 
-    def _replies_in(self, channel: str, ts: str) -> dict[int, str]:
+    def _replies_in(self, channel: str, ts: str, after: str | None) -> dict[int, str]:
+        """Replies after the last one Slack confirmed: those an interrupted run may have posted."""
+        self._lookup()
         found = self.client.conversations_replies(
-            channel=channel, ts=ts, include_all_metadata=True, limit=200
+            channel=channel, ts=ts, oldest=after or ts, include_all_metadata=True, limit=LOOKUP_LIMIT
         )
         replies = {}
         for message in found["messages"]:
@@ -231,32 +274,48 @@ class ReviewSweep:
         return replies
 
     def _nudge(self, now: datetime, report: SweepReport, policy: Policy) -> None:
+        """Reminders and escalations go through the outbox, owed in the transaction that claims them."""
         with session_scope(self.sessions) as session:
             nudges = due_nudges(session=session, now=now, policy=policy)
         admins = sorted(self.roles.members(Role.ADMIN))
         for nudge in nudges:
+            item = nudge.item
             with session_scope(self.sessions) as session:
                 if not claim_nudge(session=session, nudge=nudge, now=now):
                     continue
-            item = nudge.item
-            try:
                 if nudge.kind == "reminder":
-                    self.client.chat_postMessage(
-                        channel=item.channel or item.owner_id,
-                        thread_ts=item.thread_ts,
-                        text=reminder_text(item, nudge.number, nudge.days_waiting),
+                    owe(
+                        session,
+                        kind=OutboxKind.REPLY,
+                        now=now,
+                        recipient=item.channel or item.owner_id,
+                        thread_ts=item.thread_ts or "",
+                        text=Notice(
+                            say=Say.REVIEW_REMINDER,
+                            integration_id=item.integration_id,
+                            title=item.title,
+                            owner_id=item.owner_id,
+                            have=nudge.number,
+                            days=nudge.days_waiting,
+                        ).model_dump_json(),
                     )
                     report.reminders += 1
                 elif policy.governance_channel:
-                    self.client.chat_postMessage(
-                        channel=policy.governance_channel,
-                        text=escalation_text(item, nudge.days_waiting, admins),
+                    owe(
+                        session,
+                        kind=OutboxKind.CHANNEL,
+                        now=now,
+                        text=Notice(
+                            say=Say.REVIEW_ESCALATION,
+                            integration_id=item.integration_id,
+                            title=item.title,
+                            flow=item.flow,
+                            owner_id=item.owner_id,
+                            admins=admins,
+                            days=nudge.days_waiting,
+                        ).model_dump_json(),
                     )
                     report.escalations += 1
-            except SlackApiError as exc:
-                report.failures.append(f"nudge {item.cycle_id}: {exc.response.get('error')}")
-                with session_scope(self.sessions) as session:
-                    unclaim_nudge(session=session, nudge=nudge)
 
 
 def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> ReviewSweep:
@@ -268,6 +327,7 @@ def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client:
         workers=settings.patchbay_sweep_workers,
         posts_per_minute=settings.patchbay_slack_posts_per_minute,
         channel_pace_seconds=settings.patchbay_slack_channel_pace_seconds,
+        lookups_per_minute=settings.patchbay_slack_lookups_per_minute,
     )
 
 

@@ -8,6 +8,10 @@ from bot.listeners.commands import SUBCOMMANDS
 from bot.listeners.commands.router import match
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _command(body: dict[str, Any]) -> str:
     text = str(body.get("text") or "").strip()
     if not text:
@@ -22,14 +26,15 @@ def listener_name(body: dict[str, Any]) -> str:
         return _command(body)
     kind = str(body.get("type") or "unknown")
     if kind in ("view_submission", "view_closed"):
-        return f"{kind}:{(body.get('view') or {}).get('callback_id', '')}"
+        return f"{kind}:{_dict(body.get('view')).get('callback_id', '')}"
     if kind == "block_actions":
-        actions = body.get("actions") or [{}]
-        return f"{kind}:{actions[0].get('action_id', '')}"
+        actions = body.get("actions")
+        first = _dict(actions[0]) if isinstance(actions, list) and actions else {}
+        return f"{kind}:{first.get('action_id', '')}"
     if kind == "block_suggestion":
         return f"{kind}:{body.get('action_id', '')}"
     if kind in ("shortcut", "message_action"):
         return f"{kind}:{body.get('callback_id', '')}"
     if kind == "event_callback":
-        return f"event:{(body.get('event') or {}).get('type', '')}"
+        return f"event:{_dict(body.get('event')).get('type', '')}"
     return kind

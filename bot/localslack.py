@@ -11,9 +11,10 @@ import contextlib
 import dataclasses
 import itertools
 import json
+import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -57,6 +58,10 @@ class Fault:
     retry_after: int
     times: int
     after: int = 0
+    when: str = "before"  # "before": refused; "taken": done, then `status`; "dropped": done, no answer
+
+
+FAULT_KINDS = (("before", 500), ("taken", 500), ("dropped", 0), ("before", 429))
 
 
 DEFAULT_PEOPLE = (
@@ -83,6 +88,14 @@ def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
     return args
 
 
+def _page(found: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
+    """conversations.history/replies: only messages after `oldest`, at most `limit` of them."""
+    oldest = float(args.get("oldest") or 0)
+    found = [m for m in found if float(m["ts"]) > oldest]
+    limit = int(args.get("limit") or 0) or len(found)
+    return {"ok": True, "messages": found[:limit], "has_more": len(found) > limit}
+
+
 class LocalSlack:
     """The stand-in. Start it, point the app at `api_url`, then read `calls` and `messages`."""
 
@@ -96,16 +109,20 @@ class LocalSlack:
         self.last_view_id = ""
         self.home: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
+        self.upload_names: dict[str, str] = {}  # file id -> the filename it was announced with
         self.rate_limits: dict[str, float] = {}
         self.delays: dict[str, float] = {}
         self.channel_limits: dict[str, float] = {}
         self._last_in_channel: dict[tuple[str, str], float] = {}
         self._faults: list[Fault] = []
+        self._flaky: tuple[float, frozenset[str], random.Random] | None = None
+        self.injected: list[tuple[str, str, int]] = []  # (method, when, status) of each flaky fault
+        self._last_us = 0
         self._buckets: dict[str, tuple[float, float]] = {}
         self._ids = itertools.count(1)
-        self._ts = itertools.count(1)
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
+        self.socket_url: Callable[[], str] | None = None  # a Socket Mode endpoint (bot/localsocket.py)
 
     # ---- lifecycle -------------------------------------------------------------------------
     def start(self, port: int = 0) -> LocalSlack:
@@ -121,6 +138,10 @@ class LocalSlack:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 status, headers, body = stand_in.handle(self.path, self.headers.get("Content-Type", ""), raw)
+                if not status:  # the call was done, then the connection dropped before any answer
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
@@ -166,11 +187,18 @@ class LocalSlack:
         retry_after: int = 1,
         times: int = 1,
         after: int = 0,
+        when: str = "before",
     ) -> None:
         """Answer `times` calls of `method` with an error (HTTP `status`, or ok=false `error`),
-        once `after` further calls have succeeded."""
+        once `after` further calls have succeeded. `when="taken"` does the call first (Slack took
+        it, then answered 5xx); `when="dropped"` does it and drops the connection unanswered."""
         with self._lock:
-            self._faults.append(Fault(method, status, error, retry_after, times, after))
+            self._faults.append(Fault(method, status, error, retry_after, times, after, when))
+
+    def flaky(self, rate: float, *methods: str, seed: int = 0) -> None:
+        """Fail `rate` of the calls to `methods` at random (seeded): refused 5xx, taken then 5xx,
+        taken then dropped, or 429, in equal parts."""
+        self._flaky = (rate, frozenset(methods), random.Random(seed))
 
     def limit_per_channel(self, method: str, per_second: float) -> None:
         """Answer 429 when `method` posts to one channel faster than `per_second` (Slack's posting pace)."""
@@ -218,10 +246,12 @@ class LocalSlack:
         if method in self.delays:
             time.sleep(self.delays[method])
         refusal = self._refusal(method, str(args.get("channel", "")))
-        if refusal is not None:
+        if refusal is not None and refusal[1].get("X-Local-Fault") is None:
             return refusal
         handler = getattr(self, "_api_" + method.replace(".", "_"), None)
         result = handler(args) if handler else {"ok": True}
+        if refusal is not None:  # done, and yet the caller hears a 5xx or nothing
+            return refusal[0], {"Content-Type": "application/json"}, b'{"ok": false, "error": "fatal_error"}'
         return 200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(result).encode()
 
     def _record(self, method: str, args: dict[str, Any]) -> None:
@@ -230,12 +260,18 @@ class LocalSlack:
 
     def _refusal(self, method: str, channel: str = "") -> tuple[int, dict[str, str], bytes] | None:
         with self._lock:
+            if self._flaky and method in self._flaky[1] and self._flaky[2].random() < self._flaky[0]:
+                when, status = self._flaky[2].choice(FAULT_KINDS)
+                self.injected.append((method, when, status))
+                self._faults.insert(0, Fault(method, status, "", 1, 1, 0, when))
             for fault in self._faults:
                 if fault.method == method and fault.times > 0:
                     if fault.after > 0:
                         fault.after -= 1
                         continue
                     fault.times -= 1
+                    if fault.when != "before":
+                        return fault.status, {"X-Local-Fault": fault.when}, b""
                     if fault.error:
                         body = json.dumps({"ok": False, "error": fault.error}).encode()
                         return 200, {"Content-Type": "application/json"}, body
@@ -268,7 +304,10 @@ class LocalSlack:
         return None
 
     def _next_ts(self) -> str:
-        return f"{1700000000 + next(self._ts)}.{next(self._ids):06d}"
+        """Like Slack's: the wall-clock time in microseconds, unique and increasing."""
+        with self._lock:
+            self._last_us = max(time.time_ns() // 1000, self._last_us + 1)
+            return f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
 
     def _channel(self, channel: str) -> str:
         return self.dm_channel(channel) if channel[:1] in ("U", "W") else channel
@@ -334,7 +373,7 @@ class LocalSlack:
                 for m in self.messages
                 if m.channel == channel and m.thread_ts is None and not m.ephemeral
             ]
-        return {"ok": True, "messages": found[::-1], "has_more": False}
+        return _page(found[::-1], args)
 
     def _api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = self._channel(str(args.get("channel", ""))), str(args.get("ts", ""))
@@ -345,7 +384,7 @@ class LocalSlack:
                 for m in self.messages
                 if m.channel == channel and (m.ts == ts or m.thread_ts == ts)
             ]
-        return {"ok": True, "messages": found, "has_more": False}
+        return _page(found, args)
 
     def _api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         message = Message(
@@ -420,6 +459,11 @@ class LocalSlack:
             self.home[str(args.get("user_id"))] = view
         return {"ok": True, "view": view}
 
+    def _api_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.socket_url is None:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"ok": True, "url": self.socket_url()}
+
     def _api_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users = str(args.get("users", "")).split(",")
         return {"ok": True, "channel": {"id": self.dm_channel(users[0])}}
@@ -452,6 +496,7 @@ class LocalSlack:
 
     def _api_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         file_id = f"F{next(self._ids):08d}"
+        self.upload_names[file_id] = str(args.get("filename") or file_id)
         return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
 
     def _api_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:

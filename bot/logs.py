@@ -1,25 +1,75 @@
 """Logging: plain text or one JSON object per line (PATCHBAY_LOG_FORMAT), each with the request id.
 
-Only the message and a few named fields are written: never a request body. Anything shaped like a
-Slack token is masked before it leaves the process, whatever logged it.
+Only the message and a few named fields are written: never a request body. Every secret shape
+`commands.secrets` knows (Slack tokens and webhooks, AWS, GitHub, Stripe and Google keys, private
+keys, bearer tokens, passwords in URLs), raw or URL-encoded, is masked in the message, its arguments
+and the exception text of every record, whoever logged it and whichever handler writes it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 from bot import request_scope
+from commands.secrets import redact
 
-TOKEN = re.compile(r"\b(xox[abeoprs]|xapp)-[A-Za-z0-9-]+")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+LOGGERS = ("", "patchbay", "slack_bolt", "slack_sdk", "waitress", "alembic", "apscheduler", "sqlalchemy")
+_PLAIN = logging.Formatter()
 
 
-def redact(text: str) -> str:
-    return TOKEN.sub(lambda m: m.group(1) + "-***", text)
+def mask(record: logging.LogRecord) -> logging.LogRecord:
+    """Mask secrets in `record` in place: message and arguments (merged), exception and stack text."""
+    if getattr(record, "secrets_masked", False):
+        return record
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError):  # a logging call whose arguments do not fit its format
+        message = f"{record.msg} {record.args}"
+    record.msg, record.args = redact(message), None
+    if record.exc_info:
+        record.exc_text = record.exc_text or _PLAIN.formatException(record.exc_info)
+        record.exc_info = None
+    if record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+    record.secrets_masked = True
+    return record
+
+
+class SecretMask(logging.Filter):
+    """The one log filter: on every handler, it masks each record before it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        mask(record)
+        return True
+
+
+MASK = SecretMask()
+
+
+def mask_everywhere() -> None:
+    """Mask every record as it is created, and put the filter on every handler there is now.
+
+    Masking at creation covers handlers a library adds later (Alembic, APScheduler, waitress).
+    """
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "masks_secrets", False):
+
+        def masked(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            return mask(factory(*args, **kwargs))
+
+        masked.masks_secrets = True  # type: ignore[attr-defined]
+        logging.setLogRecordFactory(masked)
+    for name in LOGGERS:
+        for handler in logging.getLogger(name).handlers:
+            if MASK not in handler.filters:
+                handler.addFilter(MASK)
 
 
 class RequestFields(logging.Filter):
@@ -31,11 +81,6 @@ class RequestFields(logging.Filter):
         record.listener = scope.listener if scope else ""
         record.slack_retry = scope.slack_retry if scope else ""
         return True
-
-
-class RedactingFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
@@ -53,14 +98,17 @@ class JsonFormatter(logging.Formatter):
             if value and value != "-":
                 entry[name] = value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return redact(json.dumps(entry, default=str))
+            record.exc_text = record.exc_text or self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, default=str)
 
 
 def make_handler(log_format: str, stream: object = None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler.addFilter(MASK)
     handler.addFilter(RequestFields())
-    handler.setFormatter(JsonFormatter() if log_format == "json" else RedactingFormatter(TEXT_FORMAT))
+    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     return handler
 
 
@@ -71,3 +119,7 @@ def configure(log_format: str, level: int = logging.INFO) -> None:
         root.removeHandler(old)
     root.addHandler(make_handler(log_format))
     root.setLevel(level)
+    mask_everywhere()
+    # Alembic says which migration context it chose every time the schema is checked; only its
+    # warnings are worth a line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -18,6 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.listener.listener_error_handler import ListenerErrorHandler
 from slack_sdk import WebClient
 from slack_sdk.http_retry.handler import RetryHandler
@@ -190,7 +191,10 @@ class CountingErrorHandler(ListenerErrorHandler):
 
     def handle(self, error: Exception, request: BoltRequest, response: BoltResponse | None) -> None:
         scope = request_scope.current()
-        kind = "refused" if isinstance(error, PatchbayError) else "unexpected"
+        if isinstance(error, BoltUnhandledRequestError):
+            kind = "unhandled"
+        else:
+            kind = "refused" if isinstance(error, PatchbayError) else "unexpected"
         self.metrics.listener_errors.labels(scope.listener if scope else "unknown", kind).inc()
         self.inner.handle(error=error, request=request, response=response)
 

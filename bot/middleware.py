@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
+from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.notify import Notifier
 from bot.roles import RoleDirectory
+from commands import once
+from commands.installation import record_reinstall
 from commands.policy import Policy
 from commands.workspace_policy import read_policy
 from storage.db import session_scope
+
+log = logging.getLogger(__name__)
+ONCE_KEY = "once_key"
 
 
 class KeptAck(Ack):
@@ -48,6 +56,9 @@ def install(
 ) -> None:
     """Put `sessions`, `now`, `policy` and `actor` into every request's context.
 
+    Bolt runs this after its own signature check (which Socket Mode, authenticated by the
+    connection, skips), so `verified` is set only on requests that passed it.
+
     The policy is read from the database on every request (one primary-key read), so a change an
     admin makes in Slack holds at once in every process; `policy` is the environment's default.
     """
@@ -56,6 +67,7 @@ def install(
     def request_context(
         context: BoltContext, request: BoltRequest, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
+        context["verified"] = True
         context["ack"] = KeptAck()
         context["sessions"] = sessions
         context["now"] = clock.now()
@@ -67,14 +79,84 @@ def install(
         context["notifier"] = notifier
         if context.user_id:
             context["actor"] = roles.actor(context.user_id)
+        if context.team_id and request.body.get("type") != "event_callback":
+            _resume(sessions, context.team_id, context["now"])
+        key = request_key(request.body)
+        if key:
+            context[ONCE_KEY] = key
         return next()
+
+
+def _resume(sessions: sessionmaker[Session], team_id: str, now: datetime) -> None:
+    """A person reached Patchbay from a workspace it was removed from: it was reinstalled there.
+
+    Events do not count: Slack may still retry one sent before the removal.
+    """
+    with session_scope(sessions) as session:
+        if record_reinstall(session=session, team_id=team_id, now=now):
+            log.warning("Patchbay is back in %s: posting resumes", team_id)
+
+
+def request_key(body: dict[str, Any]) -> str | None:
+    """What makes a Slack request the same request: a view's id and step, a click, an event's id.
+
+    A retry, a double submit of one modal or the same payload on another replica share it; two clicks
+    never do (each has its own `action_ts`).
+    """
+    kind, user = body.get("type"), _field(body.get("user"), "id")
+    if kind == "view_submission":
+        view = body.get("view")
+        parts = ["view", _field(view, "id"), _field(view, "callback_id"), user]
+    elif kind == "block_actions":
+        actions = body.get("actions")
+        action = actions[0] if isinstance(actions, list) and actions else None
+        parts = ["action", _field(action, "action_ts"), user, _field(action, "action_id")]
+    elif kind == "event_callback":
+        parts = ["event", body.get("event_id")]
+    else:
+        return None
+    if not all(isinstance(part, str) and part for part in parts):
+        return None
+    return ":".join(str(part) for part in parts)[:200]
+
+
+def _field(value: Any, name: str) -> Any:
+    """`value[name]` when `value` is an object (a malformed payload may carry anything)."""
+    return value.get(name) if isinstance(value, dict) else None
 
 
 @contextmanager
 def transaction(context: BoltContext | dict[str, Any]) -> Iterator[Session]:
-    """Open the request's unit of work: commit at the end of the block, roll back if it raises."""
+    """Open the request's unit of work: commit at the end of the block, roll back if it raises.
+
+    The request's key is claimed in the same transaction, so what it changes is changed exactly once;
+    once a transaction of the request changed something, the request's later transactions only read.
+    Once a block that wrote has committed, `context["committed"]` is set, so a failure after it (a
+    DM, a views.update) is reported as what it is: the change stands.
+    """
+    key: str | None = context.get(ONCE_KEY)
     with session_scope(context["sessions"]) as session:
+        if key:
+            once.claim(session=session, key=key, now=context["now"])
+        event.listen(session, "after_flush", _wrote)
         yield session
+        wrote = bool(session.new or session.dirty or session.deleted) or session.info.get("wrote", False)
+        if key:
+            # The key's own row is written either way: what counts is whether a change was audited.
+            wrote = once.settle(session=session, key=key)
+    if key and wrote:
+        context.pop(ONCE_KEY, None)
+    if wrote:
+        context["committed"] = True
+
+
+def _wrote(session: Session, _flush_context: Any) -> None:
+    session.info["wrote"] = True
+
+
+def saved(context: BoltContext, what: str) -> None:
+    """Name what the request saved (for example "#12 Won deals"), should a later step fail."""
+    context["saved"] = what
 
 
 def deliver(context: BoltContext) -> None:

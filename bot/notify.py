@@ -1,67 +1,238 @@
-"""Delivering the outbox to Slack: governance cards (posted, then updated in place), threads and DMs."""
+"""Delivering the outbox to Slack: governance cards (posted, then updated in place), threads and DMs.
+
+Every post carries metadata naming its outbox item, so a post Slack may have taken (a 5xx, or a
+connection dropped after sending) is looked for before it is posted again. Looking is narrow and
+paced: one `conversations.replies` or `conversations.history` read of the few messages after the
+attempt, in the one place the item would be, shared by every item of that place in a run, and at
+most `lookups_per_minute` reads (Slack allows about one a minute to commercially distributed apps).
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable, Collection
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.retries import may_have_landed
+from bot.settings import Settings
+from bot.views.fallbacks import card_fallback, orphan_fallback
+from bot.views.notices import notice_text
 from bot.views.reviews import orphan_card
-from bot.views.workflow import governance_card
-from commands.outbox import CardRef, DeliveryReport, Item, Kind, card_ref, deliver_pending, place_card
+from bot.views.workflow import CHANNEL_PROBLEMS, card_not_posted, governance_card
+from commands.installation import current_removal
+from commands.outbox import (
+    CardRef,
+    DeliveryReport,
+    Item,
+    Kind,
+    Uncertain,
+    card_ref,
+    deliver_pending,
+    place_card,
+)
 from commands.policy import Policy
 from commands.proposals import show_integration
 from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
+OUTBOX_EVENT = "patchbay_outbox"
+LOOKUP_LIMIT = 15  # the most a commercially distributed app may read per call
+LOOK_BACK_SECONDS = 300  # clock skew allowance between this host and Slack
+
+
+def slack_ts(seconds: float) -> str:
+    return f"{seconds:.6f}"
 
 
 class SlackSender:
-    """Sends one outbox item; raises when Slack refuses, so the item stays pending."""
+    """Sends outbox items; shared by every delivery run of the process (it holds the lookup pace)."""
 
-    def __init__(self, client: WebClient, defaults: Policy) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        defaults: Policy,
+        *,
+        lookups_per_minute: float = 1.0,
+        admins: Callable[[], Collection[str]] = frozenset,
+    ) -> None:
         self.client = client
         self.defaults = defaults
+        self.admins = admins
+        self._gap = 60.0 / lookups_per_minute
+        self._next_lookup = 0.0
+        self._lock = threading.Lock()
+
+    def take_lookup(self) -> bool:
+        """Reserve one history read if the pace allows it now."""
+        with self._lock:
+            now = time.monotonic()
+            if now < self._next_lookup:
+                return False
+            self._next_lookup = now + self._gap
+            return True
+
+    def policy(self, session: Session) -> Policy:
+        """The policy in force now (admins may have changed the governance channel in Slack)."""
+        return read_policy(session=session, defaults=self.defaults).policy
+
+    def run(self) -> Delivery:
+        return Delivery(self)
+
+
+class Delivery:
+    """One delivery run: what it read from Slack is shared by every item it checks."""
+
+    def __init__(self, sender: SlackSender) -> None:
+        self.sender = sender
+        self.client = sender.client
+        self.read: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._policy: Policy | None = None
+
+    def policy(self, session: Session) -> Policy:
+        """The policy in force for this run, read once."""
+        if self._policy is None:
+            self._policy = self.sender.policy(session)
+        return self._policy
+
+    def _post(self, item: Item, **message: Any) -> Any:
+        started = time.time()
+        try:
+            return self.client.chat_postMessage(
+                **message, metadata={"event_type": OUTBOX_EVENT, "event_payload": {"item_id": item.id}}
+            )
+        except Exception as exc:
+            if may_have_landed(exc):
+                raise Uncertain(
+                    slack_ts(started - LOOK_BACK_SECONDS), f"{type(exc).__name__}: {exc}"
+                ) from exc
+            raise
+
+    def _place(self, session: Session, item: Item) -> tuple[str, str] | None:
+        """The channel (and thread) where the item's post would be."""
+        if item.kind is Kind.DM:
+            return str(self.client.conversations_open(users=item.recipient)["channel"]["id"]), ""
+        if item.kind is Kind.REPLY:
+            return item.recipient, item.thread_ts
+        if item.kind is Kind.THREAD:
+            assert item.integration_id is not None
+            ref = card_ref(session=session, integration_id=item.integration_id)
+            return (ref.channel, ref.ts) if ref else None
+        channel = self.policy(session).governance_channel
+        return (channel, "") if channel else None
+
+    def landed(self, session: Session, item: Item) -> bool | None:
+        place = self._place(session, item)
+        if place is None:
+            return False
+        if place not in self.read:
+            if not self.sender.take_lookup():
+                return None
+            channel, thread = place
+            found = (
+                self.client.conversations_replies(
+                    channel=channel,
+                    ts=thread,
+                    oldest=item.look_after,
+                    limit=LOOKUP_LIMIT,
+                    include_all_metadata=True,
+                )
+                if thread
+                else self.client.conversations_history(
+                    channel=channel, oldest=item.look_after, limit=LOOKUP_LIMIT, include_all_metadata=True
+                )
+            )
+            self.read[place] = list(found["messages"])
+        for message in self.read[place]:
+            meta = message.get("metadata") or {}
+            if (
+                meta.get("event_type") == OUTBOX_EVENT
+                and meta.get("event_payload", {}).get("item_id") == item.id
+            ):
+                if item.kind is Kind.CARD and item.integration_id is not None:
+                    ref = CardRef(channel=place[0], ts=str(message["ts"]))
+                    place_card(session=session, integration_id=item.integration_id, ref=ref)
+                return True
+        return False
 
     def __call__(self, session: Session, item: Item) -> None:
-        policy = read_policy(session=session, defaults=self.defaults).policy
+        policy = self.policy(session)
         channel = policy.governance_channel
         if item.kind is Kind.DM:
-            self.client.chat_postMessage(channel=item.recipient, text=item.text)
+            self._post(item, channel=item.recipient, text=notice_text(item.text))
+            return
+        if item.kind is Kind.REPLY:
+            self._post(item, channel=item.recipient, thread_ts=item.thread_ts, text=notice_text(item.text))
             return
         if item.kind is Kind.CHANNEL:
             if channel:
-                self.client.chat_postMessage(channel=channel, text=item.text)
+                self._post(item, channel=channel, text=notice_text(item.text))
             return
         assert item.integration_id is not None
         if item.kind is Kind.ORPHAN:
             if channel:
                 card = show_integration(session=session, integration_id=item.integration_id, policy=policy)
-                self.client.chat_postMessage(
+                self._post(
+                    item,
                     channel=channel,
                     blocks=orphan_card(card.id, card.title, card.owner_id),
-                    text=f"#{card.id} {card.title} is orphaned",
+                    text=orphan_fallback(card.id, card.title),
                 )
             return
         ref = card_ref(session=session, integration_id=item.integration_id)
         if item.kind is Kind.CARD:
             card = show_integration(session=session, integration_id=item.integration_id, policy=policy)
             blocks = governance_card(card)
-            text = f"#{card.id} {card.title}: {card.state.label}"
+            text = card_fallback(card)
             if ref is not None:
                 self.client.chat_update(channel=ref.channel, ts=ref.ts, blocks=blocks, text=text)
             elif channel:
-                posted = self.client.chat_postMessage(channel=channel, blocks=blocks, text=text)
+                try:
+                    posted = self._post(item, channel=channel, blocks=blocks, text=text)
+                except SlackApiError as error:
+                    if item.attempts == 0:  # say what to do once, not on every retry
+                        self._card_refused(card.id, card.title, card.proposer_id, channel, error)
+                    raise
                 place_card(
                     session=session,
                     integration_id=card.id,
                     ref=CardRef(channel=str(posted["channel"]), ts=str(posted["ts"])),
                 )
         elif item.kind is Kind.THREAD and ref is not None:
-            self.client.chat_postMessage(channel=ref.channel, thread_ts=ref.ts, text=item.text)
+            self._post(item, channel=ref.channel, thread_ts=ref.ts, text=notice_text(item.text))
+
+    def _card_refused(
+        self, integration_id: int, title: str, proposer_id: str, channel: str, error: SlackApiError
+    ) -> None:
+        reason = str(error.response.get("error") or "")
+        if reason not in CHANNEL_PROBLEMS:
+            return
+        text = card_not_posted(integration_id, title, channel, reason)
+        for person in sorted({proposer_id, *self.sender.admins()}):
+            try:
+                self.client.chat_postMessage(channel=person, text=text)
+            except SlackApiError as failed:
+                log.warning(
+                    "could not tell %s the card was refused: %s", person, failed.response.get("error")
+                )
+
+
+def slack_sender(
+    settings: Settings, client: WebClient, *, admins: Callable[[], Collection[str]] = frozenset
+) -> SlackSender:
+    return SlackSender(
+        client,
+        settings.policy,
+        lookups_per_minute=settings.patchbay_slack_lookups_per_minute,
+        admins=admins,
+    )
 
 
 class Notifier:
@@ -72,8 +243,13 @@ class Notifier:
         self.sender = sender
 
     def deliver(self, now: datetime) -> DeliveryReport:
+        """Send what is pending; while Patchbay is uninstalled, send nothing and keep it pending."""
         with session_scope(self.sessions) as session:
-            report = deliver_pending(session=session, send=self.sender, now=now)
+            removal = current_removal(session=session)
+            if removal is not None:
+                log.info("outbox held: Patchbay is %s in %s", removal.reason.value, removal.team_id)
+                return DeliveryReport()
+            report = deliver_pending(session=session, send=self.sender.run(), now=now)
         if report.failed:
             log.warning("Slack deliveries failed and will be retried: %s", report)
         return report

@@ -1,6 +1,7 @@
 """What the current Slack request is: an id for the logs, when it started, which listener it is for.
 
-The HTTP front opens a scope per request; the metrics middleware names the listener. The listener
+The HTTP front opens a scope per request, and the Socket Mode handler one per envelope; the
+metrics middleware names the listener. The listener
 executor copies the scope into the thread that runs the listener, so its log lines carry the id too.
 """
 
@@ -46,7 +47,7 @@ def end(token: contextvars.Token[RequestScope | None]) -> None:
 
 
 def ensure() -> RequestScope:
-    """The open scope, or a new one (Socket Mode requests do not pass through the HTTP front)."""
+    """The open scope, or a new one (a request dispatched to the app directly)."""
     scope = _current.get()
     if scope is None:
         scope = RequestScope()

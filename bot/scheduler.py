@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.jobs import Job, due_jobs
-from bot.notify import Notifier, SlackSender
+from bot.notify import Notifier, slack_sender
+from bot.roles import RoleDirectory
 from bot.settings import Settings
+from commands.actor import Role
 
 log = logging.getLogger(__name__)
 MISFIRE_GRACE_SECONDS = 6 * 3600
@@ -41,7 +43,8 @@ def build_scheduler(
 
     for job in due_jobs(settings=settings, sessions=sessions, client=client):
         scheduler.add_job(run, CronTrigger(hour=hour, minute=minute), args=[job], id=job.name, **defaults)
-    notifier = Notifier(sessions, SlackSender(client, settings.policy))
+    roles = RoleDirectory(settings, client)
+    notifier = Notifier(sessions, slack_sender(settings, client, admins=lambda: roles.members(Role.ADMIN)))
     scheduler.add_job(
         lambda: notifier.deliver(clock.now()), IntervalTrigger(minutes=1), id="outbox-retry", **defaults
     )

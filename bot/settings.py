@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     patchbay_sweep_workers: int = Field(default=8, ge=1, le=64)
     patchbay_slack_posts_per_minute: float = Field(default=300, gt=0)
     patchbay_slack_channel_pace_seconds: float = Field(default=1.0, ge=0)
+    patchbay_slack_lookups_per_minute: float = Field(default=1.0, gt=0)
     patchbay_sensitive_approvals: int = Field(default=2, ge=1, le=5)
     patchbay_role_cache_seconds: int = Field(default=300, ge=0)
     patchbay_log_format: str = Field(default="text", pattern=r"^(text|json)$")
@@ -131,3 +132,22 @@ def require(settings: Settings, *names: str) -> None:
     for name in names:
         if not getattr(settings, name.lower()):
             raise SettingsError(f"setting {name} is missing: set it in the environment or in .env")
+
+
+def missing_setup(settings: Settings) -> list[str]:
+    """What a workspace still needs before proposals can move: each role, and the governance channel."""
+    roles = (
+        ("admin", "PATCHBAY_ADMINS", "PATCHBAY_ADMIN_GROUP", "admins"),
+        ("security reviewer", "PATCHBAY_SECURITY_REVIEWERS", "PATCHBAY_SECURITY_GROUP", "security_reviewers"),
+        ("approver", "PATCHBAY_APPROVERS", "PATCHBAY_APPROVER_GROUP", "approvers"),
+    )
+    found = []
+    for role, ids, group, field in roles:
+        if not getattr(settings, f"patchbay_{field}") and not getattr(settings, group.lower()):
+            found.append(f"no {role} is set ({ids} or {group}): nothing can pass that step")
+    if not settings.patchbay_governance_channel:
+        found.append(
+            "PATCHBAY_GOVERNANCE_CHANNEL is not set: proposal cards and escalations are not posted anywhere"
+            " until an admin picks a channel in `/patchbay settings`"
+        )
+    return found

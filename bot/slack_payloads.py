@@ -56,6 +56,11 @@ def _user(user_id: str) -> dict[str, Any]:
     return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": TEAM["id"]}
 
 
+def _action_ts(trigger_id: str) -> str:
+    """Slack stamps every click with its own time; the trigger id is as unique."""
+    return "1700000000." + trigger_id.split(".", 1)[0].rjust(6, "0")
+
+
 def block_action(
     *,
     user_id: str,
@@ -73,7 +78,7 @@ def block_action(
         "api_app_id": "A0PATCHBAY",
         "token": "legacy-token-unused",
         "trigger_id": trigger_id,
-        "actions": [{"action_ts": "1700000000.000001", **action}],
+        "actions": [{"action_ts": _action_ts(trigger_id), **action}],
     }
     if response_url:
         payload["response_url"] = response_url

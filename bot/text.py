@@ -5,9 +5,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 
+class Markup(str):
+    """Slack text the app composed itself (a mention of a validated id, text already escaped)."""
+
+
 def escape(text: str) -> str:
-    """Escape the three characters Slack treats as control: &, < and >."""
+    """The one escaping function: Slack's three control characters &, < and > become entities.
+
+    People's text (names, titles, notes, reasons, mappings, CSV values, echoed input) reaches a
+    message, a block, a fallback `text`, a file title or a view only through here, so it can never
+    become `<!channel>`, `<!here>`, `<@U...>`, `<#C...>` or a link.
+    """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render(value: object) -> str:
+    """A template value for Slack: `Markup` as it is, anything else escaped (Jinja2's `finalize`)."""
+    return value if isinstance(value, Markup) else escape(str(value))
+
+
+def fill(template: str, **values: str) -> str:
+    """`template` (the app's own wording) with each of `values` (people's text) escaped into it."""
+    return template.format(**{name: escape(value) for name, value in values.items()}) if values else template
 
 
 def money(amount: Decimal | float | None, currency: str = "") -> str:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from storage.repositories import audit
 
+CHANGES = "patchbay.changes"
+
 
 def record_change(
     session: Session,
@@ -24,6 +26,7 @@ def record_change(
     note: str = "",
 ) -> None:
     """Append one audit event for a change the actor made."""
+    session.info.setdefault(CHANGES, []).append((entity_type, entity_id))
     audit.record(
         session,
         at=now,
@@ -35,3 +38,9 @@ def record_change(
         after=after,
         note=note,
     )
+
+
+def first_change(session: Session) -> tuple[str, int] | None:
+    """The first entity this session's transaction changed, if it changed any."""
+    changes = session.info.get(CHANGES) or []
+    return changes[0] if changes else None

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 
 class PatchbayError(Exception):
-    """Base class: `message` is safe to show to the user as it is."""
+    """Base class: a sentence for the user.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    People's text never goes into `template` itself: it is passed as a named value
+    (`NotFound("No tool called {name}.", name=typed)`), which the edge escapes before showing it.
+    `message` is the sentence with the values filled in as they are (for logs and tests).
+    """
+
+    def __init__(self, template: str, **quoted: str) -> None:
+        self.template = template
+        self.quoted = quoted
+        self.message = template.format(**quoted) if quoted else template
+        super().__init__(self.message)
 
 
 class InvalidInput(PatchbayError):
     """One message per field that was wrong; nothing was stored."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {text}" for field, text in errors.items()))
+        super().__init__("{errors}", errors="; ".join(f"{field}: {text}" for field, text in errors.items()))
         self.errors = errors
 
 

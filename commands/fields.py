@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -13,6 +14,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     model_validator,
 )
@@ -21,16 +23,31 @@ from pydantic_core import PydanticCustomError
 from commands.errors import InvalidInput
 from commands.secrets import find_secret
 
+SECRET_MESSAGE = "This looks like {kind}. Secrets belong in a vault or secrets manager, never in Patchbay."
 
-def _no_secret(value: str) -> str:
-    kind = find_secret(value)
+
+def _no_secret(value: Any) -> Any:
+    kind = find_secret(value) if isinstance(value, str) else None
     if kind:
-        raise PydanticCustomError(
-            "secret",
-            "This looks like {kind}. Secrets belong in a vault or secrets manager, never in Patchbay.",
-            {"kind": kind},
-        )
+        raise PydanticCustomError("secret", SECRET_MESSAGE, {"kind": kind})
     return value
+
+
+def secret_refusal(text: str) -> str | None:
+    """Why `text` is refused (it holds a credential), or None: for text no form parses."""
+    kind = find_secret(text)
+    return SECRET_MESSAGE.format(kind=kind) if kind else None
+
+
+def refuse_secrets(values: dict[str, str]) -> None:
+    """Raise InvalidInput at the first of `values` (field -> raw text) that holds a credential.
+
+    For text read before it reaches a form: CSV columns, slash-command arguments.
+    """
+    for field, value in values.items():
+        kind = find_secret(value or "")
+        if kind:
+            raise InvalidInput({field: SECRET_MESSAGE.format(kind=kind)})
 
 
 def _web_url(value: str) -> str:
@@ -44,7 +61,7 @@ def _web_url(value: str) -> str:
     return value
 
 
-NoSecret = AfterValidator(_no_secret)
+NoSecret = BeforeValidator(_no_secret)  # before length limits: a credential is named as one
 Name = Annotated[str, Field(min_length=1, max_length=80), NoSecret]
 ShortText = Annotated[str, Field(max_length=200), NoSecret]
 RequiredText = Annotated[str, Field(min_length=1, max_length=200), NoSecret]
@@ -56,8 +73,24 @@ Money = Annotated[
     Field(ge=0, le=Decimal("100000000"), decimal_places=2),
     AfterValidator(lambda d: d.quantize(CENTS)),
 ]
-Hours = Annotated[Decimal, Field(ge=0, le=Decimal("100000"), decimal_places=2)]
-UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$")]
+Hours = Annotated[
+    Decimal,
+    Field(ge=0, le=Decimal("100000"), decimal_places=2),
+    AfterValidator(lambda d: d.quantize(CENTS)),
+]
+ROW_ID_MAX = 2_147_483_647  # the largest id an INTEGER column holds on every backend
+
+
+def _row_id(value: int) -> int:
+    if not 1 <= value <= ROW_ID_MAX:
+        raise PydanticCustomError("choice", "Pick one of the listed options.")
+    return value
+
+
+RowId = Annotated[int, AfterValidator(_row_id)]
+UserId = Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,}$"), NoSecret]
+Choice = Annotated[str, Field(max_length=100), NoSecret]
+"""A value picked from the app's own options (checkboxes): short, and checked like any text."""
 
 
 def _score(value: int) -> int:
@@ -83,11 +116,21 @@ _MESSAGES = {
     "decimal_max_places": "Use at most two decimal places.",
     "decimal_parsing": "Enter a number, like 49.99",
     "decimal_type": "Enter a number, like 49.99",
+    "finite_number": "Enter a number, like 49.99",
     "enum": "Pick one of the listed options.",
     "literal_error": "Pick one of the listed options.",
     "string_pattern_mismatch": "Pick a person from the list.",
     "int_parsing": "Enter a whole number, like 30",
     "int_type": "Enter a whole number, like 30",
+    "int_from_float": "Enter a whole number, like 30",
+    "string_type": "This answer could not be read; enter it again.",
+    "list_type": "This answer could not be read; pick again.",
+    "bool_parsing": "Pick one of the listed options.",
+    "bool_type": "Pick one of the listed options.",
+    "date_from_datetime_parsing": "Pick a date.",
+    "date_parsing": "Pick a date.",
+    "date_type": "Pick a date.",
+    "extra_forbidden": "This form has changed since it was opened; close it and open it again.",
 }
 CUSTOM = frozenset({"secret", "url", "score", "mapping"})
 
@@ -99,36 +142,104 @@ def field_message(error: Any) -> str:
     return _MESSAGES.get(kind, error["msg"])
 
 
+def _unchecked(annotation: Any, metadata: list[Any]) -> bool:
+    """Whether a `str` could get through a field of this type without the secret check."""
+    if any(item is NoSecret for item in metadata):
+        return False
+    if get_origin(annotation) is Annotated:
+        base, *extra = get_args(annotation)
+        return _unchecked(base, [*metadata, *extra])
+    if annotation is str:
+        return True
+    return any(_unchecked(arg, []) for arg in get_args(annotation))
+
+
 class Form(BaseModel):
     """Base for user-supplied input: strips text and reports errors per field.
 
     `field_messages` replaces the generic message for a field (say, a picker left empty).
+    Every text field must carry the secret check (`NoSecret`, part of every text type here): a
+    form with a plain `str` field is refused when its class is defined.
     """
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
     field_messages: ClassVar[dict[str, str]] = {}
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        for name, field in cls.model_fields.items():
+            if _unchecked(field.annotation, field.metadata):
+                raise TypeError(
+                    f"{cls.__name__}.{name} takes text without the secret check: "
+                    "give it a text type from commands.fields"
+                )
+
     @model_validator(mode="before")
     @classmethod
-    def _blank_to_none(cls, data: Any) -> Any:
+    def _blank_is_default(cls, data: Any) -> Any:
+        """A blank optional field takes its default (None, 0, ""), whatever its type."""
         if isinstance(data, dict):
-            return {
-                key: (None if value == "" and cls._optional(key) else value) for key, value in data.items()
-            }
+            return {key: value for key, value in data.items() if not (value == "" and cls._optional(key))}
         return data
 
     @classmethod
     def _optional(cls, key: str) -> bool:
         field = cls.model_fields.get(key)
-        return field is not None and field.default is None and not field.is_required()
+        return field is not None and not field.is_required()
 
     @classmethod
-    def parse(cls, data: dict[str, Any]) -> Any:
-        """Validate `data` or raise InvalidInput with one message per field."""
-        return validate_fields(cls, data, field_messages=cls.field_messages)
+    def parse(cls, data: dict[str, Any], *, check: Check | None = None) -> Any:
+        """Validate `data` or raise InvalidInput with one message per field.
+
+        `check` (rules that span fields or need the database) sees the values of every field that is
+        valid on its own, even when others are not, so a person hears of every problem in one pass.
+        """
+        try:
+            form = cls.model_validate(data)
+        except ValidationError as exc:
+            errors = _field_errors(exc, cls.field_messages, field_message)
+            if check is not None:
+                for field, message in check(cls._valid_values(data, errors)).items():
+                    errors.setdefault(field, message)
+            raise InvalidInput(errors) from None
+        if check is not None:
+            raise_errors(check(dict(form)))
+        return form
+
+    @classmethod
+    def _valid_values(cls, data: dict[str, Any], failed: dict[str, str]) -> dict[str, Any]:
+        """Each field that is valid on its own, validated, and the defaults of absent optional ones."""
+        data = {k: v for k, v in data.items() if not (v == "" and cls._optional(k))}
+        values: dict[str, Any] = {}
+        for name, field in cls.model_fields.items():
+            if name in failed:
+                continue
+            if name not in data:
+                if not field.is_required():
+                    values[name] = field.get_default(call_default_factory=True)
+                continue
+            try:
+                values[name] = _field_adapter(cls, name).validate_python(data[name])
+            except ValidationError:
+                continue
+        return values
 
 
+Check = Callable[[dict[str, Any]], dict[str, str]]
 M = TypeVar("M", bound=BaseModel)
+
+
+def _field_errors(
+    exc: ValidationError, field_messages: dict[str, str], message: Callable[[Any], str]
+) -> dict[str, str]:
+    """One message per field: the field's own message, else the error's (always for custom errors)."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "form"
+        custom = error["type"] in CUSTOM
+        errors.setdefault(field, message(error) if custom else field_messages.get(field, message(error)))
+    return errors
 
 
 def validate_fields(
@@ -138,15 +249,20 @@ def validate_fields(
     field_messages: dict[str, str] | None = None,
     message: Callable[[Any], str] = field_message,
 ) -> M:
-    """`model` validated from `data`, or InvalidInput with one message per field."""
+    """`model` (a form or not) validated from `data`, or InvalidInput with one message per field."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors: dict[str, str] = {}
-        for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "form"
-            custom = error["type"] in CUSTOM
-            errors.setdefault(
-                field, message(error) if custom else (field_messages or {}).get(field, message(error))
-            )
-        raise InvalidInput(errors) from None
+        raise InvalidInput(_field_errors(exc, field_messages or {}, message)) from None
+
+
+@functools.cache
+def _field_adapter(form: type[Form], name: str) -> TypeAdapter[Any]:
+    field = form.model_fields[name]
+    return TypeAdapter(Annotated[field.annotation, field], config=form.model_config)  # type: ignore[arg-type]
+
+
+def raise_errors(errors: dict[str, str]) -> None:
+    """Raise InvalidInput when there is any error."""
+    if errors:
+        raise InvalidInput(errors)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import InvalidInput, NotFound
-from commands.fields import Form, RequiredText, UserId
+from commands.fields import Form, RequiredText, RowId, UserId, raise_errors
 from commands.policy import Policy
 from commands.proposals import IntegrationCard, ProposalDraft, propose_integration, tool_pair_errors
 from commands.vocabulary import ENDED, DataKind, Direction, Labelled, State, Timing
@@ -48,12 +48,12 @@ class FlowDraft(Form):
         "done_by": "Pick who moves the data.",
     }
 
-    source_tool_id: int
-    target_tool_id: int
+    source_tool_id: RowId
+    target_tool_id: RowId
     data: RequiredText
     data_kinds: list[DataKind] = Field(default_factory=list)
     mode: FlowMode
-    integration_id: int | None = None
+    integration_id: RowId | None = None
     times_per_week: TimesPerWeek
     minutes_each: MinutesEach
     done_by: UserId | None = None
@@ -133,31 +133,27 @@ def lines_of(session: Session, flows: list[Flow]) -> list[FlowLine]:
     return [line_of(flow, names, states) for flow in flows]
 
 
-def _check(session: Session, draft: FlowDraft) -> None:
-    """Rules that span fields or need the registry; all problems at once, each at its field."""
+def flow_errors(*, session: Session, values: dict[str, Any]) -> dict[str, str]:
+    """Rules that span fields or need the registry, over the valid values; each at its field."""
+    source_id, target_id = values.get("source_tool_id"), values.get("target_tool_id")
     errors = tool_pair_errors(
         session,
-        draft.source_tool_id,
-        draft.target_tool_id,
+        source_id,
+        target_id,
         same="The data has to go to a different tool from the one it comes from.",
     )
-    if draft.mode is FlowMode.AUTOMATED:
-        integration = (
-            integration_repo.get(session, draft.integration_id) if draft.integration_id is not None else None
-        )
-        if draft.integration_id is None:
+    integration_id, mode = values.get("integration_id"), values.get("mode")
+    if mode is FlowMode.AUTOMATED and "integration_id" in values:
+        integration = integration_repo.get(session, integration_id) if integration_id is not None else None
+        if integration_id is None:
             errors["integration_id"] = "Give the number of the integration that automates it, like 12."
         elif integration is None:
-            errors["integration_id"] = f"There is no integration #{draft.integration_id}."
-        elif {integration.source_tool_id, integration.target_tool_id} != {
-            draft.source_tool_id,
-            draft.target_tool_id,
-        }:
+            errors["integration_id"] = f"There is no integration #{integration_id}."
+        elif {integration.source_tool_id, integration.target_tool_id} != {source_id, target_id}:
             errors["integration_id"] = f"#{integration.id} {integration.title} connects two other tools."
-    elif draft.done_by is None:
+    elif mode in MANUAL_MODES and "done_by" in values and values["done_by"] is None:
         errors["done_by"] = "Pick who moves the data by hand."
-    if errors:
-        raise InvalidInput(errors)
+    return errors
 
 
 def _snapshot(flow: Flow) -> dict[str, Any]:
@@ -176,7 +172,7 @@ def _snapshot(flow: Flow) -> dict[str, Any]:
 
 def record_flow(*, session: Session, actor: Actor, draft: FlowDraft, now: datetime) -> FlowLine:
     """Record how data moves between two tools today."""
-    _check(session, draft)
+    raise_errors(flow_errors(session=session, values=dict(draft)))
     automated = draft.mode is FlowMode.AUTOMATED
     flow = Flow(
         source_tool_id=draft.source_tool_id,

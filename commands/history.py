@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from commands.proposals import get_integration
+from commands.reviews import Outcome
 from storage.repositories import audit
 
 WORDS = {
@@ -59,6 +60,8 @@ def _describe(action: str, after: dict[str, object] | None) -> str:
         what += f" -> {str(after['state']).replace('_', ' ')}"
     if after and "changed" not in what and action == "integration.edited":
         what += " (" + ", ".join(sorted(after)) + ")"
+    if after and action == "integration.reviewed" and "outcome" in after:
+        what += ": " + Outcome(str(after["outcome"])).label.lower()
     return what
 
 

@@ -7,17 +7,13 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from commands.notices import Notice, Say
 from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.vocabulary import State
 from storage.models import Integration
 
-WAITING_FOR = {
-    State.PROPOSED: "a security reviewer to start the review",
-    State.SECURITY_REVIEW: "a security reviewer to finish the review",
-    State.AWAITING_APPROVAL: "an approver",
-    State.RETIRING: "the owner to finish the teardown",
-}
+WAITING = (State.PROPOSED, State.SECURITY_REVIEW, State.AWAITING_APPROVAL, State.RETIRING)
 
 
 def _take(session: Session, integration: Integration, column: str) -> bool:
@@ -40,32 +36,33 @@ def nudge_waiting(*, session: Session, now: datetime, policy: Policy, admins: li
     """Owe a thread nudge after `nudge_after_days`, an escalation after `escalate_after_days`; counts."""
     waiting = session.scalars(
         select(Integration).where(
-            Integration.state.in_([s.value for s in WAITING_FOR]), Integration.state_since.is_not(None)
+            Integration.state.in_([s.value for s in WAITING]), Integration.state_since.is_not(None)
         )
     ).all()
     nudged = escalated = 0
     for integration in waiting:
         assert integration.state_since is not None
         days = (now - integration.state_since).days
-        who = WAITING_FOR[State(integration.state)]
+        notice = Notice(say=Say.NUDGE, integration_id=integration.id, days=days, waiting_in=integration.state)
         if days >= policy.nudge_after_days and _take(session, integration, "nudged_for"):
             owe(
                 session,
                 kind=Kind.THREAD,
                 integration_id=integration.id,
                 now=now,
-                text=f":hourglass: Waiting {days} days for {who}.",
+                text=notice.model_dump_json(),
             )
             nudged += 1
         if days >= policy.escalate_after_days and _take(session, integration, "escalated_for"):
-            cc = " ".join(f"<@{a}>" for a in admins)
+            escalation = notice.model_copy(
+                update={"say": Say.ESCALATION, "title": integration.title, "admins": admins}
+            )
             owe(
                 session,
                 kind=Kind.CHANNEL,
                 integration_id=integration.id,
                 now=now,
-                text=f":rotating_light: #{integration.id} {integration.title} has waited {days} days "
-                f"for {who}." + (f" Admins: {cc}" if cc else ""),
+                text=escalation.model_dump_json(),
             )
             escalated += 1
     return nudged, escalated

@@ -16,8 +16,20 @@ from commands.actor import Actor
 from commands.audit import record_change
 from commands.economics import Economics, evaluate
 from commands.errors import InvalidInput, NotAllowed, NotFound, PatchbayError
-from commands.fields import Form, Hours, LongText, Money, RequiredText, Score, UserId
+from commands.fields import (
+    Form,
+    Hours,
+    LongText,
+    Money,
+    NoSecret,
+    RequiredText,
+    RowId,
+    Score,
+    UserId,
+    raise_errors,
+)
 from commands.mapping import FieldPair, format_mapping, parse_mapping
+from commands.notices import Notice, Say
 from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.teardown_plan import TeardownLine, line_of
@@ -51,7 +63,7 @@ def _mapping(value: Any) -> Any:
     return parse_mapping(value) if isinstance(value, str) else value
 
 
-Title = Annotated[str, Field(min_length=1, max_length=120)]
+Title = Annotated[str, Field(min_length=1, max_length=120), NoSecret]
 Mapping = Annotated[list[FieldPair], BeforeValidator(_mapping)]
 
 
@@ -66,8 +78,8 @@ class ProposalDraft(Form):
 
     title: Title
     purpose: LongText = Field(min_length=1)
-    source_tool_id: int
-    target_tool_id: int
+    source_tool_id: RowId
+    target_tool_id: RowId
     trigger: RequiredText
     actions: LongText = Field(min_length=1)
     data_kinds: list[DataKind] = Field(default_factory=list)
@@ -96,7 +108,7 @@ class Similar(PatchbayError):
 
     def __init__(self, matches: list[tuple[int, str, State]]) -> None:
         listed = ", ".join(f"#{i} {title} ({state.label.lower()})" for i, title, state in matches)
-        super().__init__(f"Similar integrations already exist: {listed}.")
+        super().__init__("Similar integrations already exist: {listed}.", listed=listed)
         self.matches = matches
 
 
@@ -154,36 +166,42 @@ def active_tool(session: Session, tool_id: int, field: str) -> Tool:
     return tool
 
 
-def tool_pair_errors(session: Session, source_id: int, target_id: int, *, same: str) -> dict[str, str]:
-    """Field errors for a source and target picked from the registry: unknown, retired, or the same."""
+def tool_pair_errors(
+    session: Session, source_id: int | None, target_id: int | None, *, same: str
+) -> dict[str, str]:
+    """Field errors for a source and target picked from the registry: unknown, retired, or the same.
+
+    A tool left unpicked (None) is the form's own error and is not looked up.
+    """
     errors: dict[str, str] = {}
     for field, tool_id in (("source_tool_id", source_id), ("target_tool_id", target_id)):
+        if tool_id is None:
+            continue
         try:
             active_tool(session, tool_id, field)
         except InvalidInput as exc:
             errors.update(exc.errors)
-    if source_id == target_id:
+    if source_id is not None and source_id == target_id:
         errors["target_tool_id"] = same
     return errors
 
 
-def _check(session: Session, draft: ProposalDraft) -> None:
-    """Rules that span fields or need the registry; all problems at once, each at its field."""
+def proposal_errors(*, session: Session, values: dict[str, Any]) -> dict[str, str]:
+    """Rules that span fields or need the registry, over the valid values; each at its field."""
     errors = tool_pair_errors(
         session,
-        draft.source_tool_id,
-        draft.target_tool_id,
+        values.get("source_tool_id"),
+        values.get("target_tool_id"),
         same="The target must be a different tool from the source.",
     )
-    if draft.direction is Direction.BI_DIRECTIONAL:
-        if not draft.source_of_truth:
+    if values.get("direction") is Direction.BI_DIRECTIONAL:
+        if not values.get("source_of_truth") and "source_of_truth" in values:
             errors["source_of_truth"] = "Say which tool is the source of truth for each kind of data."
-        if draft.conflict_rule is None:
+        if values.get("conflict_rule") is None and "conflict_rule" in values:
             errors["conflict_rule"] = "Pick what happens when both sides change the same record."
-    if draft.timing is Timing.BATCH and not draft.batch_minutes:
+    if values.get("timing") is Timing.BATCH and not values.get("batch_minutes") and "batch_minutes" in values:
         errors["batch_minutes"] = "Say how often the batch runs, in minutes."
-    if errors:
-        raise InvalidInput(errors)
+    return errors
 
 
 def _economics(draft: ProposalDraft | Integration, policy: Policy) -> Economics:
@@ -353,7 +371,7 @@ def propose_integration(
     confirmed: bool = False,
 ) -> IntegrationCard:
     """Record a new proposal; warns (Similar) about overlapping ones unless `confirmed`."""
-    _check(session, draft)
+    raise_errors(proposal_errors(session=session, values=dict(draft)))
     similar = _similar(session, draft, exclude_id=None)
     if similar and not confirmed:
         raise Similar(similar)
@@ -374,6 +392,20 @@ def propose_integration(
         after=snapshot(integration),
     )
     owe(session, kind=Kind.CARD, integration_id=integration.id, now=now)
+    if integration.owner_id != actor.user_id:
+        owe(
+            session,
+            kind=Kind.DM,
+            integration_id=integration.id,
+            recipient=integration.owner_id,
+            now=now,
+            text=Notice(
+                say=Say.PROPOSED_FOR_YOU,
+                integration_id=integration.id,
+                title=integration.title,
+                actor_id=actor.user_id,
+            ).model_dump_json(),
+        )
     return card_of(session, integration, policy)
 
 
@@ -412,7 +444,7 @@ def edit_proposal(
     """Save an edit by the proposer or owner while the proposal is not yet approved."""
     proposal_for_editor(session=session, actor=actor, integration_id=integration_id, policy=policy)
     integration = get_integration(session, integration_id)
-    _check(session, draft)
+    raise_errors(proposal_errors(session=session, values=dict(draft)))
     similar = _similar(session, draft, exclude_id=integration.id)
     if similar and not confirmed:
         raise Similar(similar)

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from commands.fields import Form, LongText, UserId, YesNo
+from commands.fields import Choice, Form, LongText, UserId, YesNo
 from commands.lifecycle import Step
+from commands.notices import Notice, Say
 from commands.outbox import Kind as OutboxKind
 from commands.outbox import owe
 from commands.policy import Policy
@@ -227,15 +228,26 @@ def mark_sent(
     )
 
 
-def release(*, session: Session, cycle_ids: list[int], error: str) -> None:
-    """Give unsent cycles back for the next sweep, noting why they were not sent."""
+def release(
+    *, session: Session, cycle_ids: list[int], error: str, look_next_time: datetime | None = None
+) -> None:
+    """Give unsent cycles back for the next sweep, noting why they were not sent.
+
+    With `look_next_time` (Slack may have taken a post) the claim is left to lapse at that moment
+    instead of being cleared, so the next sweep treats them as interrupted and looks before posting.
+    """
     if cycle_ids:
         session.execute(
             update(ReviewCycle)
             .where(ReviewCycle.id.in_(cycle_ids), ReviewCycle.status == Status.PENDING.value)
-            .values(claimed_until=None, last_error=error[:200])
+            .values(claimed_until=look_next_time, last_error=error[:200])
             .execution_options(synchronize_session=False)
         )
+
+
+def last_confirmed_ts(*, session: Session, thread_id: int) -> str | None:
+    """The newest reply in the thread that Slack confirmed; unconfirmed ones can only come after it."""
+    return repo.last_sent_ts(session, thread_id=thread_id)
 
 
 def due_nudges(*, session: Session, now: datetime, policy: Policy) -> list[Nudge]:
@@ -244,9 +256,10 @@ def due_nudges(*, session: Session, now: datetime, policy: Policy) -> list[Nudge
     for cycle in repo.sent_unanswered(session):
         if cycle.sent_at is None:
             continue
+        orphaned = _orphaned(session, cycle)
         waited = (now - cycle.sent_at).days
         steps = policy.review_reminder_days
-        if cycle.reminders_sent < len(steps) and waited >= steps[cycle.reminders_sent]:
+        if not orphaned and cycle.reminders_sent < len(steps) and waited >= steps[cycle.reminders_sent]:
             nudges.append(
                 Nudge(
                     kind="reminder",
@@ -260,6 +273,12 @@ def due_nudges(*, session: Session, now: datetime, policy: Policy) -> list[Nudge
     return nudges
 
 
+def _orphaned(session: Session, cycle: ReviewCycle) -> bool:
+    """The owner has left: nothing goes to their messages until an admin reassigns the integration."""
+    integration = session.get(Integration, cycle.integration_id)
+    return integration is not None and integration.orphaned_at is not None
+
+
 def claim_nudge(*, session: Session, nudge: Nudge, now: datetime) -> bool:
     """Take the nudge for this sweep; False when another sweep already sent it."""
     if nudge.kind == "reminder":
@@ -267,14 +286,6 @@ def claim_nudge(*, session: Session, nudge: Nudge, now: datetime) -> bool:
             session, cycle_id=nudge.item.cycle_id, expected=nudge.number - 1, to=nudge.number
         )
     return repo.mark_escalated(session, cycle_id=nudge.item.cycle_id, at=now)
-
-
-def unclaim_nudge(*, session: Session, nudge: Nudge) -> None:
-    """Slack refused the nudge: put it back so the next sweep sends it."""
-    if nudge.kind == "reminder":
-        repo.bump_reminders(session, cycle_id=nudge.item.cycle_id, expected=nudge.number, to=nudge.number - 1)
-    else:
-        repo.mark_escalated(session, cycle_id=nudge.item.cycle_id, at=None)
 
 
 class ReviewAnswer(Form):
@@ -289,7 +300,7 @@ class ReviewAnswer(Form):
     data_quality_ok: YesNo
     incidents: LongText = ""
     notes: LongText = ""
-    confirm_retire: list[str] = Field(default_factory=list)
+    confirm_retire: list[Choice] = Field(default_factory=list)
 
 
 class Answered(BaseModel):
@@ -299,8 +310,10 @@ class Answered(BaseModel):
     next_review_on: date | None
 
 
-def _cycle_for_answer(session: Session, actor: Actor, cycle_id: int) -> tuple[ReviewCycle, Integration]:
-    cycle = repo.lock(session, cycle_id)
+def _cycle_for_answer(
+    session: Session, actor: Actor, cycle_id: int, *, lock: bool = True
+) -> tuple[ReviewCycle, Integration]:
+    cycle = repo.lock(session, cycle_id) if lock else repo.get(session, cycle_id)
     if cycle is None:
         raise NotFound("That review no longer exists.")
     integration = session.get(Integration, cycle.integration_id)
@@ -379,8 +392,12 @@ def answer_review(
             kind=OutboxKind.CHANNEL,
             integration_id=integration.id,
             now=now,
-            text=f"#{integration.id} {integration.title} is being retired by <@{actor.user_id}> "
-            "after its quarterly review: its teardown checklist is open on its card.",
+            text=Notice(
+                say=Say.RETIRED_AT_REVIEW,
+                integration_id=integration.id,
+                title=integration.title,
+                actor_id=actor.user_id,
+            ).model_dump_json(),
         )
     record = answer.model_dump(mode="json", exclude={"confirm_retire"})
     _close(session, cycle, outcome=outcome, actor=actor, now=now, answer=record)
@@ -422,11 +439,17 @@ def record_rotation(*, session: Session, actor: Actor, cycle_id: int, now: datet
     )
 
 
-def review_item(*, session: Session, cycle_id: int) -> ReviewItem:
-    cycle = repo.get(session, cycle_id)
-    if cycle is None:
-        raise NotFound("That review no longer exists.")
+def answerable_item(*, session: Session, actor: Actor, cycle_id: int) -> ReviewItem:
+    """The review the actor is about to answer; refused at once when it is answered or not theirs."""
+    cycle, _ = _cycle_for_answer(session, actor, cycle_id, lock=False)
     return _item(session, cycle)
+
+
+def integration_owner(*, session: Session, integration_id: int) -> str:
+    integration = session.get(Integration, integration_id)
+    if integration is None:
+        raise NotFound(f"There is no integration #{integration_id}.")
+    return integration.owner_id
 
 
 def owners_to_check(*, session: Session) -> list[str]:
@@ -461,8 +484,24 @@ class Reassignment(Form):
     owner_id: UserId
 
 
-def reassign(*, session: Session, actor: Actor, integration_id: int, owner_id: str, now: datetime) -> str:
-    """An admin gives an orphaned integration (and its open reviews) a new owner; returns its title."""
+REVIEW_MOVED = " Its open quarterly review comes to you in your review thread with the next daily sweep."
+
+
+def reassign(
+    *,
+    session: Session,
+    actor: Actor,
+    integration_id: int,
+    owner_id: str,
+    now: datetime,
+    tell_previous: bool = False,
+) -> str:
+    """An admin gives an orphaned integration (and its open reviews) a new owner; returns its title.
+
+    Open reviews move to the new owner: the next sweep sends them in the new owner's own thread, and
+    their reminders start again from there. With `tell_previous` (the previous owner is still in the
+    workspace) each review already sent gets a reply in the old thread saying where it went.
+    """
     if not actor.is_admin:
         raise NotAllowed("Only a Patchbay admin can reassign an integration.")
     integration = session.get(Integration, integration_id)
@@ -470,9 +509,29 @@ def reassign(*, session: Session, actor: Actor, integration_id: int, owner_id: s
         raise NotFound(f"There is no integration #{integration_id}.")
     before = integration.owner_id
     integration.owner_id, integration.orphaned_at, integration.updated_at = owner_id, None, now
-    for cycle in repo.open_cycles(session, owner_id=before):
-        if cycle.integration_id == integration_id:
-            cycle.owner_id = owner_id
+    moved = 0
+    for cycle in repo.open_cycles(session, owner_id=None):
+        if cycle.integration_id != integration_id:
+            continue
+        thread = session.get(ReviewThread, cycle.thread_id) if cycle.thread_id else None
+        if thread is not None and tell_previous:
+            owe(
+                session,
+                kind=OutboxKind.REPLY,
+                recipient=thread.channel,
+                thread_ts=thread.ts,
+                now=now,
+                text=Notice(
+                    say=Say.REVIEW_MOVED,
+                    integration_id=integration.id,
+                    title=integration.title,
+                    owner_id=owner_id,
+                ).model_dump_json(),
+            )
+        cycle.owner_id, cycle.status, cycle.claimed_until = owner_id, Status.PENDING.value, None
+        cycle.thread_id = cycle.channel = cycle.ts = cycle.sent_at = cycle.escalated_at = None
+        cycle.reminders_sent, cycle.last_error = 0, ""
+        moved += cycle.kind == CycleKind.REVIEW.value
     session.flush()
     record_change(
         session,
@@ -491,7 +550,13 @@ def reassign(*, session: Session, actor: Actor, integration_id: int, owner_id: s
         integration_id=integration.id,
         recipient=owner_id,
         now=now,
-        text=f"<@{actor.user_id}> made you the owner of #{integration.id} {integration.title}.",
+        text=Notice(
+            say=Say.MADE_OWNER,
+            integration_id=integration.id,
+            title=integration.title,
+            actor_id=actor.user_id,
+            review_moved=bool(moved),
+        ).model_dump_json(),
     )
     return integration.title
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from commands.errors import InvalidInput
-from commands.fields import Form, LongText, YesNo
+from commands.fields import Choice, Form, LongText, YesNo, raise_errors
 from commands.secrets import find_secret
 from commands.vocabulary import (
     SENSITIVE,
@@ -90,31 +90,35 @@ class SecurityReviewForm(Form):
 
     def check(self) -> None:
         """Rules across fields: what a passing review needs, and notes for the rest."""
-        errors: dict[str, str] = {}
-        classes = set(self.data_classes)
-        if DataClass.NONE in classes and len(classes) > 1:
-            errors["data_classes"] = "'None of these' can't be picked with other data classes."
-        if self.outcome is ReviewOutcome.PASS:
-            if self.credential_storage is CredentialStorage.CODE:
-                errors["credential_storage"] = (
-                    "A credential kept in code or a config file fails the review: move it to a vault."
-                )
-            if classes & SENSITIVE and not self.attestations:
-                errors["attestations"] = (
-                    "Personal, financial or health data needs the platform's attestations."
-                )
-            if DataClass.HEALTH in classes and Attestation.HIPAA not in self.attestations:
-                errors["attestations"] = "Health data needs a platform with HIPAA attestation."
-            if not self.encrypted_in_transit:
-                errors["encrypted_in_transit"] = "Data must be encrypted in transit to pass."
-            if classes & SENSITIVE and not self.encrypted_at_rest:
-                errors["encrypted_at_rest"] = (
-                    "Personal, financial or health data must be encrypted at rest to pass."
-                )
-        elif not self.notes:
-            errors["notes"] = "Say what has to change, or why it fails."
-        if errors:
-            raise InvalidInput(errors)
+        raise_errors(review_errors(dict(self)))
+
+
+def review_errors(values: dict[str, Any]) -> dict[str, str]:
+    """The security review's rules across fields, over the fields that are valid on their own."""
+    errors: dict[str, str] = {}
+    classes = set(values.get("data_classes") or ())
+    attestations = values.get("attestations") or []
+    if DataClass.NONE in classes and len(classes) > 1:
+        errors["data_classes"] = "'None of these' can't be picked with other data classes."
+    outcome = values.get("outcome")
+    if outcome is ReviewOutcome.PASS:
+        if values.get("credential_storage") is CredentialStorage.CODE:
+            errors["credential_storage"] = (
+                "A credential kept in code or a config file fails the review: move it to a vault."
+            )
+        if classes & SENSITIVE and not attestations and "attestations" in values:
+            errors["attestations"] = "Personal, financial or health data needs the platform's attestations."
+        if DataClass.HEALTH in classes and Attestation.HIPAA not in attestations and "attestations" in values:
+            errors["attestations"] = "Health data needs a platform with HIPAA attestation."
+        if values.get("encrypted_in_transit") is False:
+            errors["encrypted_in_transit"] = "Data must be encrypted in transit to pass."
+        if classes & SENSITIVE and values.get("encrypted_at_rest") is False:
+            errors["encrypted_at_rest"] = (
+                "Personal, financial or health data must be encrypted at rest to pass."
+            )
+    elif outcome is not None and not values.get("notes") and "notes" in values:
+        errors["notes"] = "Say what has to change, or why it fails."
+    return errors
 
 
 class SandboxForm(Form):
@@ -122,7 +126,7 @@ class SandboxForm(Form):
 
     field_messages = {"checklist": "Tick every item: each one has to be tried before going live."}
 
-    checklist: list[str] = Field(default_factory=list)
+    checklist: list[Choice] = Field(default_factory=list)
     notes: LongText = ""
 
 

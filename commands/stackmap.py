@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from commands.errors import NotFound
 from commands.flows import MANUAL_MODES, hours_per_week
-from commands.vocabulary import IN_FLIGHT, OPEN_PROPOSAL, Category, Direction, State
+from commands.vocabulary import IN_FLIGHT, OPEN_PROPOSAL, Category, Direction, State, counted
 from storage.models import Tool
 from storage.repositories import dashboard as dash_repo
 from storage.repositories import flows as flow_repo
@@ -71,10 +71,10 @@ class StackMap(BaseModel):
         """One line for people: what the map shows."""
         tools = self.tools
         parts = [
-            f"{tools} tools",
-            f"{self.count(EdgeKind.LIVE)} live integrations",
-            f"{self.count(EdgeKind.PROPOSED)} proposals",
-            f"{self.count(EdgeKind.MANUAL)} manual handoffs ({self.manual_hours} h/week)",
+            counted(tools, "tool"),
+            counted(self.count(EdgeKind.LIVE), "live integration"),
+            counted(self.count(EdgeKind.PROPOSED), "proposal"),
+            counted(self.count(EdgeKind.MANUAL), "manual handoff") + f" ({self.manual_hours} h/week)",
         ]
         flagged = [
             f"{n} {kind.value}" for kind in (EdgeKind.SUSPENDED, EdgeKind.ORPHANED) if (n := self.count(kind))
@@ -116,7 +116,9 @@ def _overview(title: str, tools: list[Tool], edges: list[MapEdge]) -> StackMap:
         grouped[(category_of[edge.source], category_of[edge.target], edge.kind)].append(edge)
     used = {c for key in grouped for c in key[:2]} | set(sizes)
     nodes = [
-        MapNode(id=index[c], name=f"{c.label} ({sizes[c]} tools)", category=c) for c in Category if c in used
+        MapNode(id=index[c], name=f"{c.label} ({counted(sizes[c], 'tool')})", category=c)
+        for c in Category
+        if c in used
     ]
     merged = []
     for (source, target, kind), members in grouped.items():
@@ -211,7 +213,9 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
             title = f"Stack map of {category.label}"
         else:
             names = ", ".join(c.value for c in Category)
-            raise NotFound(f"No tool or category called {focus}. Categories: {names}.")
+            raise NotFound(
+                "No tool or category called {focus}. Categories: {names}.", focus=focus, names=names
+            )
         edges = [e for e in edges if e.source in centre or e.target in centre]
         ids = centre | {e.source for e in edges} | {e.target for e in edges}
         nodes = [_node(tools[i], focus=i in centre) for i in sorted(ids, key=lambda i: tools[i].name_key)]
@@ -240,7 +244,8 @@ STYLE = {
     EdgeKind.ORPHANED: 'style="bold,dotted", color="#6a1b9a", fontcolor="#4a148c", penwidth=2',
 }
 LEGEND = (
-    "green: live integration · grey: proposal · dashed red: manual handoff (thicker = more hours a week) · "
+    "green: live integration · grey: proposal · dashed red: manual handoff, the thicker the more hours a "
+    "week (each labelled h/wk) · "
     "dotted orange: suspended · dotted purple: orphaned (its owner left, or a tool is retired)"
 )
 
@@ -252,7 +257,8 @@ def quote(text: str) -> str:
 
 
 def _manual_width(hours: Decimal | None) -> str:
-    return f"{1 + min(float(hours or 0), 20.0) / 4:.1f}"
+    """From 1.5 (a few minutes a week) to 9 (15 hours or more): the difference shows at a glance."""
+    return f"{1.5 + min(float(hours or 0), 15.0) / 2:.1f}"
 
 
 def to_dot(graph: StackMap) -> str:
@@ -260,7 +266,7 @@ def to_dot(graph: StackMap) -> str:
     lines = [
         "digraph stack {",
         f"  graph [rankdir=LR, fontname=Helvetica, fontsize=13, labelloc=t, label={quote(graph.title)}, "
-        "nodesep=0.25, ranksep=1.0, pad=0.3, newrank=true, outputorder=edgesfirst];",
+        "nodesep=0.25, ranksep=1.0, pad=0.3, newrank=true, outputorder=edgesfirst, forcelabels=true];",
         '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#5c6b7a", '
         "fontname=Helvetica, fontsize=11];",
         "  edge [fontname=Helvetica, fontsize=9, arrowsize=0.7];",
@@ -299,7 +305,8 @@ def to_dot(graph: StackMap) -> str:
             )
         lines.append("  }")
     for edge in graph.edges:
-        attrs = [STYLE[edge.kind], f"label={quote(edge.label)}"]
+        # xlabel sits beside its edge; a plain label becomes a node of its own, far from the line.
+        attrs = [STYLE[edge.kind], f"xlabel={quote(edge.label)}"]
         if edge.kind is EdgeKind.MANUAL:
             attrs.append(f"penwidth={_manual_width(edge.hours)}")
         if edge.both_ways:

@@ -12,6 +12,7 @@ from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import Conflict, NotAllowed, NotFound
 from commands.fields import Form, NoSecret
+from commands.notices import Notice, Say
 from commands.outbox import Kind, owe
 from commands.teardown_plan import TeardownKind, TeardownLine, TeardownStatus, line_of
 from commands.vocabulary import State
@@ -107,9 +108,14 @@ def settle_item(
         after={"item": line.kind.value, "status": status.value},
         note=reason,
     )
-    done = "ticked" if status is TeardownStatus.DONE else "marked not applicable"
-    text = f"<@{actor.user_id}> {done}: {line.kind.label}" + (f"\n> {reason}" if reason else "")
-    owe(session, kind=Kind.THREAD, integration_id=integration.id, now=now, text=text)
+    notice = Notice(
+        say=Say.TEARDOWN_DONE if status is TeardownStatus.DONE else Say.TEARDOWN_NOT_APPLICABLE,
+        integration_id=integration.id,
+        actor_id=actor.user_id,
+        item=line.kind.value,
+        note=reason,
+    )
+    owe(session, kind=Kind.THREAD, integration_id=integration.id, now=now, text=notice.model_dump_json())
     owe(session, kind=Kind.CARD, integration_id=integration.id, now=now)
     left = repo.open_count(session, integration.id)
     if left == 0:

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.errors import InvalidInput, PatchbayError
+from commands.fields import refuse_secrets
+from commands.secrets import redact
 from commands.tools import ToolCard, ToolDraft, register_tool, update_tool
 from commands.vocabulary import Category, DataKind, IntegrationOption, Labelled
 from storage.repositories import tools as repo
@@ -57,12 +59,20 @@ def _choices(kind: type[Labelled], value: str, field: str) -> tuple[list[Any], s
         elif member not in picked:
             picked.append(member)
     if unknown and field != "data":
-        raise InvalidInput({field: f"unknown value {', '.join(unknown)}"})
+        raise InvalidInput({field: f"unknown value {', '.join(unknown)}; {_one_of(kind)}"})
     return picked, ", ".join(unknown)
 
 
+def _one_of(kind: type[Labelled]) -> str:
+    return "use one of: " + ", ".join(member.label for member in kind)
+
+
 def _draft(row: dict[str, str], resolve_owner: OwnerResolver) -> ToolDraft:
-    category = Category.from_text(row.get("category", "")) or row.get("category", "")
+    refuse_secrets(row)
+    category = Category.from_text(row.get("category", ""))
+    if category is None:
+        given = row.get("category", "") or "(empty)"
+        raise InvalidInput({"category": f"unknown category {given}; {_one_of(Category)}"})
     owner_text = row.get("owner", "").strip()
     owner_id = resolve_owner(owner_text) if owner_text else None
     if owner_id is None:
@@ -98,7 +108,7 @@ def import_tools(
         )
     for row in reader:
         clean = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
-        name = clean.get("name", "")
+        name = redact(clean.get("name", ""))  # the report names the row: never with a credential in it
         line = reader.line_num
         try:
             with session.begin_nested():

@@ -52,8 +52,9 @@ def retire_tool_safely(
     if refused:
         owners = ", ".join(f"#{i.id} (<@{i.owner_id}>)" for i in refused)
         raise NotAllowed(
-            f"Retiring {card.name} starts the retirement of its integrations, and only their owners or a"
-            f" Patchbay admin can do that: {owners}. Ask them or an admin."
+            "Retiring {name} starts the retirement of its integrations, and only their owners or a"
+            f" Patchbay admin can do that: {owners}. Ask them or an admin.",
+            name=card.name,
         )
     for dependent in dependents:
         take_step(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import InvalidInput, NotAllowed, NotFound
-from commands.fields import Form, LongText, Money, Name, ShortText, UserId, WebUrl
+from commands.fields import Form, LongText, Money, Name, ShortText, UserId, WebUrl, raise_errors
 from commands.vocabulary import Category, DataKind, IntegrationOption
 from storage.models import Tool
 from storage.repositories import tools as repo
@@ -103,14 +103,26 @@ def _get(session: Session, tool_id: int) -> Tool:
 
 def _require_steward(actor: Actor, tool: Tool, doing: str) -> None:
     if actor.user_id != tool.owner_id and not actor.is_admin:
-        raise NotAllowed(f"Only {tool.name}'s owner <@{tool.owner_id}> or a Patchbay admin can {doing}.")
+        raise NotAllowed(
+            "Only {name}'s owner <@{owner}> or a Patchbay admin can {doing}.",
+            name=tool.name,
+            owner=tool.owner_id,
+            doing=doing,
+        )
+
+
+def tool_errors(*, session: Session, values: dict[str, Any], tool_id: int | None = None) -> dict[str, str]:
+    """What the registry refuses in a tool form (a name already taken), given its valid values."""
+    name = values.get("name")
+    other = repo.by_name(session, name) if name else None
+    if other is not None and other.id != tool_id:
+        return {"name": _duplicate_message(other)}
+    return {}
 
 
 def register_tool(*, session: Session, actor: Actor, draft: ToolDraft, now: datetime) -> ToolCard:
     """Add a tool to the registry."""
-    existing = repo.by_name(session, draft.name)
-    if existing is not None:
-        raise InvalidInput({"name": _duplicate_message(existing)})
+    raise_errors(tool_errors(session=session, values=dict(draft)))
     tool = Tool(
         name=draft.name,
         name_key=repo.name_key(draft.name),
@@ -147,9 +159,7 @@ def update_tool(*, session: Session, actor: Actor, tool_id: int, draft: ToolDraf
     """Save an edit of a tool's details (owner or admin)."""
     tool = _get(session, tool_id)
     _require_steward(actor, tool, "edit it")
-    other = repo.by_name(session, draft.name)
-    if other is not None and other.id != tool.id:
-        raise InvalidInput({"name": _duplicate_message(other)})
+    raise_errors(tool_errors(session=session, values=dict(draft), tool_id=tool.id))
     before = _snapshot(tool)
     tool.name = draft.name
     tool.name_key = repo.name_key(draft.name)
@@ -236,8 +246,13 @@ def find_tool(*, session: Session, name: str) -> ToolCard:
     tool = repo.by_name(session, name)
     if tool is None:
         page, _ = repo.search(session, fragment=name, limit=3)
-        hint = f" Did you mean {', '.join(t.name for t in page)}?" if page else ""
-        raise NotFound(f"No tool called {name} is registered.{hint}")
+        if page:
+            raise NotFound(
+                "No tool called {name} is registered. Did you mean {names}?",
+                name=name,
+                names=", ".join(t.name for t in page),
+            )
+        raise NotFound("No tool called {name} is registered.", name=name)
     return ToolCard.of(tool)
 
 

@@ -5,6 +5,18 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+def counted(n: int, singular: str, plural: str = "") -> str:
+    """`1 tool`, `2 tools`; `plural` for nouns that do not just take an s."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+def lowerfirst(label: str) -> str:
+    """A label inside a sentence: "By hand" -> "by hand", but "CSV export" stays as it is."""
+    if label[1:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 class Labelled(StrEnum):
     """A StrEnum whose members carry a human label: MEMBER = ("value", "Label")."""
 

@@ -14,6 +14,7 @@ from commands.audit import record_change
 from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from commands.flows import automate_flows_of
 from commands.lifecycle import RULES, Facts, Step, refusal
+from commands.notices import Notice, Say
 from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.proposals import IntegrationCard, approvals_needed, card_of
@@ -31,23 +32,6 @@ from commands.vocabulary import CredentialType, ReviewOutcome, State
 from storage.models import Approval, Integration, SecurityReview
 from storage.repositories import audit
 from storage.repositories import security_reviews as repo
-
-STEP_DONE = {
-    Step.START_REVIEW: "started the security review",
-    Step.SUBMIT_REVIEW: "recorded the security review",
-    Step.APPROVE: "approved it",
-    Step.REQUEST_CHANGES: "requested changes",
-    Step.REJECT: "rejected it",
-    Step.RESUBMIT: "resubmitted it for security review",
-    Step.RECORD_SANDBOX: "recorded the sandbox test",
-    Step.DEPLOY: "deployed it to production",
-    Step.SUSPEND: "suspended it",
-    Step.RESUME: "resumed it",
-    Step.RETIRE: "started retiring it: its teardown checklist is open",
-    Step.FINISH_TEARDOWN: "settled the last teardown item",
-    Step.CHANGE_SECURITY: "changed its scopes or data; it goes back through security review",
-    Step.NEEDS_CHANGES: "said it needs changes",
-}
 
 
 def _locked(session: Session, integration_id: int) -> Integration:
@@ -131,28 +115,26 @@ def _move(
         integration,
         actor=actor,
         now=now,
-        text=f"<@{actor.user_id}> {STEP_DONE[step]}: {before.label} -> *{to.label}*",
-        note=note,
+        notice=Notice(
+            say=Say.STEP,
+            integration_id=integration.id,
+            actor_id=actor.user_id,
+            step=step.value,
+            before=before.value,
+            after=to.value,
+            note=note,
+        ),
     )
 
 
-def _tell(
-    session: Session, integration: Integration, *, actor: Actor, now: datetime, text: str, note: str
-) -> None:
+def _tell(session: Session, integration: Integration, *, actor: Actor, now: datetime, notice: Notice) -> None:
     """Owe the card refresh, a thread reply, and DMs to the proposer and owner."""
     owe(session, kind=Kind.CARD, integration_id=integration.id, now=now)
-    line = text + (f"\n> {note}" if note else "")
-    owe(session, kind=Kind.THREAD, integration_id=integration.id, now=now, text=line)
+    owe(session, kind=Kind.THREAD, integration_id=integration.id, now=now, text=notice.model_dump_json())
+    direct = notice.model_copy(update={"title": integration.title, "direct": True}).model_dump_json()
     for person in dict.fromkeys((integration.proposer_id, integration.owner_id)):
         if person != actor.user_id:
-            owe(
-                session,
-                kind=Kind.DM,
-                integration_id=integration.id,
-                recipient=person,
-                now=now,
-                text=f"#{integration.id} {integration.title}: {line}",
-            )
+            owe(session, kind=Kind.DM, integration_id=integration.id, recipient=person, now=now, text=direct)
 
 
 def locked_integration(session: Session, integration_id: int) -> Integration:
@@ -281,9 +263,13 @@ def _approve(
             integration,
             actor=actor,
             now=now,
-            note="",
-            text=f"<@{actor.user_id}> approved it ({have} of {needed} approvals; it moves personal, "
-            "financial or health data)",
+            notice=Notice(
+                say=Say.APPROVAL,
+                integration_id=integration.id,
+                actor_id=actor.user_id,
+                have=have,
+                needed=needed,
+            ),
         )
         return
     _move(

@@ -36,7 +36,8 @@ def backup_sqlite(url: str, destination: Path) -> int:
 
     The copy is made in one step inside a read transaction, so it is the database as of one moment.
     Patchbay runs SQLite in WAL mode, where a reader never blocks writers: the bot keeps working.
-    The copy is written beside `destination` and renamed into place only when it is complete.
+    The copy is written beside `destination` (its directory is created if need be) and renamed into
+    place only when it is complete.
     """
     source_path = sqlite_path(url)
     if not source_path.exists():
@@ -44,6 +45,7 @@ def backup_sqlite(url: str, destination: Path) -> int:
     destination = destination.resolve()
     if destination == source_path.resolve():
         raise BackupRefused("the backup file must not be the database itself")
+    destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
     source = sqlite3.connect(source_path, timeout=30)

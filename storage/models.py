@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -165,11 +166,27 @@ class Outbox(Base):
     kind: Mapped[str] = mapped_column(String(30))
     integration_id: Mapped[int | None] = mapped_column(Integer, index=True)
     recipient: Mapped[str] = mapped_column(String(32), default="")
+    thread_ts: Mapped[str] = mapped_column(String(32), default="")
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(200), default="")
+    # Slack may have taken the last attempt (a 5xx or a dropped connection after sending): it is
+    # looked for among the messages posted after `look_after` (a Slack timestamp) before posting again.
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
+    look_after: Mapped[str] = mapped_column(String(32), default="")
+
+
+class IdempotencyKey(Base):
+    """One Slack request (a view, an action, an event) that changed something, and what it changed."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    entity_type: Mapped[str | None] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
 
 
 class ReviewThread(Base):
@@ -266,6 +283,16 @@ class Measurement(Base):
     errors_avoided: Mapped[int] = mapped_column(Integer)
     freshness_minutes: Mapped[int] = mapped_column(Integer)
     recorded_by: Mapped[str] = mapped_column(String(32))
+
+
+class Removal(Base):
+    """A workspace that uninstalled Patchbay or revoked its bot token: nothing is posted there."""
+
+    __tablename__ = "slack_removals"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class WorkspacePolicy(Base):

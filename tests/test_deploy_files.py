@@ -75,3 +75,12 @@ def test_compose_passes_only_settings_patchbay_knows() -> None:
     known = {name.upper() for name in Settings.model_fields}
     env = compose()["services"]["bot"]["environment"]
     assert set(env) <= known, set(env) - known
+
+
+def test_the_license_is_an_spdx_string_and_setuptools_can_read_it() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["license"] == "MIT"
+    setuptools = next(r for r in project["build-system"]["requires"] if r.startswith("setuptools"))
+    assert setuptools == "setuptools>=77"  # the first release that reads an SPDX license string

@@ -212,6 +212,18 @@ class FormRunner:
             if typed is None or typed.strip() == CANCEL:
                 raise Cancelled
             typed = typed.strip()
+            if typed.startswith("/"):
+                self.console.print(
+                    indent(
+                        Text(
+                            f"! {typed.split()[0]} was not sent: you are filling in “{self._title(view)}”. "
+                            "Answer the field, or type :cancel to close the form first.",
+                            "yellow",
+                        ),
+                        4,
+                    )
+                )
+                continue
             try:
                 if typed in ("", KEEP):
                     value = current

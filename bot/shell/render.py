@@ -16,6 +16,32 @@ from rich.text import Text
 
 INTERACTIVE = ("button", "overflow", "static_select", "users_select", "datepicker")
 
+
+# The emoji Patchbay's messages use, as a terminal shows them; any other :code: stays as typed.
+EMOJI = {
+    "warning": "⚠️",
+    "rotating_light": "🚨",
+    "white_check_mark": "✅",
+    "white_large_square": "⬜",
+    "heavy_minus_sign": "\u2796",
+    "tada": "🎉",
+    "red_circle": "🔴",
+    "large_yellow_circle": "🟡",
+    "no_entry": "⛔",
+    "key": "🔑",
+    "hourglass": "⌛",
+    "dart": "🎯",
+    "arrows_counterclockwise": "🔄",
+    "arrow_right": "➡️",
+}
+_EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
+
+
+def emojize(text: str) -> str:
+    """`:warning:` as the emoji Slack would show."""
+    return _EMOJI_CODE.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
+
+
 _TOKEN = re.compile(
     r"(?P<pre>```(?P<pre_body>.+?)```)"
     r"|(?P<code>`(?P<code_body>[^`\n]+)`)"
@@ -103,7 +129,7 @@ class Renderer:
         position = 0
         for match in _TOKEN.finditer(text):
             if match.start() > position:
-                out.append(unescape(text[position : match.start()]), style=style)
+                out.append(emojize(unescape(text[position : match.start()])), style=style)
             kind = next(k for k in ("pre", "code", "link", "bold", "italic", "strike") if match.group(k))
             body = match.group(kind + "_body")
             if kind in ("pre", "code"):
@@ -116,7 +142,7 @@ class Renderer:
                 self._inline(out, body, f"{style} {_STYLES[kind]}".strip())
             position = match.end()
         if position < len(text):
-            out.append(unescape(text[position:]), style=style)
+            out.append(emojize(unescape(text[position:])), style=style)
 
     def _link(self, out: Text, body: str, style: str) -> None:
         target, _, label = body.partition("|")

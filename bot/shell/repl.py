@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +31,7 @@ HELP = [
     (":quit", "leave (Ctrl-D works too)"),
 ]
 FORM_HELP = "In a modal: Enter keeps the value in [brackets], :clear empties it, :cancel closes the modal."
+_AT_NAME = re.compile(r"(?<![<\w])@([A-Za-z][\w.-]*)")
 _DURATION = re.compile(r"^(\d+)\s*(m|min|h|d|w)$")
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -44,10 +46,15 @@ class TerminalLines:
 
     def read(self, prompt: str) -> str | None:
         try:
-            return self.console.input(Text(prompt, style="bold"))
+            typed = self.console.input(Text(prompt, style="bold"))
         except EOFError:
             self.console.print()
             return None
+        if not typed:
+            # Line editing does not move to a new line for an empty answer; without this the next
+            # prompt would follow on the same line.
+            self.console.print()
+        return typed
 
 
 class ScriptLines:
@@ -165,14 +172,30 @@ class Shell:
         command, _, text = line.partition(" ")
         if command != "/patchbay":
             raise Retry(f"{command} is not a valid command. In Patchbay's workspace it is /patchbay.")
-        reply = self.session.command(text.strip())
+        reply = self.session.command(self.mentions(text.strip()))
         self.show(reply=reply, reply_where=Where(channel=GENERAL))
+
+    def mentions(self, text: str) -> str:
+        """`@bob` as Slack sends it for a command with should_escape: `<@U0BOB0002|bob>`."""
+
+        def mention(match: re.Match[str]) -> str:
+            person = self.session.person(match.group(1))
+            return f"<@{person.id}|{person.name}>" if person else match.group(0)
+
+        return _AT_NAME.sub(mention, text)
 
     def press(self, number: int) -> None:
         pressable = self.board.get(number)
         if pressable is None:
             shown = len(self.board.pressables)
             raise Retry(f"There is no button {number}." + _buttons_shown(shown))
+        owner = self._dm_owner(pressable.where.channel)
+        if owner is not None and owner != self.session.user.id:
+            name = self.renderer.person(owner)
+            raise Retry(
+                f"Button {number} is in {name}'s direct messages with Patchbay, which only {name} sees. "
+                f"Type :as {name} to act as them."
+            )
         action = self._action(pressable)
         if action is None:
             self.say("(cancelled)")
@@ -184,6 +207,13 @@ class Shell:
                 f"⚠ Slack shows a warning next to it: Patchbay did not answer (HTTP {reply.status}).", "red"
             )
         self.show()
+
+    def _dm_owner(self, channel: str | None) -> str | None:
+        """Whose DM with Patchbay `channel` is, if it is one."""
+        for person in self.session.people:
+            if channel and channel == self.session.slack.dm_channel(person.id):
+                return person.id
+        return None
 
     def _action(self, pressable: Pressable) -> dict[str, Any] | None:
         element = pressable.element
@@ -381,9 +411,26 @@ class Shell:
         elif method == "chat.delete":
             channel = str(args.get("channel", ""))
             self.say(f"(Patchbay deleted a message in {self.renderer.channel(channel)})")
+        elif method == "files.completeUploadExternal":
+            self._show_upload(args)
         elif method == "views.publish" and not quiet_home:
             name = self.renderer.person(str(args.get("user_id", "")))
             self.say(f"(Patchbay updated the App Home of {name}; :home shows yours)")
+
+    def _show_upload(self, args: dict[str, Any]) -> None:
+        files = args.get("files") or []
+        if isinstance(files, str):
+            files = json.loads(files)
+        channel = self.renderer.channel(str(args.get("channel_id", "")))
+        self._header(f"Patchbay → {channel}: uploaded a file")
+        if args.get("initial_comment"):
+            self.console.print(indent(self.renderer.mrkdwn(str(args["initial_comment"]))))
+        for file in files:
+            data = self.session.slack.uploads.get(str(file["id"]), b"")
+            saved = self.session.save_upload(
+                self.session.slack.upload_names.get(str(file["id"]), "file"), data
+            )
+            self.console.print(indent(Text(f"📎 {saved.name} ({len(data):,} bytes), saved as {saved}")))
 
     def _where(self, message: Message) -> Where:
         if message.ephemeral:

@@ -110,7 +110,8 @@ class ShellSession:
         self.app: App = create_app(
             self.settings, sessions=self.sessions, clock=self.clock, executor=self.executor
         )
-        self.server = BackgroundServer(make_wsgi(self.app, self.sessions))
+        secret = self.settings.slack_signing_secret
+        self.server = BackgroundServer(make_wsgi(self.app, self.sessions, signing_secret=secret))
         self.driver = SlackDriver(
             app_url=self.server.url + EVENTS_PATH,
             secret=self.settings.slack_signing_secret,
@@ -223,6 +224,14 @@ class ShellSession:
             if message.channel == channel and message.ts == ts:
                 return message
         return None
+
+    def save_upload(self, name: str, data: bytes) -> Path:
+        """Keep a file the app uploaded beside the database, so the person can open it."""
+        folder = self.db_path.parent / "patchbay-uploads"
+        folder.mkdir(exist_ok=True)
+        path = folder / Path(name).name
+        path.write_bytes(data)
+        return path.resolve()
 
     def new_modals(self) -> list[dict[str, Any]]:
         """Modals the app opened or pushed since the last time this was asked."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -49,6 +50,13 @@ def option(value: str, label: str) -> Option:
 
 def options_of(kind: Iterable[Labelled]) -> list[Option]:
     return [option(member.value, member.label) for member in kind]
+
+
+def number_text(value: Decimal | int | None) -> str:
+    """A number as a form shows it back: 0 as "0", 20.00 as "20", 49.90 as "49.9"; None as blank."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
 
 
 def text_input(

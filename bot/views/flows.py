@@ -21,7 +21,7 @@ from bot.views.elements import (
     user,
 )
 from commands.flows import FlowLine, FlowMode, Opportunities
-from commands.vocabulary import DataKind
+from commands.vocabulary import DataKind, counted, lowerfirst
 
 
 def _tool_picker(block_id: str, label: str) -> InputBlock:
@@ -89,7 +89,7 @@ def flow_text(line: FlowLine) -> str:
     """One line about a flow: where, what, how and what it costs."""
     who = f" by {user(line.done_by)}" if line.done_by and line.mode is not FlowMode.AUTOMATED else ""
     how = (
-        line.mode.label[:1].lower() + line.mode.label[1:]
+        lowerfirst(line.mode.label)
         if line.mode is not FlowMode.AUTOMATED
         else f"automated by #{line.integration_id}"
     )
@@ -119,7 +119,7 @@ def opportunities_blocks(found: Opportunities) -> list[SlackBlock]:
         ]
     blocks: list[SlackBlock] = [
         section(
-            f"*Integration opportunities*: {found.total} flow{'s' if found.total != 1 else ''} still done by "
+            f"*Integration opportunities*: {counted(found.total, 'flow')} still done by "
             f"hand or by CSV, *{found.total_hours} hours a week* in all. Most hours first."
         ),
         DividerBlock(),

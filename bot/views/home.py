@@ -12,6 +12,7 @@ from bot.text import escape
 from bot.views.elements import actions, button, chunk_lines, context, plain, section
 from bot.views.measures import measures_button, trend_text
 from commands.home import Home, MyIntegration, Section, StackTotals, ToolLine, Waiting
+from commands.vocabulary import counted
 
 TITLE_CHARS = 80
 MODAL_MAX_BLOCKS = 98
@@ -52,8 +53,8 @@ def totals_text(totals: StackTotals) -> str:
     estimated = totals.live - totals.measured
     basis = f" ({totals.measured} measured, {estimated} estimated)" if totals.live else ""
     return (
-        f"*{totals.tools}* tools  ·  *{totals.live}* live integrations  ·  {totals.in_flight} in flight  ·  "
-        f"{totals.open_proposals} open proposals\n"
+        f"*{counted(totals.tools, 'tool')}*  ·  *{counted(totals.live, 'live integration')}*  ·  "
+        f"{totals.in_flight} in flight  ·  {counted(totals.open_proposals, 'open proposal')}\n"
         f"*{totals.manual_hours} h/week* still moved by hand  ·  "
         f"*{totals.saved_hours} h/week* saved by live integrations{basis}"
     )
@@ -68,8 +69,8 @@ def _more(section_name: Section, shown: int, total: int) -> list[SlackBlock]:
     ]
 
 
-def _list(title: str, lines: list[str], total: int, empty: str) -> list[SlackBlock]:
-    heading = f"*{title}* ({total})"
+def _list(label: str, lines: list[str], total: int, empty: str) -> list[SlackBlock]:
+    heading = f"*{label}* ({total})"
     if not lines:
         return [section(f"{heading}\n{empty}")]
     return [section(heading + "\n" + "\n".join(lines))]

@@ -20,22 +20,22 @@ def link_line(link: Link) -> str:
     )
 
 
-def _part(title: str, lines: list[str], empty: str) -> list[SlackBlock]:
+def _part(heading: str, lines: list[str], empty: str) -> list[SlackBlock]:
     if not lines:
-        return [section(f"*{title}*: {empty}")]
+        return [section(f"*{heading}*: {empty}")]
     chunks = chunk_lines(lines)
-    blocks: list[SlackBlock] = [section(f"*{title}* ({len(lines)})\n" + "\n".join(chunks[0]))]
+    blocks: list[SlackBlock] = [section(f"*{heading}* ({len(lines)})\n" + "\n".join(chunks[0]))]
     return blocks + [section("\n".join(chunk)) for chunk in chunks[1:]]
 
 
 def impact_blocks(found: Impact) -> list[SlackBlock]:
     tool = found.tool
-    name = escape(tool.name)
+    shown = escape(tool.name)
     classes = ", ".join(c.label for c in found.data_classes) or "none recorded"
     kinds = ", ".join(k.label for k in found.data_kinds) or "none recorded"
     blocks: list[SlackBlock] = [
         section(
-            f"*What depends on {name}*  ·  {tool.category.label}  ·  owned by {user(tool.owner_id)}"
+            f"*What depends on {shown}*  ·  {tool.category.label}  ·  owned by {user(tool.owner_id)}"
             + ("  ·  _retired_" if tool.retired else "")
             + f"\nData passing through: {kinds}\nData classes: {classes}"
         ),
@@ -47,5 +47,5 @@ def impact_blocks(found: Impact) -> list[SlackBlock]:
     blocks += _part("Open proposals touching it", [link_line(x) for x in found.proposals], "none")
     people = " ".join(user(p) for p in found.people)
     blocks = blocks[:MAX_BLOCKS]
-    blocks.append(context(f"Tell before changing or dropping {name}: {people}"))
+    blocks.append(context(f"Tell before changing or dropping {shown}: {people}"))
     return blocks

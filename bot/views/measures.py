@@ -12,6 +12,7 @@ from bot.text import escape
 from bot.views.elements import actions, button, plain, section, text_input
 from commands.measures import MEASURABLE, MeasureLine
 from commands.proposals import IntegrationCard
+from commands.vocabulary import counted
 
 
 def measures_button(integration_id: int) -> ButtonElement:
@@ -74,5 +75,5 @@ def trend_text(lines: list[MeasureLine]) -> str:
     first = lines[0]
     return (
         f"{measure_text(latest)}; hours saved {first.hours_saved_per_week} -> {latest.hours_saved_per_week} "
-        f"over {len(lines)} records since {first.recorded_at:%Y-%m-%d}"
+        f"over {counted(len(lines), 'record')} since {first.recorded_at:%Y-%m-%d}"
     )

@@ -21,6 +21,7 @@ from bot.views.elements import (
     button,
     context,
     multi_select_input,
+    number_text,
     option,
     options_of,
     pager,
@@ -33,13 +34,13 @@ from bot.views.elements import (
 )
 from commands.economics import Economics
 from commands.proposals import IntegrationCard, PlanRow, ProposalDraft, QueuePage
-from commands.vocabulary import SCORE_MEANINGS, ConflictRule, DataKind, Direction, Method, Timing
+from commands.vocabulary import SCORE_MEANINGS, ConflictRule, DataKind, Direction, Method, Timing, counted
 
 
 def _score_input(block_id: str, label: str, initial: int | None) -> InputBlock:
     meanings = SCORE_MEANINGS[block_id]
     choices = [option(str(level), f"{level} - {meaning}") for level, meaning in enumerate(meanings, start=1)]
-    return select_input(block_id, label, choices, initial=str(initial) if initial else None)
+    return select_input(block_id, label, choices, initial=str(initial) if initial is not None else None)
 
 
 def _tool_input(block_id: str, label: str, tool_id: int | None, tool_names: dict[int, str]) -> InputBlock:
@@ -165,7 +166,7 @@ def proposal_modal(
             "Batch interval (minutes)",
             optional=True,
             max_length=6,
-            initial=str(d.batch_minutes) if d and d.batch_minutes else "",
+            initial=number_text(d.batch_minutes if d else None),
             placeholder="60",
         ),
         select_input(
@@ -183,7 +184,7 @@ def proposal_modal(
             Block.EFFORT_HOURS,
             "Estimated effort (hours)",
             max_length=8,
-            initial=str(d.effort_hours) if d and d.effort_hours is not None else "",
+            initial=number_text(d.effort_hours if d else None),
             placeholder="8",
         ),
         user_input(
@@ -201,7 +202,7 @@ def proposal_modal(
             Block.HOURS_PER_WEEK,
             "Hours per week spent on it by hand today",
             max_length=8,
-            initial=str(d.hours_per_week) if d and d.hours_per_week is not None else "",
+            initial=number_text(d.hours_per_week if d else None),
             placeholder="3",
         ),
         text_input(
@@ -209,7 +210,7 @@ def proposal_modal(
             "Monthly cost of the tool or plan it needs",
             optional=True,
             max_length=12,
-            initial=str(d.monthly_cost) if d and d.monthly_cost else "",
+            initial=number_text(d.monthly_cost if d else None),
             placeholder="0",
         ),
     ]
@@ -235,11 +236,11 @@ def payback_text(economics: Economics, limit: int) -> str:
 def integration_card(card: IntegrationCard, *, buttons: list[SlackBlock] | None = None) -> list[SlackBlock]:
     """Summary, scores, economics and state of one integration, with `buttons` for the next steps."""
     d, e = card.draft, card.economics
-    flow = f"{escape(card.source_tool)} {'<->' if d.direction is Direction.BI_DIRECTIONAL else '->'} "
-    flow += escape(card.target_tool)
+    route = f"{escape(card.source_tool)} {'<->' if d.direction is Direction.BI_DIRECTIONAL else '->'} "
+    route += escape(card.target_tool)
     lines = [
         f"*#{card.id} {escape(card.title)}*  ·  _{card.state.label}_",
-        f"{flow}  ·  {d.method.label}  ·  owner {user(d.owner_id)}  ·  proposed by {user(card.proposer_id)}",
+        f"{route}  ·  {d.method.label}  ·  owner {user(d.owner_id)}  ·  proposed by {user(card.proposer_id)}",
         f"> {escape(card.purpose)[:500]}",
     ]
     scores = (
@@ -275,17 +276,17 @@ def queue_blocks(page: QueuePage) -> list[SlackBlock]:
         return [section("*The queue is empty.* Propose the first integration with `/patchbay propose`.")]
     blocks: list[SlackBlock] = [
         section(
-            f"*Integration queue*: {page.total} open proposal{'s' if page.total != 1 else ''}, "
+            f"*Integration queue*: {counted(page.total, 'open proposal')}, "
             f"ranked by score, then payback. The top {page.focus_size} are the current focus."
         ),
         DividerBlock(),
     ]
     for rank, card in enumerate(page.cards, start=page.first_rank):
-        focus = " :dart: *focus*" if rank <= page.focus_size else ""
+        marker = " :dart: *focus*" if rank <= page.focus_size else ""
         e = card.economics
         blocks.append(
             section(
-                f"*{rank}.* #{card.id} *{escape(card.title)}*{focus}\n"
+                f"*{rank}.* #{card.id} *{escape(card.title)}*{marker}\n"
                 f"{escape(card.source_tool)} -> {escape(card.target_tool)}  ·  score {e.score}  ·  "
                 f"payback {_payback_short(e.payback_months)}{' :warning:' if e.slow_payback else ''}  ·  "
                 f"_{card.state.label}_  ·  `/patchbay show {card.id}`"
@@ -302,7 +303,9 @@ def plan_blocks(rows: list[PlanRow]) -> list[SlackBlock]:
     """The decision table as a message; the CSV export has every row."""
     if not rows:
         return [section("*Integration plan*: nothing proposed yet. Start with `/patchbay propose`.")]
-    blocks: list[SlackBlock] = [section(f"*Integration plan*: {len(rows)} integrations, best first")]
+    blocks: list[SlackBlock] = [
+        section(f"*Integration plan*: {counted(len(rows), 'integration')}, best first")
+    ]
     for row in rows[:PLAN_LIMIT]:
         blocks.append(
             section(

@@ -146,22 +146,6 @@ def answer_modal(ref: ReviewRef, item: ReviewItem) -> View:
     )
 
 
-def reminder_text(item: ReviewItem, number: int, days: int) -> str:
-    return (
-        f"Reminder {number}: {user(item.owner_id)}, the review of #{item.integration_id} "
-        f"{escape(item.title)} has waited {days} days. Press Keep, Needs changes or Retire above."
-    )
-
-
-def escalation_text(item: ReviewItem, days: int, admins: list[str]) -> str:
-    cc = " ".join(user(a) for a in admins)
-    return (
-        f":rotating_light: The quarterly review of #{item.integration_id} {escape(item.title)} "
-        f"({escape(item.flow)}) has gone unanswered for {days} days. Owner: {user(item.owner_id)}."
-        + (f" Admins: {cc}" if cc else "")
-    )
-
-
 def orphan_card(integration_id: int, title: str, owner_id: str) -> list[SlackBlock]:
     picker = UserSelectElement(action_id=Action.REASSIGN, placeholder=plain("Reassign to..."))
     return [
@@ -173,6 +157,9 @@ def orphan_card(integration_id: int, title: str, owner_id: str) -> list[SlackBlo
     ]
 
 
+WHAT_IS_DUE = {CycleKind.REVIEW: "quarterly review", CycleKind.ROTATION: "key rotation"}
+
+
 def reviews_list(rows: list[StatusRow], *, everyone: bool) -> list[SlackBlock]:
     whose = "everyone's" if everyone else "yours"
     if not rows:
@@ -180,7 +167,8 @@ def reviews_list(rows: list[StatusRow], *, everyone: bool) -> list[SlackBlock]:
     lines = [
         f"{':red_circle: overdue' if row.overdue else ':large_yellow_circle: due'} "
         f"{row.item.due_on.isoformat()}  "
-        f"#{row.item.integration_id} {escape(row.item.title)}  ·  {user(row.item.owner_id)}  ·  "
+        f"#{row.item.integration_id} {escape(row.item.title)}  ·  {WHAT_IS_DUE[row.item.kind]}  ·  "
+        f"{user(row.item.owner_id)}  ·  "
         f"{'sent' if row.item.status.value == 'sent' else 'not sent yet'}"
         + (f"  ·  {row.item.reminders_sent} reminder(s)" if row.item.reminders_sent else "")
         for row in rows[:40]

@@ -9,6 +9,7 @@ from bot.forms import TeardownRef
 from bot.ids import Action, Block, Callback, teardown_block
 from bot.text import escape
 from bot.views.elements import actions, button, context, plain, section, text_input, user
+from bot.views.fallbacks import named
 from commands.proposals import IntegrationCard
 from commands.teardown import Settled
 from commands.teardown_plan import TeardownFacts, TeardownKind, TeardownLine, TeardownStatus
@@ -30,8 +31,8 @@ def detail(kind: TeardownKind, facts: TeardownFacts, integration_id: int) -> str
     if kind is TeardownKind.REVOKE_CREDENTIAL:
         if facts.credential_type is None:
             return "No security review names its credential: revoke whatever access it was given."
-        scopes = f" (scopes: {escape(', '.join(facts.scopes))})" if facts.scopes else ""
-        return f"Revoke the {facts.credential_type.label} named in its security review{scopes}."
+        listed = f" (scopes: {', '.join(escape(s) for s in facts.scopes)})" if facts.scopes else ""
+        return f"Revoke the {facts.credential_type.label} named in its security review{listed}."
     if kind is TeardownKind.DELETE_CREDENTIAL:
         if facts.credential_storage is None:
             return "Delete any stored copy of its credential."
@@ -101,9 +102,9 @@ def not_applicable_modal(item: TeardownRef, *, label: str) -> View:
 
 def settled_text(settled: Settled) -> str:
     """What the person who pressed a button is told."""
-    title = f"#{settled.integration_id} {escape(settled.title)}"
+    which = named(settled.integration_id, settled.title)
     if not settled.changed:
-        return f"{settled.line.kind.label} on {title} was already settled; nothing changed."
+        return f"{settled.line.kind.label} on {which} was already settled; nothing changed."
     if settled.retired:
-        return f"That was the last teardown item: {title} is retired."
-    return f"Settled {settled.line.kind.label} on {title}; {settled.open_left} left."
+        return f"That was the last teardown item: {which} is retired."
+    return f"Settled {settled.line.kind.label} on {which}; {settled.open_left} left."

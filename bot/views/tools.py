@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import DividerBlock
 from slack_sdk.models.views import View
 
-from bot.forms import ToolRef
+from bot.forms import MENTION, ToolRef
 from bot.ids import Action, Block, Callback
 from bot.text import escape, money
 from bot.views.elements import (
@@ -15,6 +15,7 @@ from bot.views.elements import (
     confirm,
     context,
     multi_select_input,
+    number_text,
     options_of,
     pager,
     plain,
@@ -24,9 +25,10 @@ from bot.views.elements import (
     user,
     user_input,
 )
+from bot.views.fallbacks import tool_retired
 from commands.tool_retirement import ToolRetirement
 from commands.tools import ToolCard, ToolDraft, ToolPage
-from commands.vocabulary import Category, DataKind, IntegrationOption
+from commands.vocabulary import Category, DataKind, IntegrationOption, counted
 
 
 def tool_modal(
@@ -34,7 +36,7 @@ def tool_modal(
 ) -> View:
     """The modal to register a tool, or to edit one when `draft` and `tool_id` are given."""
     editing = draft is not None and tool_id is not None
-    cost = "" if draft is None or draft.monthly_cost is None else str(draft.monthly_cost)
+    cost = number_text(draft.monthly_cost if draft else None)
     blocks: list[SlackBlock] = [
         text_input(
             Block.NAME, "Name", initial=draft.name if draft else name, max_length=80, placeholder="HubSpot"
@@ -158,8 +160,11 @@ def tool_card(tool: ToolCard) -> list[SlackBlock]:
 
 def tools_list(page: ToolPage, *, filter_text: str) -> list[SlackBlock]:
     """One page of the registry, with paging buttons when there is more."""
-    heading = f"*{page.total} tool{'s' if page.total != 1 else ''}*"
-    if filter_text:
+    heading = f"*{counted(page.total, 'tool')}*"
+    owner = MENTION.match(filter_text.strip())
+    if owner:
+        heading += f" owned by {user(owner.group(1))}"
+    elif filter_text:
         heading += f" matching _{escape(filter_text)}_"
     if page.total == 0:
         hint = "Try another filter, or" if filter_text else "Register the first one with"
@@ -210,4 +215,4 @@ def dependents_blocks(retirement: ToolRetirement) -> list[SlackBlock]:
 def retired_text(retirement: ToolRetirement) -> str:
     started = ", ".join(f"#{i}" for i in retirement.started)
     teardown = f" Teardown started for {started}." if started else ""
-    return f"{retirement.tool.name} is retired.{teardown}"
+    return tool_retired(retirement.tool.name) + teardown

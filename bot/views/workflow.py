@@ -167,8 +167,8 @@ def reason_modal(ref: StepRef, *, title: str) -> View:
 def sandbox_modal(ref: StepRef, *, title: str) -> View:
     checklist = InputBlock(
         block_id=Block.CHECKLIST,
-        label=plain("Tried in the sandbox"),
-        optional=True,
+        label=plain("Tried in the sandbox (tick every box)"),
+        hint=plain("Every check is needed before it can be deployed."),
         element=CheckboxesElement(
             action_id=Field.VALUE, options=[option(key, label) for key, label in SANDBOX_CHECKS.items()]
         ),
@@ -225,4 +225,22 @@ def governance_card(card: IntegrationCard) -> list[SlackBlock]:
     return integration_card(
         card,
         buttons=lifecycle_lines(card) + teardown_blocks(card) + step_buttons(card) + measure_actions(card),
+    )
+
+
+CHANNEL_PROBLEMS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+
+def card_not_posted(integration_id: int, title: str, channel: str, reason: str) -> str:
+    """Said once to the proposer and the admins when the governance channel refuses a card."""
+    fix = {
+        "not_in_channel": f"Patchbay is not in <#{channel}>: invite it there with `/invite @Patchbay`.",
+        "channel_not_found": f"Slack has no channel {channel} that Patchbay can see: an admin picks the "
+        "governance channel in `/patchbay settings`; invite Patchbay to it.",
+        "is_archived": f"<#{channel}> is archived: unarchive it or have an admin pick another in "
+        "`/patchbay settings`.",
+    }[reason]
+    return (
+        f":warning: The card for #{integration_id} {escape(title)} could not be posted to the governance "
+        f"channel. {fix} The card is posted as soon as that is fixed; until then reviewers do not see it."
     )

@@ -30,7 +30,12 @@ def integrations_in(session: Session, *, states: Collection[str]) -> Sequence[In
 
 
 def _claimable(wall: datetime) -> ColumnElement[bool]:
-    return or_(ReviewCycle.claimed_until.is_(None), ReviewCycle.claimed_until < wall)
+    """Not held by another sweep, and not of an orphaned integration (its owner has left)."""
+    owned = select(Integration.id).where(Integration.orphaned_at.is_(None))
+    return and_(
+        or_(ReviewCycle.claimed_until.is_(None), ReviewCycle.claimed_until < wall),
+        ReviewCycle.integration_id.in_(owned),
+    )
 
 
 def owners_with_pending(session: Session, *, wall: datetime) -> Sequence[str]:
@@ -93,13 +98,10 @@ def bump_reminders(session: Session, *, cycle_id: int, expected: int, to: int) -
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def mark_escalated(session: Session, *, cycle_id: int, at: datetime | None) -> bool:
-    condition = (
-        ReviewCycle.escalated_at.is_(None) if at is not None else ReviewCycle.escalated_at.is_not(None)
-    )
+def mark_escalated(session: Session, *, cycle_id: int, at: datetime) -> bool:
     result = session.execute(
         update(ReviewCycle)
-        .where(ReviewCycle.id == cycle_id, condition)
+        .where(ReviewCycle.id == cycle_id, ReviewCycle.escalated_at.is_(None))
         .values(escalated_at=at)
         .execution_options(synchronize_session=False)
     )
@@ -130,3 +132,9 @@ def last_answered(session: Session, integration_id: int) -> ReviewCycle | None:
         )
     )
     return session.scalars(query.order_by(ReviewCycle.answered_at.desc()).limit(1)).first()
+
+
+def last_sent_ts(session: Session, *, thread_id: int) -> str | None:
+    query = select(ReviewCycle.ts).where(ReviewCycle.thread_id == thread_id, ReviewCycle.ts.is_not(None))
+    found = [ts for ts in session.scalars(query).all() if ts]
+    return max(found, key=float, default=None)

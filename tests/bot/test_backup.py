@@ -90,3 +90,15 @@ def test_backup_refuses_to_overwrite_the_database_or_copy_a_missing_one(tmp_path
     slack.stop()
     assert missing.returncode == 2 and "no database" in missing.stderr
     assert itself.returncode == 2 and "must not be the database itself" in itself.stderr
+
+
+def test_backup_creates_the_directory_it_is_asked_to_write_into(tmp_path: Path) -> None:
+    slack = LocalSlack().start()
+    db = tmp_path / "patchbay.db"
+    migrate(f"sqlite:///{db}")
+    target = tmp_path / "backups" / "patchbay-2026-11-24.db"  # as in the README, before backups/ exists
+    result = patchbay("backup", str(target), env=env_for(slack, db), cwd=tmp_path)
+    slack.stop()
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and target.exists()
+    assert counts(target)[2] == "ok"

@@ -156,7 +156,9 @@ def test_import_and_export_tools_from_the_command_line(tmp_path: Path, stand_in:
     assert "line 3  rejected   Ghost: owner: no Slack user found for nobody@example.com" in result.stdout
     assert "1 added, 0 updated, 0 unchanged, 1 rejected" in result.stdout
     out = tmp_path / "out.csv"
-    assert patchbay("export", "tools", str(out), env=env, cwd=tmp_path).returncode == 0
+    exported = patchbay("export", "tools", str(out), env=env, cwd=tmp_path)
+    assert exported.returncode == 0
+    assert exported.stderr == ""  # no alembic INFO lines on every command
     assert (
         "Asana,Project management,U0BOB0002,Tasks,Public REST API,https://asana.com,10.00" in out.read_text()
     )
@@ -199,3 +201,24 @@ def test_export_audit_writes_json_lines_since_a_date(tmp_path: Path, stand_in: L
     assert patchbay("export", "audit", "--since", "2099-01-01", env=env, cwd=tmp_path).stdout == ""
     bad = patchbay("export", "audit", "--since", "soon", env=env, cwd=tmp_path)
     assert bad.returncode == 2 and "--since wants a date" in bad.stderr
+
+
+def test_serve_warns_at_start_about_missing_roles_and_channel(tmp_path: Path, stand_in: LocalSlack) -> None:
+    server = Served(env_for(stand_in, tmp_path / "patchbay.db"), tmp_path)
+    server.stop()
+    assert server.process.stdout is not None
+    output = server.process.stdout.read()
+    assert "no security reviewer is set (PATCHBAY_SECURITY_REVIEWERS or PATCHBAY_SECURITY_GROUP)" in output
+    assert "no approver is set" in output and "PATCHBAY_GOVERNANCE_CHANNEL is not set" in output
+    assert "no admin is set" not in output  # PATCHBAY_ADMINS is
+    configured = env_for(
+        stand_in,
+        tmp_path / "patchbay.db",
+        PATCHBAY_SECURITY_GROUP="S0SECURITY",
+        PATCHBAY_APPROVERS=BOB,
+        PATCHBAY_GOVERNANCE_CHANNEL="C0GOVERN",
+    )
+    server = Served(configured, tmp_path)
+    server.stop()
+    assert server.process.stdout is not None
+    assert "see the README" not in server.process.stdout.read()

@@ -52,8 +52,8 @@ def test_flow_add_records_a_manual_flow_and_confirms_it(patchbay: Patchbay, tool
     assert reply.body == ""
     [row] = flows(patchbay)
     assert (row.mode, row.minutes_each, row.done_by, row.created_by) == ("manual", 20, BOB, BOB)
-    dm = [m.text for m in patchbay.slack.messages if m.channel == patchbay.slack.dm_channel(BOB)]
-    assert any("Recorded flow #1: Salesforce -> Asana" in t and "1.67 h/week" in t for t in dm)
+    told = patchbay.said_to(BOB)
+    assert "Recorded flow #1: Salesforce -> Asana" in told and "1.67 h/week" in told
     assert BOB in patchbay.slack.home  # the home tab was refreshed after the change
     with patchbay.sessions() as session:
         assert session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "flow")).all() == [
@@ -83,6 +83,15 @@ def test_bad_flows_are_refused_at_the_field(
     reply = patchbay.open_and_submit("flow add", values, user=BOB)
     errors = reply.json["errors"]
     assert words in errors[field], errors
+    assert flows(patchbay) == []
+
+
+def test_the_same_tool_twice_and_a_bad_count_are_reported_in_one_pass(
+    patchbay: Patchbay, tools: dict[str, int]
+) -> None:
+    values = flow_values(tools["Salesforce"], tools["Salesforce"], times_per_week="often", done_by="")
+    errors = patchbay.open_and_submit("flow add", values, user=BOB).json["errors"]
+    assert set(errors) == {"target_tool_id", "times_per_week", "done_by"}, errors
     assert flows(patchbay) == []
 
 
@@ -128,7 +137,8 @@ def test_opportunities_rank_manual_flows_and_propose_prefills_the_modal(
     inputs = {b["block_id"]: b["element"] for b in modal["blocks"] if b["type"] == "input"}
     assert inputs["source_tool_id"]["initial_option"]["text"]["text"] == "Salesforce"
     assert inputs["target_tool_id"]["initial_option"]["text"]["text"] == "Asana"
-    assert inputs["hours_per_week"]["initial_value"] == "5.00"
+    assert inputs["hours_per_week"]["initial_value"] == "5"
+    assert inputs["monthly_cost"]["initial_value"] == "0"  # shown as 0, never blank
     assert inputs["frequency"]["initial_option"]["value"] == "5"  # 20 times a week: many times a day
     assert [o["value"] for o in inputs["data_kinds"]["initial_options"]] == ["deals"]
     assert inputs["title"]["initial_value"] == "Automate Won deals: Salesforce -> Asana"
@@ -187,7 +197,7 @@ def test_map_of_a_300_tool_stack_is_drawn_and_uploaded_in_two_steps(patchbay: Pa
     assert steps == ["files.getUploadURLExternal", "upload", "files.completeUploadExternal"]
     complete = patchbay.slack.calls_to("files.completeUploadExternal")[0].args
     assert complete["channel_id"] == "C0STACK"
-    assert "300 tools, 1 live integrations, 8 proposals, 60 manual handoffs" in complete["initial_comment"]
+    assert "300 tools, 1 live integration, 8 proposals, 60 manual handoffs" in complete["initial_comment"]
     assert "1 suspended" in complete["initial_comment"] and "Drawn by category" in complete["initial_comment"]
     [uploaded] = patchbay.slack.uploads.values()
     assert uploaded.startswith(PNG) and len(uploaded) > 10_000

@@ -15,7 +15,7 @@ from bot.localslack import LocalSlack
 from bot.settings import Settings
 from storage.db import make_engine, make_sessionmaker
 from tests.bot.observe import healthz
-from tests.conftest import Patchbay
+from tests.conftest import SECRET, Patchbay
 
 
 def test_healthy_replica_reports_ok_for_database_and_slack(patchbay: Patchbay) -> None:
@@ -46,7 +46,8 @@ def unreachable_db_app(settings: Settings, tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path}/no-such-dir/patchbay.db"
     broken = settings.model_copy(update={"database_url": url})
     sessions = make_sessionmaker(make_engine(url))
-    server = BackgroundServer(make_wsgi(create_app(broken, sessions=sessions), sessions))
+    app = create_app(broken, sessions=sessions)
+    server = BackgroundServer(make_wsgi(app, sessions, signing_secret=SECRET))
     yield server.url + EVENTS_PATH
     server.stop()
 

@@ -8,14 +8,17 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
 
 from bot.driver import SlackDriver
 from bot.localslack import LocalSlack
-from bot.logs import make_handler, redact
+from bot.logs import LOGGERS, make_handler, mask_everywhere
+from commands.secrets import redact
 from tests.bot.test_cli import SECRET, Served, env_for
 from tests.conftest import BOB, Patchbay
+from tests.planted import SHAPES, needles
 
 
 @pytest.fixture
@@ -52,8 +55,49 @@ def test_a_failing_listener_logs_json_with_the_request_id_from_its_own_thread(
     assert "xoxb-test-token" not in text and ".trigger" not in text and "/response/" not in text
 
 
-def test_tokens_are_masked_whoever_logs_them() -> None:
-    assert redact("sent xoxb-1234-abcd and xapp-1-A0-99") == "sent xoxb-*** and xapp-***"
+@pytest.mark.parametrize("kind", list(SHAPES))
+def test_every_secret_shape_is_masked_raw_and_url_encoded(kind: str) -> None:
+    secret = SHAPES[kind]
+    for text in (f"sent {secret} then", quote(f'{{"text": "{secret}"}}'), quote_plus(f"text={secret}")):
+        masked = redact(text)
+        assert "[redacted]" in masked and not any(n in masked for n in needles()), (kind, masked)
+
+
+def test_plain_text_is_left_alone() -> None:
+    text = "Phone -> Phone Number | 50% off, AT&T, xoxb- and sk_live_ without a key"
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("name", [n or "root" for n in LOGGERS] + ["slack_bolt.App", "some.library"])
+def test_every_logger_and_handler_masks_message_arguments_and_exceptions(name: str) -> None:
+    """Whoever logs, and whatever handler writes it (even one added later), secrets are masked."""
+    mask_everywhere()
+    stream = io.StringIO()
+    late = logging.StreamHandler(stream)  # a handler a library adds after start-up, with no filter
+    late.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("" if name == "root" else name)
+    logger.addHandler(late)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        body = (
+            "token="
+            + quote(SHAPES["Slack bot token"])
+            + "&payload=%7B%22t%22%3A%22xoxp-2718281828-3141592653-PlAnTeDuSeRtOk%22%7D"
+        )
+        logger.info("verification failed, body: %s", body)
+        logger.warning("key %s in %s", SHAPES["AWS access key"], {"url": SHAPES["password in a URL"]})
+        logger.info(SHAPES["private key"])
+        try:
+            raise RuntimeError(f"Slack said no to {SHAPES['GitHub personal token']}")
+        except RuntimeError:
+            logger.exception("call failed with %s", SHAPES["Stripe live key"])
+    finally:
+        logger.removeHandler(late)
+        logger.setLevel(level)
+    written = stream.getvalue()
+    assert written.count("[redacted]") >= 6 and "RuntimeError" in written
+    assert not any(n in written for n in needles()), written
 
 
 def test_serve_writes_json_lines_when_asked(tmp_path: Path) -> None:

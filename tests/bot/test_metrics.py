@@ -13,7 +13,7 @@ from storage.db import make_engine, make_sessionmaker, session_scope
 from storage.models import Integration
 from tests.bot.observe import scrape, value
 from tests.bot.test_tools_e2e import HUBSPOT
-from tests.conftest import ALICE, BOB, Patchbay
+from tests.conftest import ALICE, BOB, SECRET, Patchbay
 from tests.factories import add_proposal, add_tool, proposal_values
 
 API_ERRORS = "patchbay_slack_api_errors_total"
@@ -105,7 +105,7 @@ def test_queue_sizes_are_gauges_counted_at_scrape_time(patchbay: Patchbay) -> No
 def test_metrics_still_answer_when_the_database_cannot_be_read(settings: Settings) -> None:
     broken: sessionmaker[Session] = make_sessionmaker(make_engine("sqlite:////nonexistent/dir/patchbay.db"))
     app = create_app(settings, sessions=broken)
-    server = BackgroundServer(make_wsgi(app, broken))
+    server = BackgroundServer(make_wsgi(app, broken, signing_secret=SECRET))
     try:
         samples = scrape(server.url + "/slack/events")
     finally:

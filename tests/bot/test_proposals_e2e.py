@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
+from bot.app import make_client
+from bot.notify import Notifier, SlackSender
+from bot.settings import Settings
 from commands.actor import SYSTEM
 from commands.tools import retire_tool
 from storage.db import session_scope
@@ -118,6 +121,21 @@ def test_retired_tool_is_refused(patchbay: Patchbay, tools: dict[str, int]) -> N
     assert "Asana is retired" in reply.json["errors"]["target_tool_id"]
 
 
+def test_a_retired_tool_and_bad_numbers_are_reported_in_one_pass(
+    patchbay: Patchbay, tools: dict[str, int]
+) -> None:
+    with session_scope(patchbay.sessions) as session:
+        retire_tool(session=session, actor=SYSTEM, tool_id=tools["Asana"], now=NOW)
+    values = proposal_values(
+        tools["Salesforce"], tools["Asana"], effort_hours="lots", direction="bi_directional", timing="batch"
+    )
+    errors = propose(patchbay, values).json["errors"]
+    expected = {"effort_hours", "target_tool_id", "source_of_truth", "conflict_rule", "batch_minutes"}
+    assert set(errors) == expected, errors
+    assert "Asana is retired" in errors["target_tool_id"] and "Enter a number" in errors["effort_hours"]
+    assert count(patchbay) == 0
+
+
 def test_similar_proposal_warns_first_and_saves_when_confirmed(
     patchbay: Patchbay, tools: dict[str, int]
 ) -> None:
@@ -201,12 +219,12 @@ def test_proposer_edits_before_approval_and_each_edit_is_audited(
     # Someone else sees no Edit button and is refused if they press one anyway.
     assert "proposal_edit" not in str(patchbay.command(f"show {pid}", user=FRANK).json)
     patchbay.click(edit, user=FRANK)
-    assert "Only the proposer" in patchbay.responses()[-1]["text"]
+    assert "Only the proposer" in patchbay.said_to(FRANK)
     # Once approved, nobody edits it.
     with session_scope(patchbay.sessions) as session:
         session.execute(update(Integration).values(state="approved"))
     patchbay.click(edit, user=BOB)
-    assert "can no longer be edited" in patchbay.responses()[-1]["text"]
+    assert "can no longer be edited" in patchbay.said_to(BOB)
 
 
 def test_cap_on_integrations_in_flight_is_shown_on_the_card(
@@ -256,3 +274,77 @@ def test_register_a_missing_tool_without_losing_the_form(patchbay: Patchbay, too
         for o in patchbay.suggest(proposal_view, "target_tool_id", "ji", user=BOB).json["options"]
     ]
     assert names == ["Jira"]
+
+
+def inputs(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+
+
+def test_a_blank_monthly_cost_is_zero_and_zero_is_shown_as_zero_on_every_later_form(
+    patchbay: Patchbay, tools: dict[str, int]
+) -> None:
+    assert propose(patchbay, proposal_values(tools["Salesforce"], tools["Asana"], monthly_cost="")).body == ""
+    with patchbay.sessions() as session:
+        first = session.scalars(select(Integration)).one()
+        assert first.monthly_cost == Decimal(0)
+    # Edit shows the 0 and saves it unchanged.
+    card = patchbay.command(f"show {first.id}", user=BOB).json
+    edit = next(e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"])
+    patchbay.click(edit, user=BOB)
+    view = patchbay.last_view()
+    assert inputs(view)["monthly_cost"]["initial_value"] == "0"
+    assert patchbay.submit(view, {"title": "Won deals start onboarding"}, user=BOB).body == ""
+    # The "Save anyway" step after a similar-proposal warning keeps the 0 and saves.
+    reply = propose(patchbay, proposal_values(tools["Salesforce"], tools["Asana"], monthly_cost="0"))
+    assert reply.json["response_action"] == "update"
+    assert inputs(reply.json["view"])["monthly_cost"]["initial_value"] == "0"
+    assert patchbay.submit(reply.json["view"], {"confirm_similar": ["yes"]}, user=BOB).body == ""
+    assert count(patchbay) == 2
+
+
+def test_show_with_a_word_instead_of_a_number_says_so_without_a_field_name(patchbay: Patchbay) -> None:
+    reply = patchbay.command("show abc", user=BOB).json
+    assert reply["text"].startswith("Give the integration's number"), reply["text"]
+
+
+def test_a_card_the_channel_refuses_tells_the_proposer_and_admins_once(
+    patchbay: Patchbay, tools: dict[str, int], settings: Settings
+) -> None:
+    patchbay.slack.fail("chat.postMessage", error="not_in_channel")  # the card, first
+    assert propose(patchbay, proposal_values(tools["Salesforce"], tools["Asana"])).body == ""
+
+    def told(user: str) -> list[str]:
+        channel = patchbay.slack.dm_channel(user)
+        return [
+            m.text
+            for m in patchbay.slack.messages
+            if m.channel == channel and "could not be posted" in m.text
+        ]
+
+    assert len(told(BOB)) == 1 and len(told(ALICE)) == 1
+    assert "/invite @Patchbay" in told(BOB)[0] and "#1 Closed-won deals start onboarding" in told(BOB)[0]
+    retry = Notifier(
+        patchbay.sessions,
+        SlackSender(make_client(settings), settings.policy, admins=lambda: {ALICE}),
+    )
+    patchbay.slack.fail("chat.postMessage", error="not_in_channel")
+    assert retry.deliver(NOW).failed == 1
+    assert len(told(BOB)) == 1 and len(told(ALICE)) == 1  # not again on the retry
+    assert retry.deliver(NOW).sent == 1  # invited: the card goes out
+    assert any(m.channel == "C0GOVERN" for m in patchbay.slack.messages)
+
+
+def test_a_new_proposal_tells_the_owner_it_names_as_well_as_the_proposer(
+    patchbay: Patchbay, tools: dict[str, int]
+) -> None:
+    values = proposal_values(tools["Salesforce"], tools["Asana"], owner_id=FRANK)
+    assert propose(patchbay, values).body == ""
+    to_frank = [m.text for m in patchbay.slack.messages if m.channel == patchbay.slack.dm_channel(FRANK)]
+    assert to_frank == [
+        f"<@{BOB}> proposed #1 Closed-won deals start onboarding with you as its owner. "
+        "See it with `/patchbay show 1`."
+    ]
+    assert any(m.text.startswith("Proposed #1") for m in patchbay.slack.messages if m.channel.startswith("D"))
+    # Proposing as your own owner: one DM, the confirmation.
+    assert propose(patchbay, proposal_values(tools["HubSpot"], tools["Zendesk"])).body == ""
+    assert not any("with you as its owner" in m.text for m in patchbay.slack.messages if "#2" in m.text)

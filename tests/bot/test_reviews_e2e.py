@@ -35,7 +35,7 @@ def go_live(
     source = add_tool(patchbay.sessions, f"Source {title}")
     target = add_tool(patchbay.sessions, f"Target {title}")
     integration_id = add_proposal(
-        patchbay.sessions, source, target, title=title, owner_id=owner, data_kinds=[data_kinds]
+        patchbay.sessions, source, target, by=owner, title=title, owner_id=owner, data_kinds=[data_kinds]
     )
     with session_scope(patchbay.sessions) as session:
         session.execute(
@@ -174,16 +174,18 @@ def test_needs_changes_and_retire_move_the_integration(patchbay: Patchbay, sweep
     assert len(teardown) == 6 and "revoke_credential" in teardown
 
 
-def test_only_the_owner_or_an_admin_answers(patchbay: Patchbay, sweep: ReviewSweep) -> None:
+def test_only_the_owner_or_an_admin_answers_refused_at_the_button(
+    patchbay: Patchbay, sweep: ReviewSweep
+) -> None:
     go_live(patchbay)
     sweep.run(START + 90 * DAY)
     (reply,) = replies(patchbay)
     keep = next(e for b in reply.blocks if b["type"] == "actions" for e in b["elements"])
-    press(patchbay, reply, "Keep", user=FRANK)
-    answer = patchbay.submit(
-        patchbay.last_view(), {"still_serves": "yes", "data_quality_ok": "yes"}, user=FRANK
-    )
-    assert "owner <@U0BOB0002> or a Patchbay admin" in str(answer.json["errors"])
+    for label in ("Keep", "Needs changes", "Retire"):
+        opened = len(patchbay.slack.calls_to("views.open"))
+        press(patchbay, reply, label, user=FRANK)
+        assert "owner <@U0BOB0002> or a Patchbay admin" in patchbay.responses()[-1]["text"]
+        assert len(patchbay.slack.calls_to("views.open")) == opened  # no questions asked first
     press(patchbay, reply, "Keep", user=ALICE)
     assert (
         patchbay.submit(
@@ -191,11 +193,10 @@ def test_only_the_owner_or_an_admin_answers(patchbay: Patchbay, sweep: ReviewSwe
         ).body
         == ""
     )
-    patchbay.click(
-        keep, user=BOB, channel=reply.channel, message={"ts": reply.ts}
-    )  # a stale copy of the reply
-    again = patchbay.submit(patchbay.last_view(), {"still_serves": "yes", "data_quality_ok": "yes"}, user=BOB)
-    assert f"<@{ALICE}> already answered" in str(again.json["errors"])
+    opened = len(patchbay.slack.calls_to("views.open"))
+    patchbay.click(keep, user=BOB, channel=reply.channel, message={"ts": reply.ts})  # a stale copy
+    assert f"<@{ALICE}> already answered" in patchbay.responses()[-1]["text"]
+    assert len(patchbay.slack.calls_to("views.open")) == opened
 
 
 def test_slack_failing_mid_sweep_loses_nothing_and_posts_nothing_twice(
@@ -266,13 +267,61 @@ def test_an_owner_who_left_is_flagged_and_reassigned(patchbay: Patchbay, sweep: 
     picker = next(b for b in card.blocks if b["type"] == "actions")
     action = {**picker["elements"][0], "block_id": picker["block_id"], "selected_user": BOB}
     patchbay.click(action, user=FRANK, channel=GOVERNANCE, message={"ts": card.ts})
-    assert "Only a Patchbay admin" in patchbay.responses()[-1]["text"]
+    assert "Only a Patchbay admin" in patchbay.said_to(FRANK)
     patchbay.click(action, user=ALICE, channel=GOVERNANCE, message={"ts": card.ts})
     with patchbay.sessions() as session:
         row = session.get(Integration, 1)
         assert row is not None and (row.owner_id, row.orphaned_at) == (BOB, None)
     assert any(f"now belongs to <@{BOB}>" in c.args["text"] for c in patchbay.slack.calls_to("chat.update"))
     assert any("made you the owner" in m.text for m in dms(patchbay, BOB))
+
+
+def reassign_to(patchbay: Patchbay, owner_id: str) -> None:
+    (card,) = [m for m in patchbay.slack.messages if m.channel == GOVERNANCE and "orphaned" in m.text]
+    picker = next(b for b in card.blocks if b["type"] == "actions")
+    action = {**picker["elements"][0], "block_id": picker["block_id"], "selected_user": owner_id}
+    patchbay.click(action, user=ALICE, channel=GOVERNANCE, message={"ts": card.ts})
+
+
+def test_reassigning_moves_the_open_review_to_the_new_owner_and_never_dms_who_left(
+    patchbay: Patchbay, sweep: ReviewSweep
+) -> None:
+    go_live(patchbay, owner=FRANK)
+    sweep.run(START + 90 * DAY)
+    assert len([m for m in dms(patchbay, FRANK) if m.thread_ts]) == 1  # the review, in Frank's thread
+    patchbay.slack.people[FRANK].deleted = True
+    before = len(dms(patchbay, FRANK))
+    for day in range(91, 100):  # reminders fall due on days 3 and 7
+        sweep.run(START + day * DAY)
+    assert len(dms(patchbay, FRANK)) == before  # nothing more goes to someone who left
+    reassign_to(patchbay, FRANK)  # someone who left cannot be the new owner either
+    assert "has left the workspace" in patchbay.responses()[-1]["text"]
+    reassign_to(patchbay, BOB)
+    assert len(dms(patchbay, FRANK)) == before
+    assert any("review comes to you" in m.text for m in dms(patchbay, BOB))
+    report = sweep.run(START + 100 * DAY)
+    assert report.replies == 1
+    (moved,) = [m for m in dms(patchbay, BOB) if m.thread_ts and "Keep" in str(m.blocks)]
+    press(patchbay, moved, "Keep", user=BOB)
+    answer = {"still_serves": "yes", "data_quality_ok": "yes"}
+    assert patchbay.submit(patchbay.last_view(), answer, user=BOB).body == ""
+    with patchbay.sessions() as session:
+        cycle = session.scalars(select(ReviewCycle)).one()
+        assert (cycle.owner_id, cycle.status, cycle.answered_by) == (BOB, "answered", BOB)
+
+
+def test_reassigning_from_someone_still_here_says_so_in_their_old_thread(
+    patchbay: Patchbay, sweep: ReviewSweep
+) -> None:
+    go_live(patchbay, owner=FRANK)
+    sweep.run(START + 90 * DAY)
+    (old,) = [m for m in dms(patchbay, FRANK) if m.thread_ts]
+    patchbay.slack.people[FRANK].deleted = True
+    sweep.run(START + 91 * DAY)
+    patchbay.slack.people[FRANK].deleted = False  # the account was restored before the admin acted
+    reassign_to(patchbay, BOB)
+    note = dms(patchbay, FRANK)[-1]
+    assert note.thread_ts == old.thread_ts and f"now belongs to <@{BOB}>" in note.text
 
 
 def test_key_rotation_is_reminded_and_recorded(patchbay: Patchbay, sweep: ReviewSweep) -> None:
@@ -415,3 +464,19 @@ def test_sweeps_in_three_processes_at_once_post_each_thread_once(
     assert sorted(m.channel for m in parents) == sorted(
         patchbay.slack.dm_channel(u) for u in (ALICE, BOB, FRANK)
     )
+
+
+def test_reviews_say_which_is_the_review_and_which_the_key_rotation_and_history_gives_the_answer(
+    patchbay: Patchbay, sweep: ReviewSweep
+) -> None:
+    go_live(patchbay, rotation_days=90)
+    sweep.run(START + 90 * DAY)
+    patchbay.clock.set(START + 90 * DAY)
+    listed = patchbay.command("reviews", user=BOB).json["blocks"][1]["text"]["text"].splitlines()
+    assert len(listed) == 2
+    assert "quarterly review" in listed[0] and "key rotation" in listed[1]
+    review = next(m for m in replies(patchbay) if "Needs changes" in str(m.blocks))
+    press(patchbay, review, "Keep", user=BOB)
+    patchbay.submit(patchbay.last_view(), {"still_serves": "yes", "data_quality_ok": "yes"}, user=BOB)
+    history = str(patchbay.command("history 1", user=BOB).json)
+    assert "answered the quarterly review: keep" in history

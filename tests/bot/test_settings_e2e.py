@@ -18,7 +18,7 @@ from commands.economics import evaluate
 from commands.policy import Policy
 from storage.db import make_engine, make_sessionmaker
 from storage.models import AuditEvent, Integration, WorkspacePolicy
-from tests.conftest import ALICE, BOB, ManualClock, Patchbay
+from tests.conftest import ALICE, BOB, SECRET, ManualClock, Patchbay
 from tests.factories import add_tool, proposal_values
 
 NEW_CHANNEL = "C0NEWGOV"
@@ -55,9 +55,15 @@ def second_replica(
     sessions = make_sessionmaker(engine)
     executor = TrackingExecutor()
     app = create_app(settings, sessions=sessions, clock=clock, executor=executor)
-    server = BackgroundServer(make_wsgi(app, sessions))
+    wsgi = make_wsgi(app, sessions, signing_secret=SECRET)
+    server = BackgroundServer(wsgi)
     yield Patchbay(
-        app_url=server.url + EVENTS_PATH, slack=slack, executor=executor, sessions=sessions, clock=clock
+        app_url=server.url + EVENTS_PATH,
+        slack=slack,
+        executor=executor,
+        sessions=sessions,
+        clock=clock,
+        wsgi=wsgi,
     )
     executor.wait_idle()
     server.stop()
@@ -141,15 +147,22 @@ def test_a_change_is_stored_audited_confirmed_and_seen_by_another_replica(
 
 
 def test_a_double_submission_changes_once_and_a_stale_form_is_refused(patchbay: Patchbay) -> None:
-    patchbay.command("settings", user=ALICE)
-    view = patchbay.last_view()
-    values = {**shown(view), "inflight_cap": "8"}
-    assert patchbay.submit(view, values, user=ALICE).body == ""
-    assert patchbay.submit(view, values, user=ALICE).body == ""  # a retry: already in force
+    views = []
+    for _ in range(3):  # three settings modals opened before any change
+        patchbay.command("settings", user=ALICE)
+        views.append(patchbay.last_view())
+    first, same, stale = views
+    values = {**shown(first), "inflight_cap": "8"}
+    assert patchbay.submit(first, values, user=ALICE).body == ""
+    again = patchbay.submit(first, values, user=ALICE)  # the same submission twice: saved once
+    assert "Already saved" in str(again.json["view"]["blocks"])
+    assert len(audit_events(patchbay)) == 1
+
+    assert patchbay.submit(same, values, user=ALICE).body == ""  # asks for what is in force
     assert len(audit_events(patchbay)) == 1
     assert "Nothing changed" in patchbay.slack.calls_to("chat.postMessage")[-1].args["text"]
 
-    reply = patchbay.submit(view, {**values, "inflight_cap": "9"}, user=ALICE)  # opened before the change
+    reply = patchbay.submit(stale, {**values, "inflight_cap": "9"}, user=ALICE)  # opened before the change
     assert reply.json["response_action"] == "errors"
     assert "Another admin changed the settings" in next(iter(reply.json["errors"].values()))
     assert len(audit_events(patchbay)) == 1

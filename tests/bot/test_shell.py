@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -107,21 +108,20 @@ def test_field_errors_come_back_at_their_field_and_only_that_field_is_asked_agai
         :keep
         :keep
         use token xoxb-123456789012-abcdefghijklmnop
-        # Slack shows the error at Notes; only Notes is asked again
-        no secrets here
-        # then the duplicate name is refused at Name; only Name is asked again
+        # Slack shows both errors at once, the taken name and the token; only those two are asked again
         HubSpot Sandbox
+        no secrets here
         """
     )
     second = after(out, "@alice> /patchbay tool add hub spot")
     assert "✗ Notes: This looks like a Slack token. Secrets belong in a vault" in second
-    notes_again = after(second, "✗ Notes:")
-    assert notes_again.index("Notes [use token xoxb-") < notes_again.index("> no secrets here")
-    assert "Category" not in notes_again.split("✗ Name:")[0]
     assert "✗ Name: HubSpot is already in the registry. Pick another name or edit that tool." in second
-    name_again = after(second, "✗ Name:")
-    assert "Name [hub spot]> HubSpot Sandbox" in name_again and "Notes" not in name_again
-    assert "Registered HubSpot Sandbox." in name_again
+    again = after(second, "✗ Notes:")
+    assert "Name [hub spot]> HubSpot Sandbox" in again
+    assert again.index("> HubSpot Sandbox") < again.index("Notes [use token xoxb-")
+    assert again.index("Notes [use token xoxb-") < again.index("> no secrets here")
+    assert "Category" not in again
+    assert "Registered HubSpot Sandbox." in again
     assert shell.tools() == 2
     assert "xoxb-123456789012" not in after(out, "Registered HubSpot Sandbox")
 
@@ -304,7 +304,7 @@ def test_the_readme_quick_start_is_what_runs(tmp_path: Path) -> None:
         [sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert ":white_check_mark: Keep (@bob). Next review: 2027-05-23." in result.stdout
+    assert "✅ Keep (@bob). Next review: 2027-05-23." in result.stdout
 
 
 def test_the_readme_shell_session_is_what_the_shell_prints(shell: Shell) -> None:
@@ -355,7 +355,7 @@ def test_buttons_that_open_modals_run_them_as_forms(shell: Shell) -> None:
     assert "┌ Edit tool  (Save / Cancel)" in edit
     assert "Name [Salesforce]> :keep" in edit and "Category [CRM]> :keep" in edit
     assert "Data it holds [Contacts, Deals, Leads]> :keep" in edit
-    assert "Monthly cost [1500.00]> 1750" in edit
+    assert "Monthly cost [1500]> 1750" in edit
     assert "Monthly cost: 1,750" in after(edit, "@bob> /patchbay tool Salesforce")
     owner = after(out, "@bob> 2")
     assert "┌ Change owner  (Save / Cancel)" in owner
@@ -438,7 +438,7 @@ def test_the_walkthrough_registers_proposes_reviews_approves_goes_live_and_keeps
     )
     kept = after(out, "  ↳ Keep\n")
     assert kept.startswith("● Patchbay edited its message in DM to @bob")
-    assert ":white_check_mark: Keep (@bob). Next review: 2027-05-23." in kept
+    assert "✅ Keep (@bob). Next review: 2027-05-23." in kept
 
 
 def plain(text: str) -> dict[str, str]:
@@ -461,3 +461,81 @@ def test_an_admin_changes_the_settings_in_the_shell_and_the_channel_is_kept(shel
     assert "Hourly rate: 50 -> 75" in out
     assert "Governance channel:" not in out.split("Saved the workspace settings")[-1]
     assert "I don't know" not in out
+
+
+def test_at_name_in_a_command_becomes_a_mention_as_slack_escapes_it(shell: Shell) -> None:
+    out = shell("/patchbay tools @bob\n", "--demo")
+    assert "4 tools owned by @bob" in out and "Salesforce · CRM · @bob" in out
+
+
+def test_emoji_codes_are_shown_as_emoji(shell: Shell) -> None:
+    out = shell("/patchbay reviews\n")
+    assert "No reviews due (everyone's). 🎉" in out and ":tada:" not in out
+
+
+def test_every_emoji_the_app_uses_has_a_terminal_form() -> None:
+    from bot.shell.render import EMOJI
+
+    root = Path(__file__).resolve().parents[2]
+    used = {
+        code
+        for folder in ("bot", "commands")
+        for path in (root / folder).rglob("*.py")
+        if "shell" not in path.parts
+        for code in re.findall(r"(?<![\w:]):([a-z][a-z0-9_]+):(?![\w:])", path.read_text())
+    }
+    assert used and used <= set(EMOJI), used - set(EMOJI)
+
+
+def test_a_slash_command_typed_in_a_form_is_not_taken_as_the_answer(shell: Shell) -> None:
+    out = shell("/patchbay tool add Foo\n/patchbay help\n:cancel\n")
+    assert "/patchbay was not sent: you are filling in “Register a tool”" in out
+    assert ":cancel to close the form first" in out
+    assert "(closed Register a tool without saving)" in out and shell.tools() == 0
+
+
+def test_buttons_in_someone_elses_direct_messages_cannot_be_pressed(shell: Shell) -> None:
+    out = shell(":advance 90d\n1\n", "--demo")
+    said = " ".join(out.split())
+    assert "Button 1 is in @bob's direct messages with Patchbay, which only @bob sees" in said
+    assert "Type :as @bob to act as them." in said
+    out = shell(":as @bob\n1\n")
+    assert "direct messages" not in out.split(":as @bob")[-1]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+def test_the_map_upload_is_shown_and_saved_where_it_can_be_opened(shell: Shell) -> None:
+    out = shell("/patchbay map\n", "--demo")
+    saved = shell.tmp_path / "patchbay-uploads" / "stack-map.png"
+    said = " ".join(out.split())
+    assert f"📎 stack-map.png ({saved.stat().st_size:,} bytes), saved as {saved.resolve()}" in said
+    assert saved.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_local_server_waits_in_select_instead_of_spinning(tmp_path: Path) -> None:
+    from bot.shell.session import running
+
+    with running(tmp_path / "p.db") as session:
+        assert session.server.loop_timeout >= 1  # waitress truncates a fraction to 0: a busy loop
+
+
+def test_enter_on_an_empty_field_moves_to_a_new_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from bot.shell.repl import TerminalLines
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, highlight=False)
+    answers = iter(["", "crm"])
+
+    def typed(prompt: Any) -> str:  # the terminal echoes the answer, not the Enter after an empty one
+        answer = next(answers)
+        console.print(prompt, answer, sep="", end="\n" if answer else "")
+        return answer
+
+    monkeypatch.setattr(console, "input", typed)
+    lines = TerminalLines(console)
+    assert (lines.read("Name> "), lines.read("Category> ")) == ("", "crm")
+    assert buffer.getvalue().splitlines() == ["Name> ", "Category> crm"]

@@ -58,6 +58,25 @@ def test_duplicate_name_is_refused_at_the_name_field_ignoring_case_and_spaces(pa
     assert count_tools(patchbay) == 1
 
 
+def test_a_failed_confirmation_after_the_save_says_what_was_saved(patchbay: Patchbay) -> None:
+    patchbay.slack.fail("chat.postMessage", error="channel_not_found")  # the confirmation DM
+    assert patchbay.open_and_submit("tool add", HUBSPOT, user=ALICE).body == ""
+    told = patchbay.slack.calls_to("chat.postMessage")[-1].args
+    assert told["channel"] == ALICE
+    assert told["text"].startswith("Saved HubSpot; but we could not finish what comes after it (error ")
+    assert "no need to do it again" in told["text"] and "Nothing was saved" not in told["text"]
+    assert count_tools(patchbay) == 1
+
+
+def test_a_taken_name_and_a_bad_url_are_reported_in_one_pass(patchbay: Patchbay) -> None:
+    patchbay.open_and_submit("tool add", HUBSPOT, user=ALICE)
+    bad = {**HUBSPOT, "vendor_url": "hubspot dot com"}
+    errors = patchbay.open_and_submit("tool add", bad, user=ALICE).json["errors"]
+    assert set(errors) == {"name", "vendor_url"}
+    assert "already in the registry" in errors["name"] and "https://" in errors["vendor_url"]
+    assert count_tools(patchbay) == 1
+
+
 def test_bad_fields_are_refused_where_they_were_typed_and_nothing_is_stored(patchbay: Patchbay) -> None:
     reply = patchbay.open_and_submit(
         "tool add",
@@ -98,7 +117,7 @@ def test_only_owner_or_admin_may_edit_retire_or_hand_over(patchbay: Patchbay) ->
     patchbay.click(buttons["tool_edit"], user=FRANK)
     patchbay.click(buttons["tool_retire"], user=FRANK)
     assert len(patchbay.slack.calls_to("views.open")) == views_before
-    refusals = [r["text"] for r in patchbay.responses()]
+    refusals = [seen.text for seen in patchbay.seen(FRANK)[1:]]  # after the card
     assert len(refusals) == 2 and all(f"<@{BOB}>" in text for text in refusals)
     with patchbay.sessions() as session:
         assert session.scalars(select(Tool)).one().retired_at is None

@@ -91,6 +91,10 @@ def test_the_whole_lifecycle_updates_one_card_in_place(patchbay: Patchbay, propo
 
     press(patchbay, "Record sandbox test", user=BOB)
     sandbox = patchbay.last_view()
+    checklist = next(b for b in sandbox["blocks"] if b.get("block_id") == "checklist")
+    assert (
+        checklist.get("optional", False) is False
+    )  # every box is required, so Slack must not say "(optional)"
     reply = patchbay.submit(sandbox, {"checklist": ["crud", "api_down"]}, user=BOB)
     assert "Not yet tried: Tried with unexpected data" in reply.json["errors"]["checklist"]
     assert state(patchbay) == "approved"
@@ -205,6 +209,16 @@ def test_security_review_refuses_what_cannot_pass(
     press(patchbay, "Start security review", user=CAROL)
     reply = patchbay.submit(patchbay.last_view(), {**PASSING_REVIEW, **changes}, user=CAROL)
     assert words in reply.json["errors"][field]
+    assert state(patchbay) == "security_review"
+
+
+def test_security_review_reports_a_bad_field_and_a_rule_it_breaks_in_one_pass(
+    patchbay: Patchbay, proposal: int
+) -> None:
+    press(patchbay, "Start security review", user=CAROL)
+    changes = {"rotation_days": "0", "credential_storage": "code_or_config", "encrypted_in_transit": "no"}
+    errors = patchbay.submit(patchbay.last_view(), {**PASSING_REVIEW, **changes}, user=CAROL).json["errors"]
+    assert set(errors) == {"rotation_days", "credential_storage", "encrypted_in_transit"}, errors
     assert state(patchbay) == "security_review"
 
 

@@ -33,10 +33,10 @@ def test_dot_groups_tools_by_category_and_styles_each_kind_of_edge() -> None:
     assert 't2 [label="Asana (retired)", style="rounded,dashed"' in dot
     assert 'more_hr [label="+3 more tools with no connections"' in dot
     assert 't1 -> t2 [style=solid, color="#2e7d32"' in dot
-    assert 'style=dashed, color="#d32f2f", fontcolor="#b71c1c", label="Won deals", penwidth=3.0' in dot
+    assert 'style=dashed, color="#d32f2f", fontcolor="#b71c1c", xlabel="Won deals", penwidth=5.5' in dot
     assert "dir=both" in dot
     assert graph.summary() == (
-        "Stack map: 5 tools, 1 live integrations, 0 proposals, 1 manual handoffs (8 h/week); 1 orphaned."
+        "Stack map: 5 tools, 1 live integration, 0 proposals, 1 manual handoff (8 h/week); 1 orphaned."
     )
 
 
@@ -47,3 +47,9 @@ def test_quote_keeps_dot_syntax_intact() -> None:
 def test_hours_and_frequency_from_a_flow() -> None:
     assert hours_per_week(Decimal(5), 20) == Decimal("1.67")
     assert [suggested_frequency(Decimal(n)) for n in ("0.1", "0.25", "1", "5", "20")] == [1, 2, 3, 4, 5]
+
+
+def test_manual_handoffs_differ_in_width_at_a_glance() -> None:
+    from commands.stackmap import _manual_width
+
+    assert [_manual_width(Decimal(h)) for h in (0, 1, 5, 15, 40)] == ["1.5", "2.0", "4.0", "9.0", "9.0"]

@@ -50,6 +50,7 @@ def test_import_reports_each_row_and_keeps_the_good_ones(sessions: sessionmaker[
     assert outcomes["Nobody"][0] is Outcome.REJECTED and "ghost@example.com" in outcomes["Nobody"][1]
     assert outcomes["Leaky"][0] is Outcome.REJECTED and "vault" in outcomes["Leaky"][1]
     assert outcomes["Weird Cat"][0] is Outcome.REJECTED and "category" in outcomes["Weird Cat"][1]
+    assert "use one of: CRM, " in outcomes["Weird Cat"][1]  # the options are listed
     assert outcomes["hub spot"][0] is Outcome.UPDATED
     with sessions() as session:
         names = session.scalars(select(Tool.name).order_by(Tool.name_key)).all()

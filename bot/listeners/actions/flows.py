@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import FlowRef, ProposalMeta
+from bot.forms import FlowRef, ProposalMeta, read_value
 from bot.ids import Action
 from bot.middleware import transaction
 from bot.views.proposals import proposal_modal
@@ -16,7 +16,7 @@ from commands.flows import proposal_prefill
 
 def propose_from_flow(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = FlowRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, FlowRef)
     with transaction(context) as session:
         draft, names = proposal_prefill(session=session, actor=context["actor"], flow_id=ref.flow_id)
     view = proposal_modal(

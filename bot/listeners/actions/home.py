@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import HomeMoreRef, IntegrationRef
+from bot.forms import HomeMoreRef, IntegrationRef, read_value
 from bot.ids import Action
 from bot.middleware import transaction
 from bot.views.home import more_modal
@@ -18,7 +18,7 @@ from commands.measures import measurable
 
 def see_more(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = HomeMoreRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, HomeMoreRef)
     with transaction(context) as session:
         found = home(
             session=session,
@@ -32,7 +32,7 @@ def see_more(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebCl
 
 def record_measures(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = IntegrationRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, IntegrationRef)
     with transaction(context) as session:
         title = measurable(session=session, actor=context["actor"], integration_id=ref.integration_id)
     client.views_open(

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.forms import IntegrationRef, ListRef, ProposalMeta
+from bot.forms import IntegrationRef, ListRef, ProposalMeta, read_value
 from bot.ids import Action, Field
 from bot.middleware import transaction
 from bot.views.elements import option
@@ -32,7 +32,7 @@ def register_missing_tool(ack: Ack, body: dict[str, Any], client: WebClient) -> 
 
 def edit_proposal(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = IntegrationRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, IntegrationRef)
     with transaction(context) as session:
         card = proposal_for_editor(
             session=session,
@@ -49,7 +49,7 @@ def edit_proposal(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
 
 def queue_page(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     ack()
-    ref = ListRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, ListRef)
     with transaction(context) as session:
         page = queue(session=session, policy=context["policy"], page=ref.page)
     respond(replace_original=True, blocks=queue_blocks(page), text="Integration queue")

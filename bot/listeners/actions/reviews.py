@@ -6,27 +6,29 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.forms import IntegrationRef, ReviewRef
+from bot.forms import IntegrationRef, ReviewRef, read_ref, read_value
 from bot.home import after_change
 from bot.ids import Action
 from bot.middleware import transaction
 from bot.text import escape
 from bot.views.reviews import answer_modal, answered_reply
-from commands.reviews import reassign, record_rotation, review_item
+from commands.errors import NotAllowed
+from commands.reviews import answerable_item, integration_owner, reassign, record_rotation
 
 
 def open_answer(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = ReviewRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, ReviewRef)
     with transaction(context) as session:
-        item = review_item(session=session, cycle_id=ref.cycle_id)
+        item = answerable_item(session=session, actor=context["actor"], cycle_id=ref.cycle_id)
     client.views_open(trigger_id=body["trigger_id"], view=answer_modal(ref, item))
 
 
 def key_rotated(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = ReviewRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, ReviewRef)
     with transaction(context) as session:
         answered = record_rotation(
             session=session, actor=context["actor"], cycle_id=ref.cycle_id, now=context["now"]
@@ -44,15 +46,19 @@ def key_rotated(ack: Ack, body: dict[str, Any], context: BoltContext, client: We
 def reassign_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
     action = body["actions"][0]
-    ref = IntegrationRef.model_validate_json(action["block_id"])
+    ref = read_ref(action.get("block_id"), IntegrationRef)
     owner_id = str(action["selected_user"])
+    if _has_left(client, owner_id):
+        raise NotAllowed(f"<@{owner_id}> has left the workspace: pick someone who is still here.")
     with transaction(context) as session:
+        previous = integration_owner(session=session, integration_id=ref.integration_id)
         title = reassign(
             session=session,
             actor=context["actor"],
             integration_id=ref.integration_id,
             owner_id=owner_id,
             now=context["now"],
+            tell_previous=previous != owner_id and not _has_left(client, previous),
         )
     channel, ts = body.get("channel", {}).get("id"), body.get("message", {}).get("ts")
     if channel and ts:
@@ -64,6 +70,16 @@ def reassign_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client:
             blocks=[],
         )
     after_change(client, context)
+
+
+def _has_left(client: WebClient, user_id: str) -> bool:
+    """Slack says the person is deactivated (or unknown): they are never sent a DM."""
+    try:
+        return bool(client.users_info(user=user_id)["user"].get("deleted"))
+    except SlackApiError as error:
+        if error.response.get("error") == "user_not_found":
+            return True
+        raise
 
 
 def register(app: App) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.forms import TeardownRef
+from bot.forms import TeardownRef, read_value
 from bot.home import after_change
 from bot.ids import Action
-from bot.middleware import transaction
+from bot.middleware import saved, transaction
 from bot.views.teardown import not_applicable_modal, settled_text
 from commands.teardown import settle_item, teardown_item
 from commands.teardown_plan import TeardownStatus
@@ -20,7 +20,7 @@ def on_done(
     ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
 ) -> None:
     ack()
-    ref = TeardownRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, TeardownRef)
     with transaction(context) as session:
         settled = settle_item(
             session=session,
@@ -29,13 +29,14 @@ def on_done(
             status=TeardownStatus.DONE,
             now=context["now"],
         )
+    saved(context, f"{settled.line.kind.label} on #{settled.integration_id}")
     respond(text=settled_text(settled), response_type="ephemeral", replace_original=False)
     after_change(client, context)
 
 
 def on_not_applicable(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = TeardownRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, TeardownRef)
     with transaction(context) as session:
         line = teardown_item(session=session, actor=context["actor"], item_id=ref.item_id)
     client.views_open(trigger_id=body["trigger_id"], view=not_applicable_modal(ref, label=line.kind.label))

@@ -7,16 +7,17 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.forms import ListRef, ToolRef, parse_filter
+from bot.forms import ListRef, ToolRef, parse_filter, read_value
 from bot.ids import Action
 from bot.middleware import deliver, transaction
+from bot.views.fallbacks import dependents_fallback
 from bot.views.tools import dependents_blocks, owner_modal, retired_text, tool_card, tool_modal, tools_list
 from commands.tool_retirement import retire_tool_safely
 from commands.tools import list_tools, tool_for_steward
 
 
 def _ref(body: dict[str, Any]) -> ToolRef:
-    return ToolRef.model_validate_json(body["actions"][0]["value"])
+    return read_value(body, ToolRef)
 
 
 def edit(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -54,7 +55,7 @@ def _retire(body: dict[str, Any], context: BoltContext, respond: Respond, *, wit
         respond(
             replace_original=False,
             blocks=dependents_blocks(retirement),
-            text=f"{retirement.tool.name} has integrations that depend on it.",
+            text=dependents_fallback(retirement.tool.name),
         )
         return
     respond(replace_original=True, blocks=tool_card(retirement.tool), text=retired_text(retirement))
@@ -73,7 +74,7 @@ def retire_with_dependents(ack: Ack, body: dict[str, Any], context: BoltContext,
 
 def page(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     ack()
-    ref = ListRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, ListRef)
     with transaction(context) as session:
         found = list_tools(session=session, query=parse_filter(ref.filter), page=ref.page)
     respond(replace_original=True, blocks=tools_list(found, filter_text=ref.filter), text="Tools")

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.forms import StepRef
+from bot.forms import StepRef, read_value
 from bot.home import after_change
 from bot.ids import STEP_PREFIX
 from bot.middleware import transaction
@@ -22,7 +22,7 @@ FORM_STEPS = {Step.SUBMIT_REVIEW, Step.RECORD_SANDBOX, Step.CHANGE_SECURITY}
 
 def on_step(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = StepRef.model_validate_json(body["actions"][0]["value"])
+    ref = read_value(body, StepRef)
     actor, trigger = context["actor"], body["trigger_id"]
     if ref.step in FORM_STEPS or RULES[ref.step].reason_required:
         with transaction(context) as session:

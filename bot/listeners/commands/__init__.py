@@ -11,6 +11,7 @@ from bot.ids import Command
 from bot.listeners.commands import documents, flows, proposals, settings, stackmap, tools
 from bot.listeners.commands.router import SlashRequest, Subcommand, closest, match
 from bot.views.help import help_blocks, unknown_text
+from commands.fields import secret_refusal
 
 
 def _help(req: SlashRequest) -> None:
@@ -33,6 +34,10 @@ def patchbay(
     ack: Ack, respond: Respond, client: WebClient, body: dict[str, Any], context: BoltContext
 ) -> None:
     text = (body.get("text") or "").strip()
+    refused = secret_refusal(text)
+    if refused:
+        ack(text=refused)
+        return
     found = match(SUBCOMMANDS, text) if text else (SUBCOMMANDS[0], "")
     if found is None:
         ack(text=unknown_text(text, closest(SUBCOMMANDS, text)))

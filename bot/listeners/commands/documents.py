@@ -7,6 +7,7 @@ from bot.listeners.commands.proposals import parse_id
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
 from bot.views.documents import document_blocks
+from bot.views.fallbacks import named
 from commands.documents import integration_document
 
 
@@ -17,7 +18,7 @@ def show_doc(req: SlashRequest) -> None:
     req.ack(
         response_type="in_channel",
         blocks=document_blocks(slack_text(doc), integration_id=doc.id),
-        text=f"#{doc.id} {doc.title}",
+        text=named(doc.id, doc.title),
     )
 
 

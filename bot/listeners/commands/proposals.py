@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
+from bot.views.fallbacks import named
 from bot.views.measures import measure_actions
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
 from bot.views.reviews import reviews_list
@@ -46,7 +47,10 @@ def show(req: SlashRequest) -> None:
     integration_id = parse_id(req.args)
     with transaction(req.context) as session:
         card = show_integration(session=session, integration_id=integration_id, policy=req.context["policy"])
-    req.ack(blocks=integration_card(card, buttons=card_buttons(card, req.context["actor"])), text=card.title)
+    req.ack(
+        blocks=integration_card(card, buttons=card_buttons(card, req.context["actor"])),
+        text=named(card.id, card.title),
+    )
 
 
 def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
 from bot.text import escape
+from bot.views.fallbacks import impact_fallback
 from bot.views.impact import impact_blocks
 from commands.graphviz import GraphvizMissing, ImageFormat, dot_binary, draw
 from commands.impact import tool_impact
@@ -28,7 +29,7 @@ def show_map(req: SlashRequest) -> None:
         channel=req.body["channel_id"],
         content=png,
         filename="stack-map.png",
-        title=graph.title,
+        title=escape(graph.title),
         initial_comment=escape(graph.summary()) + ("" if graph.focus else f" {FOCUS_HINT}"),
     )
 
@@ -40,7 +41,7 @@ def show_impact(req: SlashRequest) -> None:
         return
     with transaction(req.context) as session:
         found = tool_impact(session=session, name=name)
-    req.ack(blocks=impact_blocks(found), text=f"What depends on {found.tool.name}")
+    req.ack(blocks=impact_blocks(found), text=impact_fallback(found.tool.name))
 
 
 SUBCOMMANDS = [

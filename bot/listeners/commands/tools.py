@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.forms import parse_filter
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
+from bot.text import escape
 from bot.views.tools import tool_card, tool_modal, tools_list
 from commands.tools import find_tool, list_tools
 
@@ -29,7 +30,7 @@ def tool_show(req: SlashRequest) -> None:
         return
     with transaction(req.context) as session:
         card = find_tool(session=session, name=name)
-    req.ack(blocks=tool_card(card), text=card.name)
+    req.ack(blocks=tool_card(card), text=escape(card.name))
 
 
 SUBCOMMANDS = [

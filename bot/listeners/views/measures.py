@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import IntegrationRef, read_form
+from bot.forms import IntegrationRef, read_form, read_meta
 from bot.home import refresh_home
 from bot.ids import Callback
 from bot.middleware import transaction
@@ -16,7 +16,7 @@ from commands.measures import MeasuresForm, record_measures
 
 
 def submit_measures(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    ref = IntegrationRef.model_validate_json(view["private_metadata"])
+    ref = read_meta(view, IntegrationRef)
     form = MeasuresForm.parse(read_form(view))
     with transaction(context) as session:
         line = record_measures(

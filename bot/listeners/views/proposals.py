@@ -7,20 +7,24 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import ProposalMeta, read_form
+from bot.forms import ProposalMeta, read_form, read_meta
 from bot.home import refresh_home
 from bot.ids import Block, Callback
-from bot.middleware import deliver, transaction
+from bot.middleware import deliver, saved, transaction
+from bot.text import escape
+from bot.views.fallbacks import saved_fallback
 from bot.views.proposals import integration_card, proposal_modal
 from commands.flows import propose_from_flow
-from commands.proposals import ProposalDraft, Similar, edit_proposal, propose_integration
+from commands.proposals import ProposalDraft, Similar, edit_proposal, proposal_errors, propose_integration
 from commands.tools import tool_names
 
 
-def _draft(view: dict[str, Any]) -> tuple[ProposalDraft, bool]:
+def _draft(view: dict[str, Any], context: BoltContext) -> tuple[ProposalDraft, bool]:
     form = read_form(view)
     confirmed = bool(form.pop(Block.CONFIRM_SIMILAR, None))
-    return ProposalDraft.parse(form), confirmed
+    with transaction(context) as session:
+        draft = ProposalDraft.parse(form, check=lambda v: proposal_errors(session=session, values=v))
+    return draft, confirmed
 
 
 def _ask_to_confirm(
@@ -35,8 +39,8 @@ def _ask_to_confirm(
 
 
 def submit_proposal(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    draft, confirmed = _draft(view)
-    meta = ProposalMeta.model_validate_json(view["private_metadata"] or "{}")
+    draft, confirmed = _draft(view, context)
+    meta = read_meta(view, ProposalMeta, empty="{}")
     try:
         with transaction(context) as session:
             if meta.integration_id is None and meta.flow_id is not None:
@@ -71,12 +75,12 @@ def submit_proposal(ack: Ack, view: dict[str, Any], context: BoltContext, client
     except Similar as error:
         _ask_to_confirm(ack, context, draft, meta, error)
         return
+    saved(context, f"#{card.id} {escape(card.title)}")
     ack()
     deliver(context)
-    verb = "Proposed" if meta.integration_id is None else "Saved"
     client.chat_postMessage(
         channel=context["actor"].user_id,
-        text=f"{verb} #{card.id} {card.title}",
+        text=saved_fallback(new=meta.integration_id is None, card=card),
         blocks=integration_card(card),
     )
     refresh_home(client, context, context["actor"].user_id)

@@ -7,16 +7,17 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import ReviewRef, read_form
+from bot.forms import ReviewRef, read_form, read_meta
 from bot.home import after_change
 from bot.ids import Callback
 from bot.middleware import transaction
+from bot.views.fallbacks import answered_fallback
 from bot.views.reviews import answered_reply
 from commands.reviews import ReviewAnswer, answer_review
 
 
 def submit_answer(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    ref = ReviewRef.model_validate_json(view["private_metadata"])
+    ref = read_meta(view, ReviewRef)
     answer = ReviewAnswer.parse(read_form(view))
     with transaction(context) as session:
         answered = answer_review(
@@ -35,7 +36,7 @@ def submit_answer(ack: Ack, view: dict[str, Any], context: BoltContext, client: 
             channel=item.channel,
             ts=item.ts,
             blocks=answered_reply(answered),
-            text=f"{answered.outcome.label}: #{item.integration_id} {item.title}",
+            text=answered_fallback(answered.outcome.label, item.integration_id, item.title),
         )
     after_change(client, context)
 

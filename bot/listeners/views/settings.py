@@ -7,15 +7,15 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import SettingsMeta, read_form
+from bot.forms import SettingsMeta, read_form, read_meta
 from bot.ids import Callback
-from bot.middleware import transaction
+from bot.middleware import saved, transaction
 from bot.views.settings import change_text
 from commands.workspace_policy import change_policy
 
 
 def submit_settings(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    meta = SettingsMeta.model_validate_json(view["private_metadata"])
+    meta = read_meta(view, SettingsMeta)
     with transaction(context) as session:
         change = change_policy(
             session=session,
@@ -25,6 +25,7 @@ def submit_settings(ack: Ack, view: dict[str, Any], context: BoltContext, client
             version=meta.version,
             now=context["now"],
         )
+    saved(context, "the workspace settings")
     ack()
     client.chat_postMessage(channel=context["actor"].user_id, text=change_text(change))
 

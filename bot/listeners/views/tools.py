@@ -7,12 +7,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import ToolRef, read_form
+from bot.forms import ToolRef, read_form, read_meta
 from bot.ids import Block, Callback
-from bot.middleware import transaction
+from bot.middleware import saved, transaction
 from bot.text import escape
 from commands.fields import Form, UserId
-from commands.tools import ToolDraft, change_tool_owner, register_tool, update_tool
+from commands.tools import ToolDraft, change_tool_owner, register_tool, tool_errors, update_tool
 
 
 class OwnerForm(Form):
@@ -20,9 +20,10 @@ class OwnerForm(Form):
 
 
 def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    draft = ToolDraft.parse(read_form(view))
     with transaction(context) as session:
+        draft = ToolDraft.parse(read_form(view), check=lambda v: tool_errors(session=session, values=v))
         card = register_tool(session=session, actor=context["actor"], draft=draft, now=context["now"])
+    saved(context, escape(card.name))
     ack()
     client.chat_postMessage(
         channel=context["actor"].user_id,
@@ -31,9 +32,11 @@ def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client
 
 
 def submit_tool_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-    ref = ToolRef.model_validate_json(view["private_metadata"])
-    draft = ToolDraft.parse(read_form(view))
+    ref = read_meta(view, ToolRef)
     with transaction(context) as session:
+        draft = ToolDraft.parse(
+            read_form(view), check=lambda v: tool_errors(session=session, values=v, tool_id=ref.tool_id)
+        )
         update_tool(
             session=session, actor=context["actor"], tool_id=ref.tool_id, draft=draft, now=context["now"]
         )
@@ -41,7 +44,7 @@ def submit_tool_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> No
 
 
 def submit_tool_owner(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    ref = ToolRef.model_validate_json(view["private_metadata"])
+    ref = read_meta(view, ToolRef)
     form = OwnerForm.parse({Block.OWNER: read_form(view).get(Block.OWNER, "")})
     with transaction(context) as session:
         card = change_tool_owner(
@@ -51,6 +54,7 @@ def submit_tool_owner(ack: Ack, view: dict[str, Any], context: BoltContext, clie
             owner_id=form.owner_id,
             now=context["now"],
         )
+    saved(context, f"{escape(card.name)}'s new owner")
     ack()
     if card.owner_id != context["actor"].user_id:
         client.chat_postMessage(

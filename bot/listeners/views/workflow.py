@@ -7,20 +7,20 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import StepRef, read_form
+from bot.forms import StepRef, read_form, read_meta
 from bot.home import after_change
 from bot.ids import Callback
 from bot.middleware import transaction
-from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
+from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm, review_errors
 from commands.workflow import change_security, record_sandbox, submit_security_review, take_step
 
 
 def _ref(view: dict[str, Any]) -> StepRef:
-    return StepRef.model_validate_json(view["private_metadata"])
+    return read_meta(view, StepRef)
 
 
 def submit_review(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    ref, form = _ref(view), SecurityReviewForm.parse(read_form(view))
+    ref, form = _ref(view), SecurityReviewForm.parse(read_form(view), check=review_errors)
     with transaction(context) as session:
         submit_security_review(
             session=session,

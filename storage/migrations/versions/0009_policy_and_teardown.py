@@ -1,7 +1,7 @@
 """The workspace policy admins set in Slack, and the teardown checklist of a retiring integration.
 
-Revision ID: 0012
-Revises: 0005
+Revision ID: 0009
+Revises: 0007 (to become 0008, run health, once it lands on main)
 Create Date: 2026-11-30
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0005"
+revision: str = "0009"
+down_revision: str | None = "0007"  # 0008 (run health) once it lands on main
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

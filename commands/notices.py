@@ -1,0 +1,49 @@
+"""What an outbox item tells people, as data: `bot/views/notices.py` words it for Slack."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class Say(StrEnum):
+    STEP = "step"
+    APPROVAL = "approval"
+    NUDGE = "nudge"
+    ESCALATION = "escalation"
+    RETIRED_AT_REVIEW = "retired_at_review"
+    MADE_OWNER = "made_owner"
+    REVIEW_MOVED = "review_moved"
+    PROPOSED_FOR_YOU = "proposed_for_you"
+    REVIEW_REMINDER = "review_reminder"
+    REVIEW_ESCALATION = "review_escalation"
+    TEARDOWN_DONE = "teardown_done"
+    TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
+
+
+class Notice(BaseModel):
+    """One thread reply, DM or channel message about an integration.
+
+    `title` and `note` are people's text; the rest are ids, states, counts and kinds (`item`: a
+    teardown item's kind).
+    """
+
+    say: Say
+    integration_id: int
+    title: str = ""
+    actor_id: str = ""
+    step: str = ""
+    before: str = ""
+    after: str = ""
+    note: str = ""
+    days: int = 0
+    waiting_in: str = ""
+    admins: list[str] = []
+    have: int = 0
+    needed: int = 0
+    direct: bool = False
+    owner_id: str = ""
+    review_moved: bool = False
+    flow: str = ""
+    item: str = ""

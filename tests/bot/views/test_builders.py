@@ -1,0 +1,150 @@
+"""Builder snapshots: the pure functions of bot/views called with plain data, their `.to_dict()`
+compared with stored JSON, and each snapshot checked against Slack's Block Kit schema."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.forms import ReviewRef
+from bot.views.flows import flow_modal
+from bot.views.help import help_blocks
+from bot.views.home import home_view
+from bot.views.reviews import answer_modal, answered_reply, orphan_card, review_reply, reviews_list
+from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
+from commands.home import Home, MyIntegration, QueueLine, StackTotals, ToolLine, Waiting
+from commands.reviews import Answered, CycleKind, Outcome, ReviewItem, Status, StatusRow
+from commands.tools import ToolCard, ToolPage
+from commands.vocabulary import Category, DataClass, DataKind, IntegrationOption, State
+from tests.blockkit import available, problems
+from tests.bot.views.snapshot import SNAPSHOTS, as_json, matches_snapshot
+
+TODAY = date(2026, 11, 24)
+# People's text with everything Slack would otherwise act on: it must come out escaped.
+HOSTILE = "Q4 <!channel> & <@U0BOSS> > ops"
+
+SALESFORCE = ToolCard(
+    id=1,
+    name="Salesforce",
+    category=Category.CRM,
+    owner_id="U0BOB0002",
+    data_kinds=[DataKind.CONTACTS, DataKind.DEALS, DataKind.OTHER],
+    data_other="Quotes & <forecasts>",
+    integration_options=[IntegrationOption.REST_API, IntegrationOption.WEBHOOKS],
+    vendor_url="https://www.salesforce.com",
+    monthly_cost=Decimal("1500"),
+    notes=HOSTILE,
+    retired=False,
+)
+
+
+def _review(kind: CycleKind = CycleKind.REVIEW, *, live_since: date | None = date(2026, 5, 1)) -> ReviewItem:
+    return ReviewItem(
+        cycle_id=7,
+        kind=kind,
+        integration_id=12,
+        title="Deals to invoices",
+        purpose=HOSTILE,
+        flow="Salesforce -> NetSuite",
+        state=State.LIVE,
+        owner_id="U0BOB0002",
+        due_on=date(2026, 11, 20),
+        live_since=live_since,
+        last_outcome=None,
+        data_classes=[DataClass.FINANCIAL],
+        status=Status.SENT,
+        channel="D0BOB",
+        ts="1.000100",
+        thread_ts="1.000001",
+        reminders_sent=0,
+        sent_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        escalated=False,
+        rotation_days=90 if kind is CycleKind.ROTATION else None,
+    )
+
+
+HOME = Home(
+    user_id="U0BOB0002",
+    tools=[ToolLine(id=1, name="Salesforce", category=Category.CRM)],
+    tools_total=1,
+    integrations=[
+        MyIntegration(
+            id=12,
+            title="Deals to invoices",
+            state=State.LIVE,
+            source_tool="Salesforce",
+            target_tool="NetSuite",
+            owner=True,
+            next_review_on=date(2027, 2, 22),
+            measures=[],
+        )
+    ],
+    integrations_total=1,
+    waiting=[Waiting(id=14, title="Tickets <& tasks>", to_do="Record the sandbox test")],
+    waiting_total=1,
+    queue=[QueueLine(rank=1, id=14, title="Tickets <& tasks>", score=12, state=State.PROPOSED)],
+    totals=StackTotals(
+        tools=1,
+        live=1,
+        in_flight=0,
+        open_proposals=1,
+        manual_hours=Decimal("6.5"),
+        saved_hours=Decimal("4"),
+        measured=0,
+    ),
+)
+
+CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
+    "tool_card": lambda: tool_card(SALESFORCE),
+    "tool_card_retired": lambda: tool_card(SALESFORCE.model_copy(update={"retired": True, "notes": ""})),
+    "tools_list": lambda: tools_list(
+        ToolPage(tools=[SALESFORCE], total=21, page=1, pages=3), filter_text="crm"
+    ),
+    "tools_list_empty": lambda: tools_list(ToolPage(tools=[], total=0, page=1, pages=1), filter_text="<x>"),
+    "tool_modal_new": lambda: tool_modal(owner_id="U0BOB0002", name="HubSpot"),
+    "owner_modal": lambda: owner_modal(tool=SALESFORCE),
+    "review_reply": lambda: review_reply(_review(), TODAY),
+    "review_reply_rotation": lambda: review_reply(_review(CycleKind.ROTATION), TODAY),
+    "answered_reply": lambda: answered_reply(
+        Answered(item=_review(), outcome=Outcome.KEEP, by="U0BOB0002", next_review_on=date(2027, 2, 22))
+    ),
+    "answer_modal_keep": lambda: answer_modal(ReviewRef(cycle_id=7, outcome=Outcome.KEEP), _review()),
+    "orphan_card": lambda: orphan_card(12, "Deals <to> invoices", "U0GONE001"),
+    "reviews_list": lambda: reviews_list(
+        [StatusRow(item=_review(), overdue=True), StatusRow(item=_review(live_since=None), overdue=False)],
+        everyone=True,
+    ),
+    "flow_modal": lambda: flow_modal(user_id="U0BOB0002"),
+    "help": lambda: help_blocks([("tools [filter]", "The registry.", "/patchbay tools crm")]),
+    "home": lambda: home_view(HOME),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_builder_output_matches_its_snapshot(name: str) -> None:
+    matches_snapshot(name, CASES[name]())
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_snapshot_is_valid_block_kit(name: str) -> None:
+    if not available():
+        pytest.skip("Slack's Block Kit schema is not in ../shared/slack-reference")
+    stored = json.loads((SNAPSHOTS / f"{name}.json").read_text(encoding="utf-8"))
+    kind = "view" if isinstance(stored, dict) else "blocks"
+    assert problems(kind, stored) == []
+
+
+def test_every_snapshot_belongs_to_a_case() -> None:
+    assert sorted(p.stem for p in SNAPSHOTS.glob("*.json")) == sorted(CASES)
+
+
+def test_people_text_reaches_slack_escaped() -> None:
+    text = json.dumps(as_json(tool_card(SALESFORCE)))
+    assert "<!channel>" not in text and "<@U0BOSS>" not in text
+    assert "Q4 &lt;!channel&gt; &amp; &lt;@U0BOSS&gt; &gt; ops" in text
