@@ -49,7 +49,7 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace("|", ";").split(";") if part.strip()]
 
 
-def _choices(kind: type[Labelled], value: str, field: str) -> tuple[list[Any], str]:
+def _choices(kind: type[Labelled], value: str, field: str, errors: dict[str, str]) -> tuple[list[Any], str]:
     picked: list[Any] = []
     unknown: list[str] = []
     for part in _split(value):
@@ -59,7 +59,7 @@ def _choices(kind: type[Labelled], value: str, field: str) -> tuple[list[Any], s
         elif member not in picked:
             picked.append(member)
     if unknown and field != "data":
-        raise InvalidInput({field: f"unknown value {', '.join(unknown)}; {_one_of(kind)}"})
+        errors[field] = f"unknown value {', '.join(unknown)}; {_one_of(kind)}"
     return picked, ", ".join(unknown)
 
 
@@ -68,32 +68,41 @@ def _one_of(kind: type[Labelled]) -> str:
 
 
 def _draft(row: dict[str, str], resolve_owner: OwnerResolver) -> ToolDraft:
+    """The row as a draft; every problem of the row is reported at once."""
     refuse_secrets(row)
+    errors: dict[str, str] = {}
     category = Category.from_text(row.get("category", ""))
     if category is None:
         given = row.get("category", "") or "(empty)"
-        raise InvalidInput({"category": f"unknown category {given}; {_one_of(Category)}"})
+        errors["category"] = f"unknown category {given}; {_one_of(Category)}"
     owner_text = row.get("owner", "").strip()
     owner_id = resolve_owner(owner_text) if owner_text else None
     if owner_id is None:
-        raise InvalidInput({"owner": f"no Slack user found for {owner_text or '(empty)'}"})
-    data_kinds, data_other = _choices(DataKind, row.get("data", ""), "data")
+        errors["owner"] = f"no Slack user found for {owner_text or '(empty)'}"
+    data_kinds, data_other = _choices(DataKind, row.get("data", ""), "data", errors)
     if data_other and DataKind.OTHER not in data_kinds:
         data_kinds.append(DataKind.OTHER)
-    options, _ = _choices(IntegrationOption, row.get("integration_options", ""), "integration_options")
-    return ToolDraft.parse(
-        {
-            "name": row.get("name", ""),
-            "category": category,
-            "owner_id": owner_id,
-            "data_kinds": data_kinds,
-            "data_other": data_other,
-            "integration_options": options,
-            "vendor_url": row.get("url", ""),
-            "monthly_cost": row.get("monthly_cost", "") or row.get("cost", "") or None,
-            "notes": row.get("notes", ""),
-        }
+    options, _ = _choices(
+        IntegrationOption, row.get("integration_options", ""), "integration_options", errors
     )
+    values = {
+        "name": row.get("name", ""),
+        "category": category or Category.OTHER,
+        "owner_id": owner_id or "U0NOBODY",  # already refused above; the rest is still checked
+        "data_kinds": data_kinds,
+        "data_other": data_other,
+        "integration_options": options,
+        "vendor_url": row.get("url", ""),
+        "monthly_cost": row.get("monthly_cost", "") or row.get("cost", "") or None,
+        "notes": row.get("notes", ""),
+    }
+    try:
+        draft = ToolDraft.parse(values)
+    except InvalidInput as exc:
+        errors.update({field: message for field, message in exc.errors.items() if field not in errors})
+    if errors:
+        raise InvalidInput(errors)
+    return draft
 
 
 def import_tools(

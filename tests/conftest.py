@@ -201,7 +201,7 @@ class Patchbay(SlackDriver):
         executor: TrackingExecutor,
         sessions: sessionmaker[Session],
         clock: ManualClock,
-        wsgi: Wsgi,
+        wsgi: Wsgi | None = None,
     ) -> None:
         super().__init__(app_url=app_url, secret=SECRET, slack=slack, wait_idle=executor.wait_idle)
         self.sessions = sessions
@@ -209,7 +209,13 @@ class Patchbay(SlackDriver):
         self._actor = ""
         self._answered: dict[str, list[Seen]] = defaultdict(list)
         self._read: Counter[str] = Counter()
-        self.wsgi = wsgi  # the same app the server runs, for calling in-process
+        self._wsgi = wsgi
+
+    @property
+    def wsgi(self) -> Wsgi:
+        """The same app the server runs, for calling in-process (HTTP transport only)."""
+        assert self._wsgi is not None, "this driver talks to the app over Socket Mode"
+        return self._wsgi
 
     def last_view(self) -> dict[str, Any]:
         assert self.slack.last_view_id, "no modal was opened"

@@ -22,7 +22,7 @@ SLACK_TIMEOUT_SECONDS = 3.0
 PERSON_TYPED = "PERSONTYPEDTEXT"
 
 
-def _extra(response_url: str) -> list[tuple[str, str, dict[str, Any]]]:
+def extra(response_url: str) -> list[tuple[str, str, dict[str, Any]]]:
     """Kinds Slack may send that the reference samples leave out."""
     team = payloads.TEAM
     user = {"id": BOB}
@@ -67,7 +67,7 @@ def test_every_inbound_payload_is_answered_2xx_quickly_over_http(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     response_url = patchbay.slack.response_url("corpus")
-    samples = list(slack_corpus.corpus(response_url)) + _extra(response_url)
+    samples = list(slack_corpus.corpus(response_url)) + extra(response_url)
     kinds = {payload.get("type") or "command" for _, _, payload in samples}
     assert {"event_callback", "url_verification", "block_actions", "view_closed", "message_action"} <= kinds
     for name, kind, payload in samples:

@@ -13,6 +13,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,9 +32,12 @@ from bot.localsocket import Envelope, LocalSocketMode, SocketDriver, post_envelo
 from bot.settings import Settings
 from bot.socket_mode import Answers, ack_payload, build_handler
 from storage.models import AuditEvent, Tool
+from tests import slack_corpus
+from tests.bot import test_every_payload as every_payload
 from tests.bot.test_cli import env_for, wait_for
 from tests.bot.test_tools_e2e import HUBSPOT
 from tests.conftest import ALICE, BOB, FRANK, Patchbay, assert_blocks_valid
+from tests.inbound import assert_clean_logs
 
 APP_TOKEN = "xapp-1-A0PATCHBAY-1-test"
 PING_SECONDS = 2.0  # how soon the client notices a connection that went away without a close
@@ -366,3 +370,29 @@ def test_what_bolt_answered_becomes_the_acknowledgement_payload() -> None:
     assert ack_payload(200, "", "text/plain") is None
     assert ack_payload(404, '{"error": "unhandled request"}', json_type) is None
     assert ack_payload(200, "[1, 2]", json_type) is None
+
+
+@pytest.mark.skipif(not slack_corpus.available(), reason="../shared/slack-reference is not present")
+def test_every_inbound_payload_is_acknowledged_quickly_over_socket_mode(
+    over_socket: SocketPatchbay, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The samples the HTTP test sends, as Slack's envelopes: each acknowledged within 3 s, no traceback."""
+    caplog.set_level(logging.DEBUG)
+    response_url = over_socket.slack.response_url("corpus")
+    samples = list(slack_corpus.corpus(response_url)) + every_payload.extra(response_url)
+    sent = 0
+    for name, kind, payload in samples:
+        if payload.get("type") == "url_verification":
+            continue  # Slack only sends the URL check to an HTTP request URL
+        body, content_type = slack_corpus.http_body(kind, payload)
+        started = time.monotonic()
+        envelope, reply = post_envelope(over_socket.socket, body, content_type)
+        elapsed = time.monotonic() - started
+        assert envelope.acks, name
+        assert elapsed < every_payload.SLACK_TIMEOUT_SECONDS, (name, elapsed)
+        if payload.get("type") == "block_suggestion" and payload.get("action_id") == "nope":
+            assert reply.json == {"options": []}, name
+        sent += 1
+    over_socket.wait_idle()
+    assert sent == sum(payload.get("type") != "url_verification" for _, _, payload in samples) > 30
+    assert_clean_logs(caplog, every_payload.PERSON_TYPED)

@@ -68,3 +68,17 @@ def test_export_round_trips_through_import(sessions: sessionmaker[Session], tmp_
     assert "HubSpot,CRM,U0BOB0002,Contacts; Deals; contracts,Public REST API; Webhooks" in exported
     again = run_import(sessions, exported)
     assert {row.outcome for row in again.rows} == {Outcome.UNCHANGED}
+
+
+def test_a_rejected_row_names_every_problem_at_once(sessions: sessionmaker[Session]) -> None:
+    rows = (
+        "name,category,owner,integration_options,monthly_cost\n"
+        "Mixed,space travel,ghost@example.com,telepathy,-3\n"
+    )
+    report = run_import(sessions, rows)
+    [row] = report.rows
+    assert row.outcome is Outcome.REJECTED
+    for field in ("category:", "owner:", "integration_options:", "monthly_cost:"):
+        assert field in (row.reason or ""), (field, row.reason)
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Tool)) == 0

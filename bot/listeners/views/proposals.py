@@ -39,8 +39,8 @@ def _ask_to_confirm(
 
 
 def submit_proposal(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    draft, confirmed = _draft(view, context)
     meta = read_meta(view, ProposalMeta, empty="{}")
+    draft, confirmed = _draft(view, context)
     try:
         with transaction(context) as session:
             if meta.integration_id is None and meta.flow_id is not None:
