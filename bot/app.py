@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import errors, listeners, logs, metrics, middleware
+from bot import errors, listeners, logs, metrics, middleware, run_intake
 from bot.clock import Clock
 from bot.gate import QuietRequestVerification
 from bot.notify import Notifier, slack_sender
@@ -18,6 +18,7 @@ from bot.request_scope import ContextExecutor
 from bot.retries import RepeatableConnectionErrors, RepeatableServerErrors
 from bot.roles import RoleDirectory
 from bot.settings import Settings
+from bot.token_bucket import TokenBuckets
 from commands.actor import Role
 from storage.db import make_engine, make_sessionmaker
 
@@ -62,19 +63,35 @@ def create_app(
         listener_executor=ContextExecutor(executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS)),
         logger=logging.getLogger("patchbay.bolt"),
     )
+    clock = clock or Clock()
     roles = RoleDirectory(settings, client)
     notifier = Notifier(sessions, slack_sender(settings, client, admins=lambda: roles.members(Role.ADMIN)))
     middleware.install(
         app,
         notifier=notifier,
         sessions=sessions,
-        clock=clock or Clock(),
+        clock=clock,
         roles=roles,
         policy=settings.policy,
+        runs_url=settings.runs_url,
     )
     listeners.register(app)
     errors.register(app)
     app_metrics = metrics.Metrics()
     app_metrics.watch_queue(sessions)
     metrics.install(app, app_metrics)
+    limits = TokenBuckets(
+        rate=settings.patchbay_run_reports_per_minute / 60, burst=settings.patchbay_run_reports_burst
+    )
+    run_intake.attach(
+        app,
+        run_intake.RunIntake(
+            sessions=sessions,
+            clock=clock,
+            metrics=app_metrics,
+            limits=limits,
+            policy=settings.policy,
+            notifier=notifier,
+        ),
+    )
     return app

@@ -22,6 +22,7 @@ from commands.errors import PatchbayError
 from commands.graphviz import ImageFormat, draw
 from commands.history import audit_lines
 from commands.proposals import plan_csv
+from commands.run_reports import import_runs
 from commands.stackmap import stack_map, to_dot
 from commands.tool_csv import Outcome, export_tools, import_tools
 from storage.backup import BackupRefused, backup_sqlite
@@ -144,6 +145,20 @@ def import_tools_file(settings: Settings, path: Path) -> int:
     return 1 if report.count(Outcome.REJECTED) else 0
 
 
+def import_runs_file(settings: Settings, path: Path, integration_id: int) -> int:
+    sessions = make_sessionmaker(make_engine(settings.database_url))
+    text = path.read_text(encoding="utf-8-sig")
+    with session_scope(sessions) as session:
+        report = import_runs(
+            session=session, actor=SYSTEM, integration_id=integration_id, text=text, now=Clock().now()
+        )
+    for line in report.rejected:
+        reasons = "; ".join(f"{field}: {message}" for field, message in line.errors.items())
+        print(f"line {line.line}  rejected  {reasons}")
+    print(f"{report.accepted} stored, {report.duplicates} already stored, {len(report.rejected)} rejected")
+    return 1 if report.rejected else 0
+
+
 def export_file(settings: Settings, what: str, path: Path | None) -> int:
     sessions = make_sessionmaker(make_engine(settings.database_url))
     with session_scope(sessions) as session:
@@ -235,6 +250,15 @@ def parser(*, with_shell: bool = False) -> argparse.ArgumentParser:
     sweep_p.add_argument("--dry-run", action="store_true", help="only say what would be sent")
     status_p = reviews_sub.add_parser("status", help="what is due, sent, answered and overdue")
     status_p.add_argument("--as-of", type=date.fromisoformat, help="count overdue as of this date")
+    runs_p = sub.add_parser("runs", help="run reports of live integrations")
+    runs_sub = runs_p.add_subparsers(dest="what", required=True)
+    runs_import = runs_sub.add_parser(
+        "import", help="import runs from CSV or JSON lines (same checks as POST /runs)"
+    )
+    runs_import.add_argument("file", type=Path)
+    runs_import.add_argument(
+        "--integration", type=int, required=True, metavar="ID", help="the integration's #ID"
+    )
     sub.add_parser("migrate", help="bring the database to the latest schema")
     imp = sub.add_parser("import", help="import data from a file")
     imp_sub = imp.add_subparsers(dest="what", required=True)
@@ -286,6 +310,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.what == "sweep":
                 return review_commands.sweep(settings, as_of=args.as_of, dry_run=args.dry_run)
             return review_commands.status(settings, as_of=args.as_of)
+        elif args.command == "runs":
+            _ready_database(settings)
+            return import_runs_file(settings, args.file, args.integration)
         elif args.command == "migrate":
             migrate(settings.database_url)
             print("database is at the latest schema")

@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field, StrictStr, ValidationError
 
+from commands.check_ins import CheckInAnswer
 from commands.errors import InvalidInput, PatchbayError
 from commands.fields import ROW_ID_MAX, RowId
 from commands.lifecycle import Step
@@ -171,6 +172,19 @@ class IntegrationRef(BaseModel):
     """Names one integration in a button value or a modal's private_metadata."""
 
     integration_id: RowId
+
+
+class IncidentRef(BaseModel):
+    """Names one run-health incident in an alert's button value."""
+
+    incident_id: RowId
+
+
+class CheckInRef(BaseModel):
+    """A first-month check-in's button: which check-in, which answer."""
+
+    check_in_id: RowId
+    answer: CheckInAnswer
 
 
 class StepRef(BaseModel):

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.middleware import deliver, transaction
 from bot.views.home import home_view
 from commands.home import home
+from commands.run_health import WATCHED, health_of_each
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +20,12 @@ log = logging.getLogger(__name__)
 def publish_home(client: WebClient, context: BoltContext | dict[str, Any], user_id: str) -> None:
     """Build the person's dashboard in its own read transaction and publish it."""
     actor = context["roles"].actor(user_id)
+    now = context["now"]
     with transaction(context) as session:
-        found = home(session=session, actor=actor, policy=context["policy"], today=context["now"].date())
-    client.views_publish(user_id=user_id, view=home_view(found))
+        found = home(session=session, actor=actor, policy=context["policy"], today=now.date())
+        watched = [i.id for i in found.integrations if i.state in WATCHED]
+        health = health_of_each(session=session, integration_ids=watched, now=now)
+    client.views_publish(user_id=user_id, view=home_view(found, health=health, now=now))
 
 
 def refresh_home(client: WebClient, context: BoltContext | dict[str, Any], user_id: str) -> None:

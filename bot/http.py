@@ -1,4 +1,4 @@
-"""The HTTP front: Slack's requests on POST /slack/events, GET /healthz and GET /metrics."""
+"""The HTTP front: Slack's requests on POST /slack/events, run reports on POST /runs, /healthz, /metrics."""
 
 from __future__ import annotations
 
@@ -14,16 +14,17 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import metrics as app_metrics
-from bot import request_scope
+from bot import request_scope, run_intake
 from bot.gate import MAX_BODY_BYTES, UNREADABLE, BytesSignatureVerifier, Refusal, admit
 from bot.health import SLACK_TIMEOUT_SECONDS, Health
 
 log = logging.getLogger("patchbay.gate")
 EVENTS_PATH = "/slack/events"
-ROUTES = (EVENTS_PATH, "/healthz", "/metrics")
-# waitress answers 413 to a body declared over the cap before reading any of it; the gate checks
-# again for servers that pass a body on unread (chunked, or another WSGI server).
-WAITRESS_BODY_LIMIT = MAX_BODY_BYTES
+ROUTES = (EVENTS_PATH, "/healthz", "/metrics", run_intake.RUNS_PATH)
+# waitress answers 413 to a body declared over the cap before reading any of it. The larger of the
+# two caps: run reports take up to 2 MiB, and the gate holds Slack's bodies to its own 1 MiB (it
+# checks the declared length first, and reads no further than its cap on a body passed on unread).
+WAITRESS_BODY_LIMIT = max(MAX_BODY_BYTES, run_intake.MAX_BODY_BYTES)
 StartResponse = Callable[..., Any]
 Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -34,12 +35,13 @@ def _answer(start_response: StartResponse, status: str, body: bytes, content_typ
 
 
 def make_wsgi(app: App, sessions: sessionmaker[Session], *, signing_secret: str) -> Wsgi:
-    """Route the three paths; Slack's requests pass the gate before Bolt sees them."""
+    """Route the four paths; Slack's requests pass the gate before Bolt sees them, run reports do not."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     verifier = BytesSignatureVerifier(signing_secret)
     metrics = app_metrics.of(app)
     probe = app_metrics.observed_client(app.client, timeout=SLACK_TIMEOUT_SECONDS)
     health = Health(sessions=sessions, slack=probe)
+    runs = run_intake.of(app)
 
     def route(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
@@ -49,6 +51,9 @@ def make_wsgi(app: App, sessions: sessionmaker[Session], *, signing_secret: str)
             return _answer(start_response, status, json.dumps(report).encode(), "application/json")
         if path == "/metrics" and method == "GET":
             return _answer(start_response, "200 OK", *metrics.render())
+        if path == run_intake.RUNS_PATH and runs is not None:
+            # Run reports carry their own Bearer token: they never pass the Slack gate.
+            return runs(environ, start_response)
         if path != EVENTS_PATH or method != "POST":
             return _answer(start_response, "404 Not Found", b"not found", "text/plain")
         admitted = admit(environ, verifier)

@@ -34,6 +34,7 @@ class Callback(StrEnum):
     MEASURES = "measures"
     SETTINGS = "settings"
     TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
+    RUN_TOKEN = "run_token"
 
 
 class Action(StrEnum):
@@ -59,6 +60,11 @@ class Action(StrEnum):
     HOME_MORE = "home_more"
     TEARDOWN_DONE = "teardown_done"
     TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
+    CONNECT_RUNS = "connect_runs"
+    INCIDENT_ACK = "incident_ack"
+    INCIDENT_SNOOZE = "incident_snooze"
+    CHECK_IN_GOOD = "check_in_good"
+    CHECK_IN_INVESTIGATE = "check_in_investigate"
 
 
 STEP_PREFIX = "step_"
@@ -144,6 +150,9 @@ class Block(StrEnum):
     REVIEW_REMINDER_DAYS = "review_reminder_days"
     REVIEW_ESCALATE_DAYS = "review_escalate_days"
     GOVERNANCE_CHANNEL = "governance_channel"
+    RUN_BUTTONS = "run_buttons"
+    INCIDENT_BUTTONS = "incident_buttons"
+    CHECK_IN_BUTTONS = "check_in_buttons"
 
 
 TEARDOWN_BLOCK_PREFIX = "teardown_"

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
 
+from pydantic import BaseModel
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.notify import LOOKUP_LIMIT, Notifier, SlackSender
+from bot.notify import LOOKUP_LIMIT, Notifier, SlackSender, slack_sender
 from bot.pacing import Pacer
 from bot.retries import may_have_landed
 from bot.roles import RoleDirectory
@@ -25,6 +26,8 @@ from bot.settings import Settings
 from bot.views.fallbacks import review_fallback
 from bot.views.reviews import parent_text, review_reply
 from commands.actor import Role
+from commands.check_ins import schedule_check_ins
+from commands.incidents import check_silence, escalate_due
 from commands.installation import current_removal
 from commands.notices import Notice, Say
 from commands.nudges import nudge_waiting
@@ -32,6 +35,7 @@ from commands.outbox import Kind as OutboxKind
 from commands.outbox import owe
 from commands.policy import Policy
 from commands.reviews import (
+    CycleKind,
     OwnerBatch,
     claim_batches,
     claim_nudge,
@@ -45,6 +49,8 @@ from commands.reviews import (
     schedule_due,
     thread_for,
 )
+from commands.run_health import quarter_figures
+from commands.run_retention import PruneResult, prune_runs
 from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
@@ -208,6 +214,9 @@ class ReviewSweep:
                         now=now,
                     )
             already = self._replies_in(thread.channel, thread.ts, after) if batch.interrupted else {}
+            with session_scope(self.sessions) as session:
+                ids = [item.integration_id for item in batch.items if item.kind is CycleKind.REVIEW]
+                quarter = quarter_figures(session=session, integration_ids=ids, now=now)
             for item in batch.items:
                 ts = already.get(item.cycle_id)
                 if ts is None:
@@ -215,7 +224,7 @@ class ReviewSweep:
                     posted = self.client.chat_postMessage(
                         channel=thread.channel,
                         thread_ts=thread.ts,
-                        blocks=review_reply(item, now.date()),
+                        blocks=review_reply(item, now.date(), quarter.get(item.integration_id)),
                         text=review_fallback(item.integration_id, item.title),
                         metadata={"event_type": REPLY_EVENT, "event_payload": {"cycle_id": item.cycle_id}},
                     )
@@ -331,6 +340,60 @@ def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client:
     )
 
 
+def run_prune(*, settings: Settings, sessions: sessionmaker[Session]) -> Callable[[datetime], object]:
+    """The daily job that deletes raw runs older than PATCHBAY_RUN_RETENTION_DAYS."""
+
+    def prune(now: datetime) -> PruneResult:
+        with session_scope(sessions) as session:
+            result = prune_runs(session=session, now=now, retention_days=settings.patchbay_run_retention_days)
+        log.info("pruned %s runs received before %s", result.pruned, result.before.isoformat())
+        return result
+
+    return prune
+
+
+class WatchReport(BaseModel):
+    silent: int
+    escalated: int
+
+
+def incident_watch(
+    *, settings: Settings, sessions: sessionmaker[Session]
+) -> Callable[[datetime], WatchReport]:
+    """The frequent job: open silence incidents, escalate the unacknowledged ones."""
+    policy = settings.policy
+
+    def watch(now: datetime) -> WatchReport:
+        with session_scope(sessions) as session:
+            silent = check_silence(session=session, policy=policy, now=now)
+        with session_scope(sessions) as session:
+            escalated = escalate_due(session=session, policy=policy, now=now)
+        return WatchReport(silent=silent, escalated=escalated)
+
+    return watch
+
+
+def check_ins(
+    *, settings: Settings, sessions: sessionmaker[Session], client: WebClient
+) -> Callable[[datetime], int]:
+    """The daily job that posts the weekly check-ins of integrations in their first month live."""
+    roles = RoleDirectory(settings, client)
+    notifier = Notifier(sessions, slack_sender(settings, client, admins=lambda: roles.members(Role.ADMIN)))
+
+    def post(now: datetime) -> int:
+        with session_scope(sessions) as session:
+            created = schedule_check_ins(session=session, now=now)
+        if created:
+            notifier.deliver(now)
+        return created
+
+    return post
+
+
 def due_jobs(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> Sequence[Job]:
-    """The jobs that follow business time: today, only the daily review sweep."""
-    return [Job("review-sweep", review_sweep(settings=settings, sessions=sessions, client=client).run)]
+    """The jobs that follow business time: the review sweep, the prune of raw runs, the check-ins."""
+    return [
+        Job("review-sweep", review_sweep(settings=settings, sessions=sessions, client=client).run),
+        Job("run-prune", run_prune(settings=settings, sessions=sessions)),
+        Job("check-ins", check_ins(settings=settings, sessions=sessions, client=client)),
+    ]

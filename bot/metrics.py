@@ -32,6 +32,7 @@ from bot import request_scope
 from bot.listener_names import listener_name
 from bot.middleware import KeptAck
 from commands.errors import PatchbayError
+from commands.incidents import open_incidents
 from commands.proposals import queue_sizes
 from storage.db import session_scope
 
@@ -83,6 +84,16 @@ class Metrics:
             registry=r,
         )
 
+        self.run_reports = Counter(
+            "patchbay_run_reports", "Runs received on POST /runs, stored or already stored", registry=r
+        )
+        self.run_reports_rejected = Counter(
+            "patchbay_run_reports_rejected",
+            "Requests to POST /runs refused, by reason (unauthorized, too_large, rate_limited, invalid)",
+            ["reason"],
+            registry=r,
+        )
+
     def watch_queue(self, sessions: sessionmaker[Session]) -> None:
         """Report the queue's sizes, counted when /metrics is scraped."""
         self.registry.register(QueueCollector(sessions))
@@ -109,6 +120,7 @@ class QueueCollector(Collector):
         try:
             with session_scope(self.sessions) as session:
                 sizes = queue_sizes(session=session)
+                incidents = open_incidents(session=session)
         except SQLAlchemyError as exc:
             log.warning("could not count the queue for /metrics: %s", type(exc).__name__)
             return []
@@ -124,6 +136,7 @@ class QueueCollector(Collector):
                 value=sizes.in_flight,
             ),
             GaugeMetricFamily("patchbay_integrations_live", "Live integrations", value=sizes.live),
+            GaugeMetricFamily("patchbay_incidents_open", "Open run-health incidents", value=incidents),
         ]
 
 

@@ -53,6 +53,7 @@ def install(
     roles: RoleDirectory,
     policy: Policy,
     notifier: Notifier,
+    runs_url: str = "",
 ) -> None:
     """Put `sessions`, `now`, `policy` and `actor` into every request's context.
 
@@ -77,6 +78,7 @@ def install(
             context["policy"] = read_policy(session=session, defaults=policy).policy
         context["default_policy"] = policy
         context["notifier"] = notifier
+        context["runs_url"] = runs_url
         if context.user_id:
             context["actor"] = roles.actor(context.user_id)
         if context.team_id and request.body.get("type") != "event_callback":

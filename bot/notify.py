@@ -13,19 +13,26 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block as SlackBlock
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.retries import may_have_landed
 from bot.settings import Settings
+from bot.views.check_ins import check_in_blocks, check_in_text
 from bot.views.fallbacks import card_fallback, orphan_fallback
+from bot.views.incidents import incident_dm_blocks, incident_text
 from bot.views.notices import notice_text
 from bot.views.reviews import orphan_card
+from bot.views.runbook import runbook_text
 from bot.views.workflow import CHANNEL_PROBLEMS, card_not_posted, governance_card
+from commands.check_ins import CheckInNotice, check_in_view
+from commands.incidents import Audience, IncidentNotice, incident_view
 from commands.installation import current_removal
 from commands.outbox import (
     CardRef,
@@ -39,6 +46,7 @@ from commands.outbox import (
 )
 from commands.policy import Policy
 from commands.proposals import show_integration
+from commands.runbook import RunbookNotice, runbook
 from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
@@ -46,6 +54,27 @@ log = logging.getLogger(__name__)
 OUTBOX_EVENT = "patchbay_outbox"
 LOOKUP_LIMIT = 15  # the most a commercially distributed app may read per call
 LOOK_BACK_SECONDS = 300  # clock skew allowance between this host and Slack
+
+
+RUN_HEALTH_KINDS = frozenset({Kind.INCIDENT, Kind.CHECK_IN, Kind.RUNBOOK})
+
+
+@dataclass(frozen=True)
+class Worded:
+    """A run-health item (incident, check-in, runbook) worded: where it goes and what it says."""
+
+    to: str  # a channel id, or a person's id when `person` (a DM)
+    thread_ts: str
+    text: str
+    blocks: list[SlackBlock] | None = None
+    person: bool = False
+
+    def where(self) -> dict[str, Any]:
+        """The thread and blocks of the post, when it has them."""
+        extra: dict[str, Any] = {"thread_ts": self.thread_ts} if self.thread_ts else {}
+        if self.blocks is not None:
+            extra["blocks"] = self.blocks
+        return extra
 
 
 def slack_ts(seconds: float) -> str:
@@ -121,6 +150,13 @@ class Delivery:
             return str(self.client.conversations_open(users=item.recipient)["channel"]["id"]), ""
         if item.kind is Kind.REPLY:
             return item.recipient, item.thread_ts
+        if item.kind in RUN_HEALTH_KINDS:
+            worded = self._word(session, item)
+            if worded is None:
+                return None
+            if worded.person:
+                return str(self.client.conversations_open(users=worded.to)["channel"]["id"]), ""
+            return worded.to, worded.thread_ts
         if item.kind is Kind.THREAD:
             assert item.integration_id is not None
             ref = card_ref(session=session, integration_id=item.integration_id)
@@ -175,6 +211,11 @@ class Delivery:
             if channel:
                 self._post(item, channel=channel, text=notice_text(item.text))
             return
+        if item.kind in RUN_HEALTH_KINDS:
+            worded = self._word(session, item)
+            if worded is not None:
+                self._post(item, channel=worded.to, text=worded.text, **worded.where())
+            return
         assert item.integration_id is not None
         if item.kind is Kind.ORPHAN:
             if channel:
@@ -207,6 +248,35 @@ class Delivery:
                 )
         elif item.kind is Kind.THREAD and ref is not None:
             self._post(item, channel=ref.channel, thread_ts=ref.ts, text=notice_text(item.text))
+
+    def _word(self, session: Session, item: Item) -> Worded | None:
+        """Word an incident, check-in or runbook notice; None when it has nowhere to go."""
+        if item.kind is Kind.INCIDENT:
+            incident = IncidentNotice.model_validate_json(item.text)
+            view = incident_view(session=session, incident_id=incident.incident_id)
+            text = incident_text(view, incident)
+            if incident.to is Audience.OWNER:
+                return Worded(view.owner_id, "", text, incident_dm_blocks(view, incident), person=True)
+            if incident.to is Audience.CHANNEL:
+                channel = self.policy(session).governance_channel
+                return Worded(channel, "", text) if channel else None
+            return self._in_thread(session, view.integration_id, text)
+        if item.kind is Kind.CHECK_IN:
+            check_in = CheckInNotice.model_validate_json(item.text)
+            due = check_in_view(session=session, check_in_id=check_in.check_in_id)
+            blocks = None if check_in.answered else check_in_blocks(due)
+            return self._in_thread(session, due.integration_id, check_in_text(due), blocks)
+        notice = RunbookNotice.model_validate_json(item.text)
+        text = runbook_text(runbook(session=session, integration_id=notice.integration_id), notice)
+        if notice.person:
+            return Worded(notice.person, "", text, person=True)
+        return self._in_thread(session, notice.integration_id, text)
+
+    def _in_thread(
+        self, session: Session, integration_id: int, text: str, blocks: list[SlackBlock] | None = None
+    ) -> Worded | None:
+        ref = card_ref(session=session, integration_id=integration_id)
+        return Worded(ref.channel, ref.ts, text, blocks) if ref is not None else None
 
     def _card_refused(
         self, integration_id: int, title: str, proposer_id: str, channel: str, error: SlackApiError

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.jobs import Job, due_jobs
+from bot.jobs import Job, due_jobs, incident_watch
 from bot.notify import Notifier, slack_sender
 from bot.roles import RoleDirectory
 from bot.settings import Settings
@@ -24,6 +24,7 @@ from commands.actor import Role
 
 log = logging.getLogger(__name__)
 MISFIRE_GRACE_SECONDS = 6 * 3600
+WATCH_MINUTES = 5
 
 
 def build_scheduler(
@@ -48,4 +49,11 @@ def build_scheduler(
     scheduler.add_job(
         lambda: notifier.deliver(clock.now()), IntervalTrigger(minutes=1), id="outbox-retry", **defaults
     )
+    watch = incident_watch(settings=settings, sessions=sessions)
+
+    def watch_and_tell() -> None:
+        watch(clock.now())
+        notifier.deliver(clock.now())
+
+    scheduler.add_job(watch_and_tell, IntervalTrigger(minutes=WATCH_MINUTES), id="incident-watch", **defaults)
     return scheduler

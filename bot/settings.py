@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     patchbay_sensitive_approvals: int = Field(default=2, ge=1, le=5)
     patchbay_role_cache_seconds: int = Field(default=300, ge=0)
     patchbay_log_format: str = Field(default="text", pattern=r"^(text|json)$")
+    patchbay_auto_suspend: bool = False
+    patchbay_auto_suspend_cap: int = Field(default=3, ge=0)
+    patchbay_public_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    patchbay_run_retention_days: int = Field(default=30, ge=1)
+    patchbay_run_reports_per_minute: float = Field(default=600, gt=0)
+    patchbay_run_reports_burst: int = Field(default=60, ge=1)
 
     @field_validator("patchbay_admins", "patchbay_security_reviewers", "patchbay_approvers", mode="before")
     @classmethod
@@ -106,7 +112,15 @@ class Settings(BaseSettings):
             escalate_after_days=self.patchbay_escalate_after_days,
             governance_channel=self.patchbay_governance_channel,
             sweep_claim_seconds=self.patchbay_sweep_claim_seconds,
+            auto_suspend=self.patchbay_auto_suspend,
+            auto_suspend_cap=self.patchbay_auto_suspend_cap,
         )
+
+    @property
+    def runs_url(self) -> str:
+        """Where platforms POST their run reports."""
+        base = self.patchbay_public_url.rstrip("/") or "https://YOUR-PATCHBAY-HOST"
+        return base + "/runs"
 
     @property
     def api_url(self) -> str:

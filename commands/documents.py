@@ -16,6 +16,7 @@ from commands.history import integration_history
 from commands.mapping import FieldPair
 from commands.measures import MeasureLine, measures_of
 from commands.proposals import get_integration
+from commands.run_health import WATCHED, Health, health_of
 from commands.secrets import redact
 from commands.security_review import ScopeNeed
 from commands.teardown_plan import TeardownLine, teardown_of
@@ -92,6 +93,7 @@ class IntegrationDocument(BaseModel):
     next_review: str
     measures: list[MeasureLine]
     teardown: list[TeardownLine] = []
+    health: Health | None = None
     generated_at: datetime
 
 
@@ -181,6 +183,9 @@ def document_of(session: Session, integration: Integration, now: datetime) -> In
         next_review=_next_review(integration),
         measures=measures_of(session=session, integration_id=integration.id),
         teardown=teardown_of(session, integration.id),
+        health=health_of(session=session, integration_id=integration.id, now=now)
+        if State(integration.state) in WATCHED
+        else None,
         generated_at=now,
     )
 

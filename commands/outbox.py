@@ -32,6 +32,9 @@ class Kind(StrEnum):
     CHANNEL = "channel"
     ORPHAN = "orphan"
     REPLY = "reply"  # a reply in a known thread: `recipient` is the channel, `thread_ts` the thread
+    INCIDENT = "incident"
+    RUNBOOK = "runbook"
+    CHECK_IN = "check_in"
 
 
 class Item(BaseModel):

@@ -51,6 +51,17 @@ class Policy(BaseModel):
     review_escalate_days: int = Field(default=14, ge=1, le=90)
     governance_channel: str = Field(default="", max_length=32, pattern=r"^([CG][A-Z0-9]{2,})?$")
     sweep_claim_seconds: int = Field(default=120, ge=0)
+    alert_error_rate: float = Field(default=0.2, gt=0, le=1)
+    alert_window_runs: int = Field(default=20, ge=1)
+    alert_min_runs: int = Field(default=5, ge=1)
+    alert_silence_factor: int = Field(default=3, ge=1)
+    alert_records_factor: int = Field(default=10, ge=2)
+    alert_escalate_hours: int = Field(default=4, ge=1)
+    alert_snooze_hours: int = Field(default=24, ge=1)
+    auto_suspend: bool = False
+    auto_suspend_error_rate: float = Field(default=0.95, gt=0, le=1)
+    auto_suspend_min_runs: int = Field(default=20, ge=1)
+    auto_suspend_cap: int = Field(default=3, ge=0)
 
     def review_days(self, data_classes: list[str]) -> int:
         """Days between reviews: a quarter at most for personal, financial or health data."""

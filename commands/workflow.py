@@ -18,6 +18,8 @@ from commands.notices import Notice, Say
 from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.proposals import IntegrationCard, approvals_needed, card_of
+from commands.run_tokens import revoke_tokens
+from commands.runbook import Phase, owe_runbook
 from commands.security_review import (
     SANDBOX_CHECKS,
     SandboxForm,
@@ -99,6 +101,12 @@ def _move(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise _already_moved(session, integration, before)
     session.refresh(integration)
+    if before is State.LIVE:
+        revoke_tokens(session=session, actor=actor, integration_id=integration.id, now=now, why=step.value)
+    if to is State.SUSPENDED:
+        owe_runbook(session, integration, phase=Phase.DOWN, now=now)
+    elif before is State.SUSPENDED and to is State.LIVE:
+        owe_runbook(session, integration, phase=Phase.BACK, now=now)
     record_change(
         session,
         actor=actor,

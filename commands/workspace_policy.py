@@ -18,7 +18,12 @@ from storage.repositories import policy as repo
 
 log = logging.getLogger(__name__)
 
-EDITABLE: tuple[str, ...] = tuple(name for name in Policy.model_fields if name != "sweep_claim_seconds")
+# What `/patchbay settings` offers; the sweep's claim and the run-health alerts stay in the environment.
+EDITABLE: tuple[str, ...] = tuple(
+    name
+    for name in Policy.model_fields
+    if name != "sweep_claim_seconds" and not name.startswith(("alert_", "auto_suspend"))
+)
 
 
 class PolicyState(BaseModel):

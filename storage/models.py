@@ -295,6 +295,110 @@ class Removal(Base):
     removed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class IngestToken(Base):
+    """A per-integration token for reporting runs; only its SHA-256 hash is kept."""
+
+    __tablename__ = "ingest_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Run(Base):
+    """One reported run of a live integration: kept for the retention period, then pruned."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"))
+    run_id: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text, default="")
+    source_event_at: Mapped[datetime | None]
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (
+        UniqueConstraint("integration_id", "run_id", name="uq_run_once"),
+        Index("ix_runs_recent", "integration_id", "finished_at"),
+    )
+
+
+class RunHour(Base):
+    """Runs of one integration in one hour, counted as they arrive; kept for good."""
+
+    __tablename__ = "run_hours"
+
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    successes: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    partials: Mapped[int] = mapped_column(Integer, default=0)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    counted_runs: Mapped[int] = mapped_column(Integer, default=0)
+    lag_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    lagged_runs: Mapped[int] = mapped_column(Integer, default=0)
+    last_success_at: Mapped[datetime | None]
+
+
+class RunDuration(Base):
+    """How many runs of one integration in one hour fell into one duration bucket (a histogram)."""
+
+    __tablename__ = "run_durations"
+
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Incident(Base):
+    """A run-health alert on one integration, from opening to recovery.
+
+    `open_key` is "<integration id>:<kind>" while the incident is open and NULL once it is closed,
+    so a unique constraint lets only one open incident of a kind exist per integration.
+    """
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    open_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    opened_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    snoozed_until: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class CheckIn(Base):
+    """One weekly check-in in an integration's first month live, and the owner's answer."""
+
+    __tablename__ = "check_ins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    week: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    answer: Mapped[str | None] = mapped_column(String(20))
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("integration_id", "week", name="uq_check_in_week"),)
+
+
 class WorkspacePolicy(Base):
     """The policy values admins changed in Slack; one row, read on every request.
 

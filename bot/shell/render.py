@@ -33,6 +33,14 @@ EMOJI = {
     "dart": "🎯",
     "arrows_counterclockwise": "🔄",
     "arrow_right": "➡️",
+    "ambulance": "🚑",
+    "calendar": "📆",
+    "eyes": "👀",
+    "mega": "📣",
+    "memo": "📝",
+    "octagonal_sign": "🛑",
+    "satellite_antenna": "📡",
+    "zzz": "💤",
 }
 _EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import shlex
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
@@ -18,6 +19,7 @@ from bot.localslack import Call, Message
 from bot.shell.forms import CANCEL, FormHooks, FormRunner, Lines, Retry
 from bot.shell.render import Board, Pressable, Renderer, Where, choices, indent
 from bot.shell.session import CHANNELS, GENERAL, ShellSession, roles_of
+from commands.errors import PatchbayError
 
 QUIT = (":quit", ":q", ":exit")
 HELP = [
@@ -27,6 +29,10 @@ HELP = [
     (":advance 90d", "move the clock forward (d days, h hours, w weeks) and run due scheduler jobs"),
     (":now 2027-03-01", "move the clock to a date (or an ISO date-time); :now alone shows the time"),
     (":home", "open Patchbay's App Home tab"),
+    (
+        ':report 12 error "timeout"',
+        "play a run of #12 as its platform would report it: success, error or partial",
+    ),
     (":help", "this list"),
     (":quit", "leave (Ctrl-D works too)"),
 ]
@@ -124,6 +130,7 @@ class Shell:
             ":advance": self.advance,
             ":now": self.now,
             ":home": lambda _rest: self.home(),
+            ":report": self.report,
             ":help": lambda _rest: self.help(),
             ":?": lambda _rest: self.help(),
         }
@@ -317,6 +324,24 @@ class Shell:
         self.say(f"⏰ It is now {show_time(target)}; {summary}.", "bold")
         for failed in (r for r in ran if r.error):
             self.say(f"  job {failed.name} failed at {show_time(failed.at)}: {failed.error}", "red")
+        self.show()
+
+    def report(self, rest: str) -> None:
+        words = shlex.split(rest)
+        usage = ':report ID success|error|partial ["error message"] [records]'
+        if (
+            len(words) < 2
+            or not words[0].lstrip("#").isdigit()
+            or words[1] not in ("success", "error", "partial")
+        ):
+            raise Retry(f"Try {usage}.")
+        records = int(words[3]) if len(words) > 3 and words[3].isdigit() else None
+        error = words[2] if len(words) > 2 else ""
+        try:
+            line = self.session.report(int(words[0].lstrip("#")), words[1], error, records)
+        except PatchbayError as problem:
+            raise Retry(str(problem)) from None
+        self.say(line, "bold")
         self.show()
 
     def home(self) -> None:

@@ -10,7 +10,7 @@ import itertools
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from slack_bolt import App
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import run_intake
 from bot.app import create_app
 from bot.clock import ManualClock
 from bot.driver import Reply, SlackDriver
@@ -27,7 +28,9 @@ from bot.localslack import DEFAULT_PEOPLE, Call, LocalSlack, Message, Person
 from bot.settings import Settings
 from bot.shell import scheduler
 from bot.slack_payloads import TEAM, interaction
-from storage.db import make_engine, make_sessionmaker, migrate
+from commands.proposals import get_integration
+from commands.run_reports import RunReport, RunStatus
+from storage.db import make_engine, make_sessionmaker, migrate, session_scope
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 GENERAL = "C0GENERAL"
@@ -94,6 +97,7 @@ class ShellSession:
         self.user = self.person(FIRST_USER) or people[0]
         self._call_cursor = 0
         self._message_cursor = 0
+        self._runs = 0
         self._seen_views: set[str] = set()
         self._event_ts = itertools.count(1)
 
@@ -199,6 +203,27 @@ class ShellSession:
             }
         )
         return self.slack.home.get(self.user.id)
+
+    def report(self, integration_id: int, status: str, error: str = "", records: int | None = None) -> str:
+        """A run of `integration_id` as its platform would report it, finishing now; the outcome."""
+        intake = run_intake.of(self.app)
+        assert intake is not None
+        now = self.clock.now()
+        self._runs += 1
+        report = RunReport(
+            run_id=f"shell-{now:%Y%m%d%H%M%S}-{self._runs}-{secrets.token_hex(4)}",
+            status=RunStatus(status),
+            started_at=now - timedelta(seconds=5),
+            finished_at=now,
+            records=records,
+            error=error,
+        )
+        with session_scope(self.sessions) as session:
+            get_integration(session, integration_id)
+        result = intake.accept(integration_id, [report])
+        self.executor.wait_idle()
+        stored = " (stored)" if result.accepted else ""
+        return f"Reported a run of #{integration_id}: {status}{stored}"
 
     def move_clock(self, target: datetime) -> list[scheduler.Ran]:
         return self.ticker.move_to(target)

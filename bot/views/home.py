@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
@@ -11,7 +13,9 @@ from bot.ids import Action
 from bot.text import escape
 from bot.views.elements import actions, button, chunk_lines, context, plain, section
 from bot.views.measures import measures_button, trend_text
+from bot.views.run_health import health_line
 from commands.home import Home, MyIntegration, Section, StackTotals, ToolLine, Waiting
+from commands.run_health import Health
 from commands.vocabulary import counted
 
 TITLE_CHARS = 80
@@ -76,7 +80,7 @@ def _list(label: str, lines: list[str], total: int, empty: str) -> list[SlackBlo
     return [section(heading + "\n" + "\n".join(lines))]
 
 
-def home_view(home: Home) -> View:
+def home_view(home: Home, *, health: dict[int, Health] | None = None, now: datetime | None = None) -> View:
     """The App Home tab: a fixed number of blocks whatever the counts; long lists end in "See all"."""
     blocks: list[SlackBlock] = [
         HeaderBlock(text=plain("Patchbay")),
@@ -98,7 +102,10 @@ def home_view(home: Home) -> View:
         blocks.append(section(heading))
         for item in home.integrations:
             accessory = measures_button(item.id) if item.measurable else None
-            blocks.append(section(integration_line(item), accessory=accessory))
+            line = integration_line(item)
+            if health and now and item.id in health:
+                line += "\n      " + health_line(health[item.id], now)
+            blocks.append(section(line, accessory=accessory))
     blocks += _more(Section.INTEGRATIONS, len(home.integrations), home.integrations_total)
     blocks.append(DividerBlock())
     blocks += _list(

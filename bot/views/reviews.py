@@ -22,7 +22,9 @@ from bot.views.elements import (
     text_input,
     user,
 )
+from bot.views.run_health import quarter_line
 from commands.reviews import Answered, CycleKind, Outcome, ReviewItem, StatusRow
+from commands.run_health import Figures
 
 YES_NO = [option("yes", "Yes"), option("no", "No")]
 ANSWER_BUTTONS = (
@@ -56,8 +58,8 @@ def _age(item: ReviewItem, today: date) -> str:
     return f"live for {days} days" if days < 60 else f"live for {days // 30} months"
 
 
-def review_reply(item: ReviewItem, today: date) -> list[SlackBlock]:
-    """One integration in the owner's thread, with Keep / Needs changes / Retire."""
+def review_reply(item: ReviewItem, today: date, runs: Figures | None = None) -> list[SlackBlock]:
+    """One integration in the owner's thread, with Keep / Needs changes / Retire and the quarter's runs."""
     if item.kind is CycleKind.ROTATION:
         return [
             section(
@@ -81,6 +83,8 @@ def review_reply(item: ReviewItem, today: date) -> list[SlackBlock]:
         f"{_age(item, today)}  ·  last review: {item.last_outcome or 'none yet'}  ·  data: {classes}  ·  "
         f"due {item.due_on.isoformat()}"
     )
+    if runs is not None:
+        text += "\n" + quarter_line(runs)
     buttons = [
         button(
             outcome.label,

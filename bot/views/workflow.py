@@ -26,6 +26,7 @@ from bot.views.elements import (
 )
 from bot.views.measures import measure_actions
 from bot.views.proposals import integration_card
+from bot.views.run_reports import run_report_actions
 from bot.views.teardown import teardown_blocks
 from commands.lifecycle import RULES, Step, next_steps
 from commands.proposals import IntegrationCard
@@ -222,10 +223,14 @@ def history_blocks(
 
 def governance_card(card: IntegrationCard) -> list[SlackBlock]:
     """The card the governance channel sees, updated in place at every step."""
-    return integration_card(
-        card,
-        buttons=lifecycle_lines(card) + teardown_blocks(card) + step_buttons(card) + measure_actions(card),
+    buttons = (
+        lifecycle_lines(card)
+        + teardown_blocks(card)
+        + step_buttons(card)
+        + measure_actions(card)
+        + run_report_actions(card)
     )
+    return integration_card(card, buttons=buttons)
 
 
 CHANNEL_PROBLEMS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})

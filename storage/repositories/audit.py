@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEvent
@@ -49,3 +49,13 @@ def since(session: Session, *, at: datetime | None) -> Sequence[AuditEvent]:
     if at is not None:
         query = query.where(AuditEvent.at >= at)
     return session.scalars(query.order_by(AuditEvent.id)).all()
+
+
+def count_since(session: Session, *, action: str, since: datetime) -> int:
+    """How many events of one action were recorded since `since`."""
+    query = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == action, AuditEvent.at >= since)
+    )
+    return int(session.scalar(query) or 0)

@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 
 from bot import errors
 from bot.gate import MAX_BODY_BYTES, QuietRequestVerification
+from bot.http import WAITRESS_BODY_LIMIT
 from bot.signing import sign
 from tests.conftest import BOB, SECRET, Patchbay
 from tests.inbound import Sink, assert_clean_logs, call, row_counts, sink
@@ -170,7 +171,7 @@ def test_a_thousand_forged_requests_change_nothing_call_nothing_and_log_no_body(
             statuses.setdefault(forgery.kind, set()).add(status)
             assert status in forgery.expected, (forgery.kind, status, answer)
             assert len(answer) < 100 and b"Traceback" not in answer
-        for declared in (MAX_BODY_BYTES + 1, 50 * MAX_BODY_BYTES):
+        for declared in (WAITRESS_BODY_LIMIT + 1, 50 * MAX_BODY_BYTES):
             for headers in ({}, sign(SECRET, b"x")):
                 answer = _declared_only(patchbay.app_url, headers, declared)
                 assert answer.startswith(b"HTTP/1.1 413") or answer.startswith(b"HTTP/1.1 401"), answer

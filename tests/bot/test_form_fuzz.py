@@ -30,6 +30,7 @@ from bot.views.flows import flow_modal
 from bot.views.measures import measures_modal
 from bot.views.proposals import proposal_modal
 from bot.views.reviews import answer_modal
+from bot.views.run_reports import connect_modal
 from bot.views.settings import settings_modal
 from bot.views.teardown import not_applicable_modal
 from bot.views.tools import owner_modal, tool_modal
@@ -41,6 +42,7 @@ from commands.measures import MeasuresForm
 from commands.policy import Policy
 from commands.proposals import ProposalDraft
 from commands.reviews import CycleKind, Outcome, ReviewAnswer, ReviewItem, Status
+from commands.run_tokens import TokenStatus
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
 from commands.teardown import NotApplicableForm
 from commands.tools import ToolCard, ToolDraft
@@ -48,11 +50,14 @@ from commands.vocabulary import Category, State
 from commands.workspace_policy import PolicyState
 from tests.bot.test_workflow_e2e import ALL_CHECKS, PASSING_REVIEW
 from tests.conftest import BOB, SECRET, Patchbay
-from tests.factories import proposal_values
+from tests.factories import add_tool, proposal_values
 from tests.inbound import assert_clean_logs, call, row_counts
 
 SUBMISSIONS = 2_400
+# Modals with no input at all (a confirmation): only their metadata can be broken, tested below.
+NOTHING_TO_TYPE = {Callback.RUN_TOKEN.value}
 MARKER = "FUZZTYPED"
+NO_TOOL = 99
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ class Modal:
 def _modals() -> list[Modal]:
     tool = ToolDraft.parse({"name": "HubSpot", "category": "crm", "owner_id": BOB})
     card = ToolCard(
-        id=1,
+        id=NO_TOOL,
         name="HubSpot",
         category=Category.CRM,
         owner_id=BOB,
@@ -117,7 +122,7 @@ def _modals() -> list[Modal]:
     edited = ProposalDraft.parse({k: v for k, v in proposal.items() if v is not None})
     built = [
         (tool_modal(owner_id=BOB), {"name": "HubSpot", "category": "crm", "owner_id": BOB}, ToolDraft, False),
-        (tool_modal(owner_id=BOB, draft=tool, tool_id=1), {}, ToolDraft, True),
+        (tool_modal(owner_id=BOB, draft=tool, tool_id=NO_TOOL), {}, ToolDraft, True),
         (owner_modal(tool=card), {Block.OWNER: BOB}, OwnerForm, True),
         (proposal_modal(owner_id=BOB), proposal, ProposalDraft, True),
         (proposal_modal(owner_id=BOB, draft=edited, tool_names=names, meta=edit), {}, ProposalDraft, True),
@@ -331,8 +336,11 @@ def test_thousands_of_malformed_submissions_get_field_errors_and_write_nothing(
 ) -> None:
     caplog.set_level(logging.INFO)
     rng = random.Random(4)
+    # The proposal's tools exist, so a broken field is the submission's only fault (the tool forms
+    # name one that does not: a break they ignore, like an unknown block, must not save an edit).
+    assert [add_tool(patchbay.sessions, "Salesforce"), add_tool(patchbay.sessions, "Asana")] == [1, 2]
     modals = _modals()
-    assert {m.view["callback_id"] for m in modals} == {c.value for c in Callback}
+    assert {m.view["callback_id"] for m in modals} == {c.value for c in Callback} - NOTHING_TO_TYPE
     baselines = []
     for modal in modals:
         payload = payloads.view_submission(
@@ -377,3 +385,19 @@ def test_thousands_of_malformed_submissions_get_field_errors_and_write_nothing(
     # Nothing was said to Slack (Bolt's own auth.test, made once per app, aside).
     assert [c.method for c in patchbay.slack.calls if c.method != "auth.test"] == []
     assert_clean_logs(caplog, MARKER)
+
+
+def test_a_confirmation_with_broken_metadata_is_refused_and_writes_nothing(patchbay: Patchbay) -> None:
+    before = row_counts(patchbay.sessions)
+    for meta in ["{", "", '{"integration_id": -1}', '{"integration_id": "x"}', "null"]:
+        status_ = TokenStatus(integration_id=1, title="X", connected=False)
+        view = {
+            **connect_modal(status_, runs_url="https://patchbay.test/runs").to_dict(),
+            "private_metadata": meta,
+        }
+        payload = payloads.view_submission(user_id=BOB, view=view, values={}, trigger_id="1.2.3")
+        body, content_type = payloads.interaction(payload)
+        status, answer, _ = call(patchbay.wsgi, body, {"Content-Type": content_type, **sign(SECRET, body)})
+        assert status == 200 and b"token" not in answer, (meta, answer)
+    patchbay.wait_idle()
+    assert row_counts(patchbay.sessions) == before

@@ -466,6 +466,24 @@ def test_sweeps_in_three_processes_at_once_post_each_thread_once(
     )
 
 
+def test_the_review_reply_shows_the_quarters_run_figures(patchbay: Patchbay, sweep: ReviewSweep) -> None:
+    from tests.bot.runs_client import connect, post_runs, run, runs_url
+
+    reported, silent = go_live(patchbay, title="Reported"), go_live(patchbay, title="Silent")
+    token = connect(patchbay, reported, user=BOB)
+    runs = [run(f"r{i}", "error" if i < 3 else "success", at=START + i * DAY) for i in range(12)]
+    assert post_runs(runs_url(patchbay), {"runs": runs}, token=token).status == 200
+    sweep.run(START + 90 * DAY + timedelta(hours=1))
+    texts = {
+        m.blocks[0]["text"]["text"].split("*")[1]: m.blocks[0]["text"]["text"] for m in replies(patchbay)
+    }
+    assert (
+        ":satellite_antenna: *Runs this quarter*: 12 runs  ·  75% ok  ·  25% errors"
+        in texts[f"#{reported} Reported"]
+    )
+    assert ":satellite_antenna: No runs reported this quarter." in texts[f"#{silent} Silent"]
+
+
 def test_reviews_say_which_is_the_review_and_which_the_key_rotation_and_history_gives_the_answer(
     patchbay: Patchbay, sweep: ReviewSweep
 ) -> None:

@@ -205,7 +205,10 @@ def test_help_home_unknown_input_and_quit(shell: Shell) -> None:
 def test_the_clock_moves_forward_and_runs_due_jobs(shell: Shell) -> None:
     out = shell(":now\n:advance 3d\n:now 2027-03-01\n:now 2026-01-01\n:advance soon\n")
     assert "It is Tue 24 Nov 2026 09:00 UTC." in out
-    assert "⏰ It is now Fri 27 Nov 2026 09:00 UTC; ran review-sweep 3 times." in out
+    assert (
+        "⏰ It is now Fri 27 Nov 2026 09:00 UTC; "
+        "ran check-ins 3 times, review-sweep 3 times, run-prune 3 times." in " ".join(out.split())
+    )
     assert "⏰ It is now Mon 01 Mar 2027 09:00 UTC" in out
     assert "The clock only moves forward" in out
     assert "Say how far: 90d, 3d, 12h, 2w or 30m." in out
@@ -322,7 +325,7 @@ def test_the_readme_shell_session_is_what_the_shell_prints(shell: Shell) -> None
 def test_the_readme_lists_the_shells_own_commands(shell: Shell) -> None:
     section = readme_section("Try it without Slack")
     listed = set(re.findall(r"^\| `(:\w+)", section, flags=re.MULTILINE))
-    assert listed == {":as", ":advance", ":now", ":home", ":help"}
+    assert listed == {":as", ":advance", ":now", ":home", ":report", ":help"}
     shown = after(shell(":help\n"), "The shell's own commands:")
     for command in (*listed, ":quit"):
         assert f"  {command}" in shown
@@ -431,10 +434,14 @@ def test_the_walkthrough_registers_proposes_reviews_approves_goes_live_and_keeps
     assert "@bob recorded the sandbox test: Approved -> In sandbox" in out
     assert "@bob deployed it to production: In sandbox -> Live" in out
     quarter = after(out, "@bob> :advance 90d\n")
-    assert quarter.startswith("⏰ It is now Mon 22 Feb 2027 09:00 UTC; ran review-sweep 90 times.")
+    assert " ".join(quarter.split()).startswith(
+        "⏰ It is now Mon 22 Feb 2027 09:00 UTC; "
+        "ran check-ins 90 times, review-sweep 90 times, run-prune 90 times."
+    )
     assert "Hi @bob: 1 integration due for review (from 2027-02-22)" in quarter
     assert (
-        "live for 3 months  ·  last review: none yet" in quarter and "[1] Keep   [2] Needs changes" in quarter
+        "live for 3 months  ·  last review: none yet" in quarter
+        and "[9] Keep   [10] Needs changes" in quarter
     )
     kept = after(out, "  ↳ Keep\n")
     assert kept.startswith("● Patchbay edited its message in DM to @bob")

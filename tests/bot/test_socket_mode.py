@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,10 @@ from tests.inbound import assert_clean_logs
 
 APP_TOKEN = "xapp-1-A0PATCHBAY-1-test"
 PING_SECONDS = 2.0  # how soon the client notices a connection that went away without a close
+
+
+def no_http(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    raise AssertionError("over Socket Mode nothing arrives by HTTP")
 
 
 class SocketPatchbay(Patchbay):
@@ -88,7 +92,9 @@ def over_socket(
     handler = build_handler(app, settings, ping_interval=PING_SECONDS)
     handler.connect()
     endpoint.wait_connections(1)
-    driver = SocketPatchbay(app_url="", slack=slack, executor=executor, sessions=sessions, clock=clock)
+    driver = SocketPatchbay(
+        app_url="", slack=slack, executor=executor, sessions=sessions, clock=clock, wsgi=no_http
+    )
     driver.socket = endpoint
     yield driver
     executor.wait_idle()

@@ -18,7 +18,7 @@ from bot.notify import OUTBOX_EVENT, Notifier, slack_sender
 from bot.settings import Settings
 from commands.actor import Actor, Role
 from commands.lifecycle import Step
-from commands.outbox import Kind
+from commands.outbox import Kind, owe
 from commands.workflow import take_step
 from storage.db import session_scope
 from storage.models import Integration, Outbox, ReviewCycle
@@ -153,3 +153,54 @@ def test_cards_threads_and_dms_with_a_fifth_of_slack_failing_land_once_each(
         else:
             assert message.channel == slack.dm_channel(row.recipient)
     assert taken_then_failed(slack) >= 3
+
+
+@pytest.mark.parametrize("settings_overrides", [FAST])
+def test_run_health_alerts_with_a_fifth_of_slack_failing_land_once_each_where_they_belong(
+    patchbay: Patchbay, settings: Settings
+) -> None:
+    from commands.incidents import check_runs
+    from commands.run_reports import RunReport, ingest_runs
+    from tests.bot.runs_client import run
+    from tests.factories import set_state
+
+    source, target = add_tool(patchbay.sessions, "Stripe"), add_tool(patchbay.sessions, "Xero")
+    ids = [add_proposal(patchbay.sessions, source, target, title=f"Ledger {n:02d}") for n in range(8)]
+    for integration_id in ids:
+        set_state(patchbay.sessions, integration_id, "live")
+    with session_scope(patchbay.sessions) as session:
+        for integration_id in ids:
+            owe(session, kind=Kind.CARD, integration_id=integration_id, now=START)
+    notifier = Notifier(patchbay.sessions, slack_sender(settings, make_client(settings)))
+    notifier.deliver(START)  # the cards, whose threads the alerts go into
+    with session_scope(patchbay.sessions) as session:
+        for integration_id in ids:
+            failing = [RunReport.model_validate(run(f"r{n}", "error", at=START)) for n in range(6)]
+            ingest_runs(session=session, integration_id=integration_id, reports=failing, now=START)
+            policy = settings.policy
+            assert check_runs(session=session, integration_id=integration_id, policy=policy, now=START)
+    slack = patchbay.slack
+    slack.flaky(0.2, *FAULTY, seed=5)
+    for _ in range(RUNS):
+        notifier.deliver(START)
+        with patchbay.sessions() as session:
+            if not session.scalars(select(Outbox).where(Outbox.sent_at.is_(None))).all():
+                break
+
+    with patchbay.sessions() as session:
+        rows = session.scalars(select(Outbox)).all()
+        assert all(row.sent_at is not None for row in rows)
+        cards = {i.id: i.card_ts for i in session.scalars(select(Integration))}
+    assert set(tagged(slack, OUTBOX_EVENT).values()) == {1}  # no outbox item posted twice
+    alerts = [row for row in rows if row.kind == Kind.INCIDENT]
+    assert len(alerts) == 2 * len(ids)  # the card's thread and the owner
+    for row in alerts:
+        [message] = [
+            m for m in slack.messages if (m.metadata or {}).get("event_payload") == {"item_id": row.id}
+        ]
+        assert ":rotating_light:" in message.text
+        if message.thread_ts is not None:
+            assert message.channel == GOVERNANCE and message.thread_ts == cards[row.integration_id]
+        else:
+            assert message.channel == slack.dm_channel(BOB) and message.blocks
+    assert sum(1 for m in slack.messages if m.thread_ts is not None) == len(ids)

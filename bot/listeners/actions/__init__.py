@@ -2,7 +2,18 @@
 
 from slack_bolt import App
 
-from bot.listeners.actions import flows, home, proposals, reviews, teardown, tools, workflow
+from bot.listeners.actions import (
+    check_ins,
+    flows,
+    home,
+    incidents,
+    proposals,
+    reviews,
+    run_reports,
+    teardown,
+    tools,
+    workflow,
+)
 
 
 def register(app: App) -> None:
@@ -12,4 +23,7 @@ def register(app: App) -> None:
     reviews.register(app)
     flows.register(app)
     home.register(app)
+    run_reports.register(app)
+    incidents.register(app)
+    check_ins.register(app)
     teardown.register(app)

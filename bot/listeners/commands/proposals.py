@@ -10,6 +10,8 @@ from bot.views.fallbacks import named
 from bot.views.measures import measure_actions
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
 from bot.views.reviews import reviews_list
+from bot.views.run_health import health_card_blocks
+from bot.views.run_reports import run_report_actions
 from bot.views.teardown import teardown_blocks
 from bot.views.workflow import history_blocks, lifecycle_lines, step_buttons
 from commands.actor import Actor
@@ -17,6 +19,7 @@ from commands.errors import InvalidInput
 from commands.history import integration_history
 from commands.proposals import IntegrationCard, can_edit, plan, queue, show_integration
 from commands.reviews import reviews_for
+from commands.run_health import WATCHED, health_of
 
 
 def propose(req: SlashRequest) -> None:
@@ -45,18 +48,29 @@ def parse_id(text: str) -> int:
 
 def show(req: SlashRequest) -> None:
     integration_id = parse_id(req.args)
+    now = req.context["now"]
     with transaction(req.context) as session:
         card = show_integration(session=session, integration_id=integration_id, policy=req.context["policy"])
-    req.ack(
-        blocks=integration_card(card, buttons=card_buttons(card, req.context["actor"])),
-        text=named(card.id, card.title),
-    )
+        health = (
+            health_of(session=session, integration_id=card.id, now=now) if card.state in WATCHED else None
+        )
+    buttons = card_buttons(card, req.context["actor"])
+    if health is not None:
+        buttons = health_card_blocks(health, now) + buttons
+    req.ack(blocks=integration_card(card, buttons=buttons), text=named(card.id, card.title))
 
 
 def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:
     """Lifecycle details, Edit for its proposer or owner, and the next steps."""
     edit = [edit_button(card)] if can_edit(actor, card) else []
-    return lifecycle_lines(card) + teardown_blocks(card) + edit + step_buttons(card) + measure_actions(card)
+    return (
+        lifecycle_lines(card)
+        + teardown_blocks(card)
+        + edit
+        + step_buttons(card)
+        + measure_actions(card)
+        + run_report_actions(card)
+    )
 
 
 def history(req: SlashRequest) -> None:

@@ -2,7 +2,17 @@
 
 from slack_bolt import App
 
-from bot.listeners.views import flows, measures, proposals, reviews, settings, teardown, tools, workflow
+from bot.listeners.views import (
+    flows,
+    measures,
+    proposals,
+    reviews,
+    run_reports,
+    settings,
+    teardown,
+    tools,
+    workflow,
+)
 
 
 def register(app: App) -> None:
@@ -12,5 +22,6 @@ def register(app: App) -> None:
     reviews.register(app)
     flows.register(app)
     measures.register(app)
+    run_reports.register(app)
     settings.register(app)
     teardown.register(app)

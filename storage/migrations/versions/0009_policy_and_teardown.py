@@ -1,7 +1,7 @@
 """The workspace policy admins set in Slack, and the teardown checklist of a retiring integration.
 
 Revision ID: 0009
-Revises: 0007 (to become 0008, run health, once it lands on main)
+Revises: 0008
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0007"  # 0008 (run health) once it lands on main
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,156 @@
+"""POST /runs: run reports from the platforms, authorised by a per-integration Bearer token."""
+
+from __future__ import annotations
+
+import json
+import logging
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from slack_bolt import App
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.metrics import Metrics
+from bot.notify import Notifier
+from bot.token_bucket import TokenBuckets
+from commands.incidents import check_runs
+from commands.policy import Policy
+from commands.run_reports import IngestResult, RunReport, field_errors, ingest_runs, parse_batch
+from commands.run_tokens import hash_token, integration_for
+from storage.db import session_scope
+
+RUNS_PATH = "/runs"
+MAX_BODY_BYTES = 2 * 1024 * 1024
+StartResponse = Callable[..., Any]
+log = logging.getLogger("patchbay.runs")
+
+
+def _json(
+    start_response: StartResponse, status: str, payload: dict[str, Any], *extra: tuple[str, str]
+) -> list[bytes]:
+    body = json.dumps(payload).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *extra]
+    start_response(status, headers)
+    return [body]
+
+
+class RunIntake:
+    """Authenticates, limits, validates and stores run reports; never logs a body or a token."""
+
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        metrics: Metrics,
+        limits: TokenBuckets,
+        policy: Policy,
+        notifier: Notifier,
+    ) -> None:
+        self.sessions, self.clock, self.metrics, self.limits = sessions, clock, metrics, limits
+        self.policy, self.notifier = policy, notifier
+
+    def _refuse(
+        self,
+        start_response: StartResponse,
+        status: str,
+        reason: str,
+        payload: dict[str, Any],
+        *extra: tuple[str, str],
+    ) -> list[bytes]:
+        self.metrics.run_reports_rejected.labels(reason).inc()
+        return _json(start_response, status, {"error": reason, **payload}, *extra)
+
+    def accept(self, integration_id: int, reports: Sequence[RunReport]) -> IngestResult:
+        """Store authenticated runs, check the alert thresholds, and tell Slack what opened or closed."""
+        now = self.clock.now()
+        with session_scope(self.sessions) as session:
+            result = ingest_runs(session=session, integration_id=integration_id, reports=reports, now=now)
+        if result.accepted:
+            with session_scope(self.sessions) as session:
+                changed = check_runs(
+                    session=session, integration_id=integration_id, policy=self.policy, now=now
+                )
+            if changed:
+                self.notifier.deliver(now)
+        return result
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return _json(
+                start_response, "405 Method Not Allowed", {"error": "method_not_allowed"}, ("Allow", "POST")
+            )
+        scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return self._refuse(
+                start_response,
+                "401 Unauthorized",
+                "unauthorized",
+                {"message": "Send Authorization: Bearer <token>."},
+                ("WWW-Authenticate", "Bearer"),
+            )
+        with session_scope(self.sessions) as session:
+            integration_id = integration_for(session=session, token=token)
+        if integration_id is None:
+            return self._refuse(
+                start_response,
+                "401 Unauthorized",
+                "unauthorized",
+                {"message": "Unknown, rotated or revoked token."},
+                ("WWW-Authenticate", "Bearer"),
+            )
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY_BYTES:
+            return self._refuse(
+                start_response,
+                "413 Content Too Large",
+                "too_large",
+                {"message": f"At most {MAX_BODY_BYTES} bytes."},
+            )
+        wait = self.limits.take(hash_token(token))
+        if wait:
+            return self._refuse(
+                start_response,
+                "429 Too Many Requests",
+                "rate_limited",
+                {"retry_after": wait},
+                ("Retry-After", str(wait)),
+            )
+        raw = environ["wsgi.input"].read(min(length, MAX_BODY_BYTES + 1)) if length else b""
+        try:
+            payload = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return self._refuse(
+                start_response, "400 Bad Request", "invalid", {"fields": {"body": "not a JSON object"}}
+            )
+        try:
+            batch = parse_batch(payload)
+        except ValidationError as exc:
+            return self._refuse(
+                start_response, "422 Unprocessable Entity", "invalid", {"fields": field_errors(exc)}
+            )
+        result = self.accept(integration_id, batch.runs)
+        self.metrics.run_reports.inc(len(batch.runs))
+        log.info(
+            "runs for #%s: %s stored, %s already stored", integration_id, result.accepted, result.duplicates
+        )
+        return _json(start_response, "200 OK", result.model_dump())
+
+
+_BY_APP: weakref.WeakKeyDictionary[App, RunIntake] = weakref.WeakKeyDictionary()
+
+
+def attach(app: App, intake: RunIntake) -> None:
+    _BY_APP[app] = intake
+
+
+def of(app: App) -> RunIntake | None:
+    """The run intake create_app() attached to `app`, if any."""
+    return _BY_APP.get(app)

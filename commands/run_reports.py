@@ -1,0 +1,223 @@
+"""Run reports: one validated model for POST /runs and `patchbay runs import`, stored exactly once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy.orm import Session
+
+from commands.actor import Actor
+from commands.audit import record_change
+from commands.durations import bucket_of
+from commands.errors import NotAllowed
+from commands.proposals import get_integration
+from commands.secrets import redact
+from commands.vocabulary import State
+from storage.repositories import runs as repo
+
+MAX_BATCH = 500
+REPORTABLE = frozenset({State.LIVE, State.SUSPENDED})
+ERROR_CHARS = 2000
+
+
+class RunStatus(StrEnum):
+    SUCCESS = "success"
+    ERROR = "error"
+    PARTIAL = "partial"
+
+
+class RunReport(BaseModel):
+    """One run as a platform reports it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    run_id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")]
+    status: RunStatus
+    started_at: AwareDatetime
+    finished_at: AwareDatetime
+    records: Annotated[int | None, Field(ge=0, le=2_000_000_000)] = None
+    error: Annotated[str, Field(max_length=ERROR_CHARS)] = ""
+    source_event_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RunReport:
+        if self.finished_at < self.started_at:
+            raise ValueError("finished_at is before started_at")
+        if self.source_event_at is not None and self.source_event_at > self.finished_at:
+            raise ValueError("source_event_at is after finished_at")
+        return self
+
+
+class RunBatch(BaseModel):
+    """A batch of runs in one request: {"runs": [...]}, up to MAX_BATCH."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    runs: Annotated[list[RunReport], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+class IngestResult(BaseModel):
+    """What happened to a batch: how many runs were new, how many were already stored."""
+
+    accepted: int
+    duplicates: int
+
+
+class ImportLine(BaseModel):
+    """One line of an import file that was refused, and why (field -> message)."""
+
+    line: int
+    errors: dict[str, str]
+
+
+class ImportResult(BaseModel):
+    accepted: int
+    duplicates: int
+    rejected: list[ImportLine]
+
+
+def field_errors(error: ValidationError, *, prefix: str = "") -> dict[str, str]:
+    """Each bad field named by its path (runs.3.status) with pydantic's message."""
+    found: dict[str, str] = {}
+    for item in error.errors(include_url=False):
+        path = ".".join(str(part) for part in item["loc"]) or "body"
+        found[prefix + path] = item["msg"]
+    return found
+
+
+def parse_batch(payload: Any) -> RunBatch:
+    """One run object or {"runs": [...]}, validated; raises ValidationError naming each bad field."""
+    if isinstance(payload, dict) and "runs" in payload:
+        return RunBatch.model_validate(payload)
+    return RunBatch(runs=[RunReport.model_validate(payload)])
+
+
+def _utc_hour(at: datetime) -> datetime:
+    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def ingest_runs(
+    *, session: Session, integration_id: int, reports: Iterable[RunReport], now: datetime
+) -> IngestResult:
+    """Store the runs not already stored (by run id) and add them to the hourly rollups."""
+    rows: dict[str, dict[str, Any]] = {}
+    received = 0
+    for report in reports:
+        received += 1
+        started, finished = (
+            report.started_at.astimezone(UTC),
+            report.finished_at.astimezone(UTC),
+        )
+        rows.setdefault(
+            report.run_id,
+            {
+                "integration_id": integration_id,
+                "run_id": report.run_id,
+                "status": report.status.value,
+                "started_at": started,
+                "finished_at": finished,
+                "duration_ms": int((finished - started).total_seconds() * 1000),
+                "records": report.records,
+                "error": redact(report.error),
+                "source_event_at": report.source_event_at.astimezone(UTC) if report.source_event_at else None,
+                "received_at": now,
+            },
+        )
+    inserted = repo.insert_new(session, list(rows.values()))
+    _roll_up(session, integration_id, inserted)
+    return IngestResult(accepted=len(inserted), duplicates=received - len(inserted))
+
+
+def _roll_up(session: Session, integration_id: int, runs: list[dict[str, Any]]) -> None:
+    counts: dict[datetime, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    last_success: dict[datetime, datetime] = {}
+    durations: dict[datetime, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for run in runs:
+        hour = _utc_hour(run["finished_at"])
+        bucket = counts[hour]
+        bucket["runs"] += 1
+        bucket[{"success": "successes", "error": "errors", "partial": "partials"}[run["status"]]] += 1
+        if run["records"] is not None:
+            bucket["records"] += run["records"]
+            bucket["counted_runs"] += 1
+        if run["source_event_at"] is not None:
+            bucket["lag_seconds"] += int((run["finished_at"] - run["source_event_at"]).total_seconds())
+            bucket["lagged_runs"] += 1
+        if run["status"] == "success" and (
+            hour not in last_success or last_success[hour] < run["finished_at"]
+        ):
+            last_success[hour] = run["finished_at"]
+        durations[hour][bucket_of(run["duration_ms"])] += 1
+    for hour in sorted(counts):
+        repo.add_to_hour(
+            session,
+            integration_id=integration_id,
+            hour=hour,
+            counts=dict(counts[hour]),
+            last_success_at=last_success.get(hour),
+        )
+        repo.add_durations(session, integration_id=integration_id, hour=hour, buckets=dict(durations[hour]))
+
+
+def _file_lines(text: str) -> Iterable[tuple[int, Any]]:
+    """(line number, raw record) from JSON lines, or from CSV with a header row."""
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, exc
+        return
+    reader = csv.DictReader(io.StringIO(text))
+    for number, row in enumerate(reader, start=2):
+        yield number, {key: value for key, value in row.items() if key and value not in (None, "")}
+
+
+def import_runs(
+    *, session: Session, actor: Actor, integration_id: int, text: str, now: datetime
+) -> ImportResult:
+    """Import runs from CSV or JSON lines with the same validation as POST /runs; bad lines are listed."""
+    integration = get_integration(session, integration_id)
+    state = State(integration.state)
+    if state not in REPORTABLE:
+        raise NotAllowed(
+            f"#{integration.id} is {state.label.lower()}; runs are imported for live integrations."
+        )
+    good: list[RunReport] = []
+    rejected: list[ImportLine] = []
+    for number, raw in _file_lines(text):
+        if isinstance(raw, json.JSONDecodeError):
+            rejected.append(ImportLine(line=number, errors={"line": f"not JSON: {raw.msg}"}))
+            continue
+        try:
+            good.append(RunReport.model_validate(raw))
+        except ValidationError as exc:
+            rejected.append(ImportLine(line=number, errors=field_errors(exc)))
+    accepted = duplicates = 0
+    for start in range(0, len(good), MAX_BATCH):
+        result = ingest_runs(
+            session=session, integration_id=integration_id, reports=good[start : start + MAX_BATCH], now=now
+        )
+        accepted, duplicates = accepted + result.accepted, duplicates + result.duplicates
+    record_change(
+        session,
+        actor=actor,
+        now=now,
+        action="integration.runs_imported",
+        entity_type="integration",
+        entity_id=integration.id,
+        before=None,
+        after={"accepted": accepted, "duplicates": duplicates, "rejected": len(rejected)},
+    )
+    return ImportResult(accepted=accepted, duplicates=duplicates, rejected=rejected)
