@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StrictStr, ValidationError
 
 from commands.check_ins import CheckInAnswer
 from commands.errors import InvalidInput, PatchbayError
-from commands.fields import RowId
+from commands.fields import ROW_ID_MAX, RowId
 from commands.lifecycle import Step
 from commands.reviews import Outcome
 from commands.tools import ToolQuery
@@ -52,6 +52,10 @@ class _Date(BaseModel):
     selected_date: StrictStr | None = None
 
 
+class _Conversation(BaseModel):
+    selected_conversation: StrictStr | None = None
+
+
 def _text(element: dict[str, Any]) -> Any:
     return _Text.model_validate(element).value or ""
 
@@ -77,6 +81,10 @@ def _date(element: dict[str, Any]) -> Any:
     return _Date.model_validate(element).selected_date or ""
 
 
+def _conversation(element: dict[str, Any]) -> Any:
+    return _Conversation.model_validate(element).selected_conversation or ""
+
+
 _READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "static_select": _select,
     "external_select": _select,
@@ -87,6 +95,7 @@ _READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "users_select": _user,
     "multi_users_select": _users,
     "datepicker": _date,
+    "conversations_select": _conversation,
 }
 
 
@@ -210,6 +219,18 @@ class HomeMoreRef(BaseModel):
     """A "see more" button on the App Home: which of its lists to show in full."""
 
     section: str
+
+
+class TeardownRef(BaseModel):
+    """Names one teardown item in a button value or the not-applicable modal's private_metadata."""
+
+    item_id: RowId
+
+
+class SettingsMeta(BaseModel):
+    """private_metadata of the settings modal: the policy version it was opened on."""
+
+    version: Annotated[int, Field(ge=0, le=ROW_ID_MAX)]
 
 
 class ListRef(BaseModel):

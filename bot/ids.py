@@ -32,6 +32,8 @@ class Callback(StrEnum):
     REVIEW_ANSWER = "review_answer"
     FLOW_ADD = "flow_add"
     MEASURES = "measures"
+    SETTINGS = "settings"
+    TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
     RUN_TOKEN = "run_token"
 
 
@@ -41,6 +43,7 @@ class Action(StrEnum):
     TOOL_EDIT = "tool_edit"
     TOOL_OWNER = "tool_owner"
     TOOL_RETIRE = "tool_retire"
+    TOOL_RETIRE_WITH_DEPENDENTS = "tool_retire_with_dependents"
     TOOLS_PREV = "tools_prev"
     TOOLS_NEXT = "tools_next"
     PROPOSAL_EDIT = "proposal_edit"
@@ -55,6 +58,8 @@ class Action(StrEnum):
     FLOW_PROPOSE = "flow_propose"
     RECORD_MEASURES = "record_measures"
     HOME_MORE = "home_more"
+    TEARDOWN_DONE = "teardown_done"
+    TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
     CONNECT_RUNS = "connect_runs"
     INCIDENT_ACK = "incident_ack"
     INCIDENT_SNOOZE = "incident_snooze"
@@ -130,9 +135,32 @@ class Block(StrEnum):
     ERRORS_AVOIDED = "errors_avoided"
     FRESHNESS = "freshness_minutes"
     MEASURE_BUTTONS = "measure_buttons"
+    HOURLY_RATE = "hourly_rate"
+    CURRENCY = "currency"
+    MAINTENANCE_PCT = "maintenance_pct"
+    PAYBACK_MONTHS = "payback_months"
+    INFLIGHT_CAP = "inflight_cap"
+    FOCUS_SIZE = "focus_size"
+    SENSITIVE_APPROVALS = "sensitive_approvals"
+    REVIEW_INTERVAL_DAYS = "review_interval_days"
+    LOW_RISK_REVIEW_INTERVAL_DAYS = "low_risk_review_interval_days"
+    ALIGN_REVIEWS_TO_QUARTERS = "align_reviews_to_quarters"
+    NUDGE_AFTER_DAYS = "nudge_after_days"
+    ESCALATE_AFTER_DAYS = "escalate_after_days"
+    REVIEW_REMINDER_DAYS = "review_reminder_days"
+    REVIEW_ESCALATE_DAYS = "review_escalate_days"
+    GOVERNANCE_CHANNEL = "governance_channel"
     RUN_BUTTONS = "run_buttons"
     INCIDENT_BUTTONS = "incident_buttons"
     CHECK_IN_BUTTONS = "check_in_buttons"
+
+
+TEARDOWN_BLOCK_PREFIX = "teardown_"
+
+
+def teardown_block(item_id: int) -> str:
+    """The block_id of one teardown item's buttons (unique within the card)."""
+    return f"{TEARDOWN_BLOCK_PREFIX}{item_id}"
 
 
 class Field(StrEnum):

@@ -18,6 +18,7 @@ from bot.scheduling.notify import Notifier
 from commands import once
 from commands.installation import record_reinstall
 from commands.policy import Policy
+from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,9 @@ def install(
 
     Bolt runs this after its own signature check (which Socket Mode, authenticated by the
     connection, skips), so `verified` is set only on requests that passed it.
+
+    The policy is read from the database on every request (one primary-key read), so a change an
+    admin makes in Slack holds at once in every process; `policy` is the environment's default.
     """
 
     @app.middleware
@@ -70,7 +74,9 @@ def install(
         context["now"] = clock.now()
         context["clock"] = clock
         context["roles"] = roles
-        context["policy"] = policy
+        with session_scope(sessions) as session:
+            context["policy"] = read_policy(session=session, defaults=policy).policy
+        context["default_policy"] = policy
         context["notifier"] = notifier
         context["runs_url"] = runs_url
         if context.user_id:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from commands.policy import Policy
@@ -41,9 +41,12 @@ class Settings(BaseSettings):
     patchbay_sweep_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     patchbay_timezone: str = "UTC"
     patchbay_review_interval_days: int = Field(default=90, ge=1)
+    patchbay_low_risk_review_interval_days: int = Field(default=90, ge=1)
     patchbay_align_reviews_to_quarters: bool = False
     patchbay_review_reminder_days: str = Field(default="3,7", pattern=r"^\d+(,\d+)*$")
     patchbay_review_escalate_days: int = Field(default=14, ge=1)
+    patchbay_nudge_after_days: int = Field(default=3, ge=1)
+    patchbay_escalate_after_days: int = Field(default=7, ge=1)
     patchbay_sweep_claim_seconds: int = Field(default=120, ge=0)
     patchbay_sweep_workers: int = Field(default=8, ge=1, le=64)
     patchbay_slack_posts_per_minute: float = Field(default=300, gt=0)
@@ -79,8 +82,19 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r} (use a name like Europe/Berlin)") from None
         return value
 
+    @model_validator(mode="after")
+    def _policy_holds(self) -> Settings:
+        try:
+            self.policy  # noqa: B018 - the Policy's own bounds apply to the environment too
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = f"PATCHBAY_{str(error['loc'][0]).upper()}" if error["loc"] else "policy"
+            raise ValueError(f"{name}: {error['msg']}") from None
+        return self
+
     @property
     def policy(self) -> Policy:
+        """The environment's policy: the defaults a workspace starts from until admins change them."""
         return Policy(
             hourly_rate=self.patchbay_hourly_rate,
             currency=self.patchbay_currency,
@@ -90,9 +104,13 @@ class Settings(BaseSettings):
             focus_size=self.patchbay_focus_size,
             sensitive_approvals=self.patchbay_sensitive_approvals,
             review_interval_days=self.patchbay_review_interval_days,
+            low_risk_review_interval_days=self.patchbay_low_risk_review_interval_days,
             align_reviews_to_quarters=self.patchbay_align_reviews_to_quarters,
-            review_reminder_days=tuple(int(d) for d in self.patchbay_review_reminder_days.split(",")),
+            review_reminder_days=self.patchbay_review_reminder_days,
             review_escalate_days=self.patchbay_review_escalate_days,
+            nudge_after_days=self.patchbay_nudge_after_days,
+            escalate_after_days=self.patchbay_escalate_after_days,
+            governance_channel=self.patchbay_governance_channel,
             sweep_claim_seconds=self.patchbay_sweep_claim_seconds,
             auto_suspend=self.patchbay_auto_suspend,
             auto_suspend_cap=self.patchbay_auto_suspend_cap,
@@ -144,5 +162,6 @@ def missing_setup(settings: Settings) -> list[str]:
     if not settings.patchbay_governance_channel:
         found.append(
             "PATCHBAY_GOVERNANCE_CHANNEL is not set: proposal cards and escalations are not posted anywhere"
+            " until an admin picks a channel in `/patchbay settings`"
         )
     return found

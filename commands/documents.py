@@ -19,6 +19,7 @@ from commands.proposals import get_integration
 from commands.run_health import WATCHED, Health, health_of
 from commands.secrets import redact
 from commands.security_review import ScopeNeed
+from commands.teardown_plan import TeardownLine, teardown_of
 from commands.vocabulary import (
     AccessLevel,
     Attestation,
@@ -91,6 +92,7 @@ class IntegrationDocument(BaseModel):
     last_review: str
     next_review: str
     measures: list[MeasureLine]
+    teardown: list[TeardownLine] = []
     health: Health | None = None
     generated_at: datetime
 
@@ -180,6 +182,7 @@ def document_of(session: Session, integration: Integration, now: datetime) -> In
         last_review=_last_review(session, integration.id, security),
         next_review=_next_review(integration),
         measures=measures_of(session=session, integration_id=integration.id),
+        teardown=teardown_of(session, integration.id),
         health=health_of(session=session, integration_id=integration.id, now=now)
         if State(integration.state) in WATCHED
         else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, get_args, get_origin
+from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -135,7 +135,7 @@ _MESSAGES = {
 CUSTOM = frozenset({"secret", "url", "score", "mapping"})
 
 
-def _message(error: Any) -> str:
+def field_message(error: Any) -> str:
     kind = error["type"]
     if kind == "string_too_long":
         return f"Keep this under {error['ctx']['max_length']} characters."
@@ -198,13 +198,7 @@ class Form(BaseModel):
         try:
             form = cls.model_validate(data)
         except ValidationError as exc:
-            errors: dict[str, str] = {}
-            for error in exc.errors():
-                field = str(error["loc"][0]) if error["loc"] else "form"
-                custom = error["type"] in CUSTOM
-                errors.setdefault(
-                    field, _message(error) if custom else cls.field_messages.get(field, _message(error))
-                )
+            errors = _field_errors(exc, cls.field_messages, field_message)
             if check is not None:
                 for field, message in check(cls._valid_values(data, errors)).items():
                     errors.setdefault(field, message)
@@ -233,6 +227,33 @@ class Form(BaseModel):
 
 
 Check = Callable[[dict[str, Any]], dict[str, str]]
+M = TypeVar("M", bound=BaseModel)
+
+
+def _field_errors(
+    exc: ValidationError, field_messages: dict[str, str], message: Callable[[Any], str]
+) -> dict[str, str]:
+    """One message per field: the field's own message, else the error's (always for custom errors)."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "form"
+        custom = error["type"] in CUSTOM
+        errors.setdefault(field, message(error) if custom else field_messages.get(field, message(error)))
+    return errors
+
+
+def validate_fields(
+    model: type[M],
+    data: dict[str, Any],
+    *,
+    field_messages: dict[str, str] | None = None,
+    message: Callable[[Any], str] = field_message,
+) -> M:
+    """`model` (a form or not) validated from `data`, or InvalidInput with one message per field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(_field_errors(exc, field_messages or {}, message)) from None
 
 
 @functools.cache

@@ -21,6 +21,7 @@ from storage.repositories import flows as flow_repo
 from storage.repositories import integrations as integration_repo
 from storage.repositories import measurements as measure_repo
 from storage.repositories import security_reviews as review_repo
+from storage.repositories import teardown as teardown_repo
 from storage.repositories import tools as tool_repo
 
 TO_DO = {
@@ -35,6 +36,7 @@ TO_DO = {
 HOME_ORDER = (
     State.LIVE,
     State.SUSPENDED,
+    State.RETIRING,
     State.IN_SANDBOX,
     State.APPROVED,
     State.AWAITING_APPROVAL,
@@ -128,6 +130,11 @@ def waiting_for(session: Session, actor: Actor, today: date) -> list[Waiting]:
             found.append(Waiting(id=integration.id, title=integration.title, to_do=TO_DO[step]))
             break
         else:
+            if facts.state is State.RETIRING and actor.user_id == facts.owner_id:
+                left = teardown_repo.open_count(session, integration.id)
+                to_do = f"finish its teardown ({left} left)"
+                found.append(Waiting(id=integration.id, title=integration.title, to_do=to_do))
+                continue
             due = integration.next_review_on
             if facts.state is State.LIVE and actor.user_id == facts.owner_id and due and due <= today:
                 found.append(

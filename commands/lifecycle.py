@@ -23,6 +23,7 @@ class Step(StrEnum):
     RETIRE = "retire"
     CHANGE_SECURITY = "change_security"
     NEEDS_CHANGES = "needs_changes"
+    FINISH_TEARDOWN = "finish_teardown"
 
 
 class Party(StrEnum):
@@ -113,6 +114,8 @@ RULES: dict[Step, Rule] = {
         frozenset({Party.OWNER, Party.ADMIN}),
         reason_required=True,
     ),
+    # Taken by Patchbay itself when the last teardown item is settled; never offered as a button.
+    Step.FINISH_TEARDOWN: Rule("Finish teardown", frozenset(), frozenset({Party.OWNER, Party.ADMIN})),
 }
 
 

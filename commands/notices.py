@@ -18,12 +18,15 @@ class Say(StrEnum):
     PROPOSED_FOR_YOU = "proposed_for_you"
     REVIEW_REMINDER = "review_reminder"
     REVIEW_ESCALATION = "review_escalation"
+    TEARDOWN_DONE = "teardown_done"
+    TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
 
 
 class Notice(BaseModel):
     """One thread reply, DM or channel message about an integration.
 
-    `title` and `note` are people's text; the rest are ids, states and counts.
+    `title` and `note` are people's text; the rest are ids, states, counts and kinds (`item`: a
+    teardown item's kind).
     """
 
     say: Say
@@ -43,3 +46,4 @@ class Notice(BaseModel):
     owner_id: str = ""
     review_moved: bool = False
     flow: str = ""
+    item: str = ""

@@ -13,7 +13,7 @@ from commands.policy import Policy
 from commands.vocabulary import State
 from storage.models import Integration
 
-WAITING = (State.PROPOSED, State.SECURITY_REVIEW, State.AWAITING_APPROVAL)
+WAITING = (State.PROPOSED, State.SECURITY_REVIEW, State.AWAITING_APPROVAL, State.RETIRING)
 
 
 def _take(session: Session, integration: Integration, column: str) -> bool:

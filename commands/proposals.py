@@ -32,6 +32,7 @@ from commands.mapping import FieldPair, format_mapping, parse_mapping
 from commands.notices import Notice, Say
 from commands.outbox import Kind, owe
 from commands.policy import Policy
+from commands.teardown_plan import TeardownLine, line_of
 from commands.vocabulary import (
     ENDED,
     IN_FLIGHT,
@@ -49,6 +50,7 @@ from commands.vocabulary import (
 from storage.models import Integration, Tool
 from storage.repositories import integrations as repo
 from storage.repositories import security_reviews as review_repo
+from storage.repositories import teardown as teardown_repo
 from storage.repositories import tools as tool_repo
 
 QUEUE_PAGE = 10
@@ -134,6 +136,7 @@ class IntegrationCard(BaseModel):
     review_outcome: ReviewOutcome | None = None
     pending_change: str = ""
     next_review_on: date | None = None
+    teardown: list[TeardownLine] = []
 
     @property
     def owner_id(self) -> str:
@@ -316,6 +319,9 @@ def cards_of(
     reviews = review_repo.latest_of_each(session, ids)
     approvers = review_repo.approvers_of_each(session, {i.id: i.review_round for i in integrations})
     in_flight = repo.count_in(session, states=[s.value for s in IN_FLIGHT]) if integrations else 0
+    teardowns = teardown_repo.items_of_each(
+        session, [i.id for i in integrations if i.state in (State.RETIRING.value, State.RETIRED.value)]
+    )
     cards = []
     for integration, position in ranked:
         review = reviews.get(integration.id)
@@ -342,6 +348,7 @@ def cards_of(
                 review_outcome=ReviewOutcome(review.outcome) if review else None,
                 pending_change=(integration.pending_change or {}).get("summary", ""),
                 next_review_on=integration.next_review_on,
+                teardown=[line_of(item) for item in teardowns.get(integration.id, [])],
             )
         )
     return cards

@@ -26,7 +26,7 @@ from commands.outbox import Kind as OutboxKind
 from commands.outbox import owe
 from commands.policy import Policy
 from commands.vocabulary import DataClass, Labelled, State
-from commands.workflow import next_review_date, take_step
+from commands.workflow import take_step
 from storage.models import Integration, ReviewCycle, ReviewThread
 from storage.repositories import reviews as repo
 from storage.repositories import tools as tool_repo
@@ -363,7 +363,7 @@ def answer_review(
         raise InvalidInput(errors)
     next_on: date | None = None
     if outcome is Outcome.KEEP:
-        next_on = next_review_date(now.date(), policy)
+        next_on = policy.next_review(now.date(), integration.data_classes)
         integration.next_review_on = next_on
     elif outcome is Outcome.NEEDS_CHANGES:
         take_step(

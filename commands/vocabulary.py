@@ -84,6 +84,7 @@ class State(Labelled):
     IN_SANDBOX = ("in_sandbox", "In sandbox")
     LIVE = ("live", "Live")
     SUSPENDED = ("suspended", "Suspended")
+    RETIRING = ("retiring", "Retiring")
     REJECTED = ("rejected", "Rejected")
     RETIRED = ("retired", "Retired")
 

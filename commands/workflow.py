@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -29,19 +29,11 @@ from commands.security_review import (
     check_sandbox,
     format_scopes,
 )
+from commands.teardown_plan import open_teardown
 from commands.vocabulary import CredentialType, ReviewOutcome, State
 from storage.models import Approval, Integration, SecurityReview
 from storage.repositories import audit
 from storage.repositories import security_reviews as repo
-
-
-def next_review_date(live_on: date, policy: Policy) -> date:
-    """The first or next review: N days on, or the start of the next calendar quarter."""
-    if not policy.align_reviews_to_quarters:
-        return live_on + timedelta(days=policy.review_interval_days)
-    quarter_start_month = 3 * ((live_on.month - 1) // 3) + 4
-    year = live_on.year + (quarter_start_month > 12)
-    return date(year, (quarter_start_month - 1) % 12 + 1, 1)
 
 
 def _locked(session: Session, integration_id: int) -> Integration:
@@ -153,6 +145,16 @@ def _tell(session: Session, integration: Integration, *, actor: Actor, now: date
             owe(session, kind=Kind.DM, integration_id=integration.id, recipient=person, now=now, text=direct)
 
 
+def locked_integration(session: Session, integration_id: int) -> Integration:
+    """The integration, locked for this transaction."""
+    return _locked(session, integration_id)
+
+
+def finish_retirement(session: Session, integration: Integration, *, actor: Actor, now: datetime) -> None:
+    """The last teardown item of a retiring integration was settled: it is retired."""
+    _move(session, integration, step=Step.FINISH_TEARDOWN, to=State.RETIRED, actor=actor, now=now)
+
+
 def _reason(step: Step, reason: str) -> str:
     reason = reason.strip()
     if RULES[step].reason_required and not reason:
@@ -198,7 +200,7 @@ def take_step(
             values={"review_round": integration.review_round + 1},
         )
     elif step is Step.DEPLOY:
-        review_on = next_review_date(now.date(), policy)
+        review_on = policy.next_review(now.date(), integration.data_classes)
         _move(
             session,
             integration,
@@ -210,6 +212,9 @@ def take_step(
             extra={"next_review_on": review_on.isoformat()},
         )
         automate_flows_of(session, integration, actor=actor, now=now)
+    elif step is Step.RETIRE:
+        _move(session, integration, step=step, to=State.RETIRING, actor=actor, now=now, note=note)
+        open_teardown(session, integration, now=now)
     elif step in SIMPLE_TARGETS:
         _move(session, integration, step=step, to=SIMPLE_TARGETS[step], actor=actor, now=now, note=note)
     else:
@@ -223,7 +228,6 @@ SIMPLE_TARGETS = {
     Step.REJECT: State.REJECTED,
     Step.SUSPEND: State.SUSPENDED,
     Step.RESUME: State.LIVE,
-    Step.RETIRE: State.RETIRED,
 }
 
 

@@ -397,3 +397,38 @@ class CheckIn(Base):
     answered_at: Mapped[datetime | None]
 
     __table_args__ = (UniqueConstraint("integration_id", "week", name="uq_check_in_week"),)
+
+
+class WorkspacePolicy(Base):
+    """The policy values admins changed in Slack; one row, read on every request.
+
+    Only values that differ from the environment's are kept, so the rest follow the environment.
+    `version` goes up with every change; a submission made against an older version is refused.
+    """
+
+    __tablename__ = "workspace_policy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class TeardownItem(Base):
+    """One thing to undo when an integration is retired; ticked done or marked not applicable."""
+
+    __tablename__ = "teardown_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    position: Mapped[int] = mapped_column(Integer)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    settled_by: Mapped[str | None] = mapped_column(String(32))
+    settled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("integration_id", "kind", name="uq_teardown_item"),)

@@ -113,7 +113,6 @@ def _run(lab: Lab, name: str, *, limited: bool) -> tuple[float, int]:
         client=client,
         policy=Policy(),
         roles=RoleDirectory(settings, client),
-        governance_channel="",
         workers=32,
         posts_per_minute=WORKSPACE_PER_MINUTE * HEADROOM if limited else 1e9,
         channel_pace_seconds=1 / PER_CHANNEL_PER_SECOND / HEADROOM if limited else 0.0,

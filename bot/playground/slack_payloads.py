@@ -157,6 +157,8 @@ def _initial(element: dict[str, Any]) -> Any:
         return element.get("initial_users") or []
     if kind == "datepicker":
         return element.get("initial_date")
+    if kind == "conversations_select":
+        return element.get("initial_conversation")
     return element.get("initial_value")
 
 
@@ -179,6 +181,8 @@ def _element_state(kind: str, element: dict[str, Any], value: Any) -> dict[str, 
         return {"type": kind, "selected_user": value}
     if kind == "multi_users_select":
         return {"type": kind, "selected_users": value or []}
+    if kind == "conversations_select":
+        return {"type": kind, "selected_conversation": value or None}
     if kind == "datepicker":
         return {"type": kind, "selected_date": value}
     return {"type": kind, "value": value}

@@ -51,6 +51,7 @@ from commands.reviews import (
 )
 from commands.run_health import quarter_figures
 from commands.run_retention import PruneResult, prune_runs
+from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,6 @@ class ReviewSweep:
         client: WebClient,
         policy: Policy,
         roles: RoleDirectory,
-        governance_channel: str,
         wall: Callable[[], datetime] = wall_clock,
         workers: int = 8,
         posts_per_minute: float = 300,
@@ -129,13 +129,12 @@ class ReviewSweep:
     ) -> None:
         self.sessions = sessions
         self.client = client
-        self.policy = policy
+        self.defaults = policy
         self.roles = roles
-        self.channel = governance_channel
         self.wall = wall
         self.workers = workers
         self.pacer = Pacer(per_minute=posts_per_minute, per_channel_seconds=channel_pace_seconds)
-        self.sender = SlackSender(client, policy, governance_channel, lookups_per_minute=lookups_per_minute)
+        self.sender = SlackSender(client, policy, lookups_per_minute=lookups_per_minute)
         self.notifier = Notifier(sessions, self.sender)
 
     def run(self, now: datetime) -> SweepReport:
@@ -147,17 +146,18 @@ class ReviewSweep:
             log.warning("review sweep at %s skipped: %s", now.isoformat(), report.line())
             return report
         with session_scope(self.sessions) as session:
+            policy = read_policy(session=session, defaults=self.defaults).policy
             report.scheduled = schedule_due(session=session, as_of=now.date(), now=now)
         self._check_owners(now, report)
         with session_scope(self.sessions) as session:
-            batches = claim_batches(session=session, wall=self.wall(), policy=self.policy)
+            batches = claim_batches(session=session, wall=self.wall(), policy=policy)
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sweep") as pool:
             for part in pool.map(lambda batch: self._send(batch, now), batches):
                 report.merge(part)
-        self._nudge(now, report)
+        self._nudge(now, report, policy)
         with session_scope(self.sessions) as session:
             report.proposal_nudges, report.proposal_escalations = nudge_waiting(
-                session=session, now=now, policy=self.policy, admins=sorted(self.roles.members(Role.ADMIN))
+                session=session, now=now, policy=policy, admins=sorted(self.roles.members(Role.ADMIN))
             )
         self.notifier.deliver(now)
         log.info("review sweep at %s: %s", now.isoformat(), report.line())
@@ -282,10 +282,10 @@ class ReviewSweep:
                 replies[int(meta["event_payload"]["cycle_id"])] = str(message["ts"])
         return replies
 
-    def _nudge(self, now: datetime, report: SweepReport) -> None:
+    def _nudge(self, now: datetime, report: SweepReport, policy: Policy) -> None:
         """Reminders and escalations go through the outbox, owed in the transaction that claims them."""
         with session_scope(self.sessions) as session:
-            nudges = due_nudges(session=session, now=now, policy=self.policy)
+            nudges = due_nudges(session=session, now=now, policy=policy)
         admins = sorted(self.roles.members(Role.ADMIN))
         for nudge in nudges:
             item = nudge.item
@@ -309,7 +309,7 @@ class ReviewSweep:
                         ).model_dump_json(),
                     )
                     report.reminders += 1
-                elif self.channel:
+                elif policy.governance_channel:
                     owe(
                         session,
                         kind=OutboxKind.CHANNEL,
@@ -333,7 +333,6 @@ def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client:
         client=client,
         policy=settings.policy,
         roles=RoleDirectory(settings, client),
-        governance_channel=settings.patchbay_governance_channel,
         workers=settings.patchbay_sweep_workers,
         posts_per_minute=settings.patchbay_slack_posts_per_minute,
         channel_pace_seconds=settings.patchbay_slack_channel_pace_seconds,

@@ -47,6 +47,7 @@ from commands.outbox import (
 from commands.policy import Policy
 from commands.proposals import show_integration
 from commands.runbook import RunbookNotice, runbook
+from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -86,15 +87,13 @@ class SlackSender:
     def __init__(
         self,
         client: WebClient,
-        policy: Policy,
-        channel: str,
+        defaults: Policy,
         *,
         lookups_per_minute: float = 1.0,
         admins: Callable[[], Collection[str]] = frozenset,
     ) -> None:
         self.client = client
-        self.policy = policy
-        self.channel = channel
+        self.defaults = defaults
         self.admins = admins
         self._gap = 60.0 / lookups_per_minute
         self._next_lookup = 0.0
@@ -109,6 +108,10 @@ class SlackSender:
             self._next_lookup = now + self._gap
             return True
 
+    def policy(self, session: Session) -> Policy:
+        """The policy in force now (admins may have changed the governance channel in Slack)."""
+        return read_policy(session=session, defaults=self.defaults).policy
+
     def run(self) -> Delivery:
         return Delivery(self)
 
@@ -120,6 +123,13 @@ class Delivery:
         self.sender = sender
         self.client = sender.client
         self.read: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._policy: Policy | None = None
+
+    def policy(self, session: Session) -> Policy:
+        """The policy in force for this run, read once."""
+        if self._policy is None:
+            self._policy = self.sender.policy(session)
+        return self._policy
 
     def _post(self, item: Item, **message: Any) -> Any:
         started = time.time()
@@ -151,7 +161,8 @@ class Delivery:
             assert item.integration_id is not None
             ref = card_ref(session=session, integration_id=item.integration_id)
             return (ref.channel, ref.ts) if ref else None
-        return (self.sender.channel, "") if self.sender.channel else None
+        channel = self.policy(session).governance_channel
+        return (channel, "") if channel else None
 
     def landed(self, session: Session, item: Item) -> bool | None:
         place = self._place(session, item)
@@ -188,7 +199,8 @@ class Delivery:
         return False
 
     def __call__(self, session: Session, item: Item) -> None:
-        channel = self.sender.channel
+        policy = self.policy(session)
+        channel = policy.governance_channel
         if item.kind is Kind.DM:
             self._post(item, channel=item.recipient, text=notice_text(item.text))
             return
@@ -207,9 +219,7 @@ class Delivery:
         assert item.integration_id is not None
         if item.kind is Kind.ORPHAN:
             if channel:
-                card = show_integration(
-                    session=session, integration_id=item.integration_id, policy=self.sender.policy
-                )
+                card = show_integration(session=session, integration_id=item.integration_id, policy=policy)
                 self._post(
                     item,
                     channel=channel,
@@ -219,9 +229,7 @@ class Delivery:
             return
         ref = card_ref(session=session, integration_id=item.integration_id)
         if item.kind is Kind.CARD:
-            card = show_integration(
-                session=session, integration_id=item.integration_id, policy=self.sender.policy
-            )
+            card = show_integration(session=session, integration_id=item.integration_id, policy=policy)
             blocks = governance_card(card)
             text = card_fallback(card)
             if ref is not None:
@@ -231,7 +239,7 @@ class Delivery:
                     posted = self._post(item, channel=channel, blocks=blocks, text=text)
                 except SlackApiError as error:
                     if item.attempts == 0:  # say what to do once, not on every retry
-                        self._card_refused(card.id, card.title, card.proposer_id, error)
+                        self._card_refused(card.id, card.title, card.proposer_id, channel, error)
                     raise
                 place_card(
                     session=session,
@@ -250,7 +258,8 @@ class Delivery:
             if incident.to is Audience.OWNER:
                 return Worded(view.owner_id, "", text, incident_dm_blocks(view, incident), person=True)
             if incident.to is Audience.CHANNEL:
-                return Worded(self.sender.channel, "", text) if self.sender.channel else None
+                channel = self.policy(session).governance_channel
+                return Worded(channel, "", text) if channel else None
             return self._in_thread(session, view.integration_id, text)
         if item.kind is Kind.CHECK_IN:
             check_in = CheckInNotice.model_validate_json(item.text)
@@ -269,11 +278,13 @@ class Delivery:
         ref = card_ref(session=session, integration_id=integration_id)
         return Worded(ref.channel, ref.ts, text, blocks) if ref is not None else None
 
-    def _card_refused(self, integration_id: int, title: str, proposer_id: str, error: SlackApiError) -> None:
+    def _card_refused(
+        self, integration_id: int, title: str, proposer_id: str, channel: str, error: SlackApiError
+    ) -> None:
         reason = str(error.response.get("error") or "")
         if reason not in CHANNEL_PROBLEMS:
             return
-        text = card_not_posted(integration_id, title, self.sender.channel, reason)
+        text = card_not_posted(integration_id, title, channel, reason)
         for person in sorted({proposer_id, *self.sender.admins()}):
             try:
                 self.client.chat_postMessage(channel=person, text=text)
@@ -289,7 +300,6 @@ def slack_sender(
     return SlackSender(
         client,
         settings.policy,
-        settings.patchbay_governance_channel,
         lookups_per_minute=settings.patchbay_slack_lookups_per_minute,
         admins=admins,
     )

@@ -35,5 +35,9 @@ def tool_retired(name: str) -> str:
     return f"{escape(name)} is retired."
 
 
+def dependents_fallback(name: str) -> str:
+    return f"{escape(name)} has integrations that depend on it."
+
+
 def impact_fallback(name: str) -> str:
     return f"What depends on {escape(name)}"

@@ -8,6 +8,7 @@ from bot.text import escape
 from bot.views.elements import user
 from commands.lifecycle import Step
 from commands.notices import Notice, Say
+from commands.teardown_plan import TeardownKind
 from commands.vocabulary import State
 
 STEP_DONE = {
@@ -21,7 +22,8 @@ STEP_DONE = {
     Step.DEPLOY: "deployed it to production",
     Step.SUSPEND: "suspended it",
     Step.RESUME: "resumed it",
-    Step.RETIRE: "retired it",
+    Step.RETIRE: "started retiring it: its teardown checklist is open",
+    Step.FINISH_TEARDOWN: "settled the last teardown item",
     Step.CHANGE_SECURITY: "changed its scopes or data; it goes back through security review",
     Step.NEEDS_CHANGES: "said it needs changes",
 }
@@ -29,6 +31,7 @@ WAITING_FOR = {
     State.PROPOSED: "a security reviewer to start the review",
     State.SECURITY_REVIEW: "a security reviewer to finish the review",
     State.AWAITING_APPROVAL: "an approver",
+    State.RETIRING: "the owner to finish the teardown",
 }
 
 
@@ -54,7 +57,10 @@ def _line(n: Notice) -> str:
             + (f" Admins: {cc}" if cc else "")
         )
     elif n.say is Say.RETIRED_AT_REVIEW:
-        return f"{_named(n)} was retired by {user(n.actor_id)} at its quarterly review."
+        return (
+            f"{_named(n)} is being retired by {user(n.actor_id)} after its quarterly review: "
+            "its teardown checklist is open on its card."
+        )
     elif n.say is Say.REVIEW_REMINDER:
         return (
             f"Reminder {n.have}: {user(n.owner_id)}, the review of {_named(n)} has waited {n.days} days. "
@@ -66,6 +72,9 @@ def _line(n: Notice) -> str:
             f":rotating_light: The quarterly review of {_named(n)} ({escape(n.flow)}) has gone unanswered "
             f"for {n.days} days. Owner: {user(n.owner_id)}." + (f" Admins: {cc}" if cc else "")
         )
+    elif n.say in (Say.TEARDOWN_DONE, Say.TEARDOWN_NOT_APPLICABLE):
+        done = "ticked" if n.say is Say.TEARDOWN_DONE else "marked not applicable"
+        line = f"{user(n.actor_id)} {done}: {TeardownKind(n.item).label}"
     elif n.say is Say.PROPOSED_FOR_YOU:
         return (
             f"{user(n.actor_id)} proposed {_named(n)} with you as its owner. "

@@ -25,6 +25,8 @@ from bot.views.elements import (
     user,
     user_input,
 )
+from bot.views.fallbacks import tool_retired
+from commands.tool_retirement import ToolRetirement
 from commands.tools import ToolCard, ToolDraft, ToolPage
 from commands.vocabulary import Category, DataKind, IntegrationOption, counted
 
@@ -172,3 +174,45 @@ def tools_list(page: ToolPage, *, filter_text: str) -> list[SlackBlock]:
         blocks.append(section(f"*{escape(tool.name)}* · {tool.category.label} · {user(tool.owner_id)}"))
     blocks.extend(pager(page.page, page.pages, Action.TOOLS_PREV, Action.TOOLS_NEXT, filter_text=filter_text))
     return blocks
+
+
+def dependents_blocks(retirement: ToolRetirement) -> list[SlackBlock]:
+    """What stops if the tool goes, and the offer to start those integrations' retirement with it."""
+    tool = retirement.tool
+    count = len(retirement.dependents)
+    lines = [
+        f"*{escape(tool.name)}* is not retired yet: {count} live or in-flight"
+        f" integration{'s' if count != 1 else ''} depend{'s' if count == 1 else ''} on it."
+    ]
+    lines += [
+        f"• #{d.id} {escape(d.title)} · {d.state.label} · owner {user(d.owner_id)}"
+        for d in retirement.dependents
+    ]
+    lines.append(
+        "Retiring the tool starts their retirement too: each gets a teardown checklist for its owner."
+        f" `/patchbay impact {escape(tool.name)}` shows the flows and people around it."
+    )
+    ref = ToolRef(tool_id=tool.id).model_dump_json()
+    return [
+        section("\n".join(lines)),
+        actions(
+            button(
+                "Retire it and start their teardown",
+                Action.TOOL_RETIRE_WITH_DEPENDENTS,
+                ref,
+                style="danger",
+                confirm=confirm(
+                    "Retire the tool and its integrations?",
+                    f"*{escape(tool.name)}* leaves the lists and {count} integration"
+                    f"{' moves' if count == 1 else 's move'} to retiring.",
+                    "Retire all",
+                ),
+            )
+        ),
+    ]
+
+
+def retired_text(retirement: ToolRetirement) -> str:
+    started = ", ".join(f"#{i}" for i in retirement.started)
+    teardown = f" Teardown started for {started}." if started else ""
+    return tool_retired(retirement.tool.name) + teardown

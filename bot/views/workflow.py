@@ -27,6 +27,7 @@ from bot.views.elements import (
 from bot.views.measures import measure_actions
 from bot.views.proposals import integration_card
 from bot.views.run_reports import run_report_actions
+from bot.views.teardown import teardown_blocks
 from commands.lifecycle import RULES, Step, next_steps
 from commands.proposals import IntegrationCard
 from commands.security_review import SANDBOX_CHECKS
@@ -60,7 +61,10 @@ def step_buttons(card: IntegrationCard) -> list[SlackBlock]:
         ask = None
         if step is Step.RETIRE:
             ask = confirm(
-                "Retire this integration?", f"#{card.id} {escape(card.title)} will be retired.", "Retire"
+                "Retire this integration?",
+                f"#{card.id} {escape(card.title)} moves to retiring and gets a teardown checklist:"
+                " its automation, access, credential and webhooks, and the people downstream.",
+                "Retire",
             )
         elements.append(
             button(RULES[step].label, step_action(step), ref, style=STYLES.get(step), confirm=ask)
@@ -219,7 +223,13 @@ def history_blocks(
 
 def governance_card(card: IntegrationCard) -> list[SlackBlock]:
     """The card the governance channel sees, updated in place at every step."""
-    buttons = lifecycle_lines(card) + step_buttons(card) + measure_actions(card) + run_report_actions(card)
+    buttons = (
+        lifecycle_lines(card)
+        + teardown_blocks(card)
+        + step_buttons(card)
+        + measure_actions(card)
+        + run_report_actions(card)
+    )
     return integration_card(card, buttons=buttons)
 
 
@@ -230,10 +240,10 @@ def card_not_posted(integration_id: int, title: str, channel: str, reason: str) 
     """Said once to the proposer and the admins when the governance channel refuses a card."""
     fix = {
         "not_in_channel": f"Patchbay is not in <#{channel}>: invite it there with `/invite @Patchbay`.",
-        "channel_not_found": f"Slack has no channel {channel} that Patchbay can see: check "
-        "PATCHBAY_GOVERNANCE_CHANNEL (the channel's id, like C0123ABCDEF) and invite Patchbay to it.",
-        "is_archived": f"<#{channel}> is archived: unarchive it or point PATCHBAY_GOVERNANCE_CHANNEL "
-        "at another.",
+        "channel_not_found": f"Slack has no channel {channel} that Patchbay can see: an admin picks the "
+        "governance channel in `/patchbay settings`; invite Patchbay to it.",
+        "is_archived": f"<#{channel}> is archived: unarchive it or have an admin pick another in "
+        "`/patchbay settings`.",
     }[reason]
     return (
         f":warning: The card for #{integration_id} {escape(title)} could not be posted to the governance "

@@ -137,3 +137,10 @@ def all_in(session: Session, *, states: Collection[str]) -> Sequence[Integration
     return session.scalars(
         select(Integration).where(Integration.state.in_(list(states))).order_by(*RANK_ORDER)
     ).all()
+
+
+def touching_tool(session: Session, tool_id: int, *, states: Collection[str]) -> Sequence[Integration]:
+    """Integrations into or out of one tool, in these states."""
+    ends = or_(Integration.source_tool_id == tool_id, Integration.target_tool_id == tool_id)
+    query = select(Integration).where(ends, Integration.state.in_(list(states)))
+    return session.scalars(query.order_by(Integration.id)).all()

@@ -19,8 +19,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
-from bot.forms import ProposalMeta, ReviewRef, StepRef, read_form
+from bot.forms import ProposalMeta, ReviewRef, StepRef, TeardownRef, read_form
 from bot.ids import Block, Callback
 from bot.listeners.views.tools import OwnerForm
 from bot.playground import slack_payloads as payloads
@@ -29,19 +30,24 @@ from bot.views.measures import measures_modal
 from bot.views.proposals import proposal_modal
 from bot.views.reviews import answer_modal
 from bot.views.run_reports import connect_modal
+from bot.views.settings import settings_modal
+from bot.views.teardown import not_applicable_modal
 from bot.views.tools import owner_modal, tool_modal
 from bot.views.workflow import change_modal, reason_modal, sandbox_modal, security_review_modal
 from bot.web.signing import sign
-from commands.fields import Form
+from commands.fields import Form, validate_fields
 from commands.flows import FlowDraft
 from commands.lifecycle import Step
 from commands.measures import MeasuresForm
+from commands.policy import Policy
 from commands.proposals import ProposalDraft
 from commands.reviews import CycleKind, Outcome, ReviewAnswer, ReviewItem, Status
 from commands.run_tokens import TokenStatus
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
+from commands.teardown import NotApplicableForm
 from commands.tools import ToolCard, ToolDraft
 from commands.vocabulary import Category, State
+from commands.workspace_policy import PolicyState
 from tests.bot.test_workflow_e2e import ALL_CHECKS, PASSING_REVIEW
 from tests.conftest import BOB, SECRET, Patchbay
 from tests.factories import add_tool, proposal_values
@@ -58,7 +64,7 @@ NO_TOOL = 99
 class Modal:
     view: dict[str, Any]
     values: dict[str, Any]
-    form: type[Form]
+    form: type[BaseModel]  # a Form, or the Policy the settings modal edits
     reads_meta: bool
 
 
@@ -127,6 +133,18 @@ def _modals() -> list[Modal]:
         (answer_modal(ReviewRef(cycle_id=1, outcome=Outcome.KEEP), item), answer, ReviewAnswer, True),
         (flow_modal(user_id=BOB), flow, FlowDraft, False),
         (measures_modal(integration_id=1, title="X"), measures, MeasuresForm, True),
+        (
+            settings_modal(PolicyState(policy=Policy(governance_channel="C0GOVERN"), version=0)),
+            {},
+            Policy,
+            True,
+        ),
+        (
+            not_applicable_modal(TeardownRef(item_id=1), label="X"),
+            {"reason": "No webhooks"},
+            NotApplicableForm,
+            True,
+        ),
     ]
     return [Modal(view.to_dict(), values, form, meta) for view, values, form, meta in built]
 
@@ -141,7 +159,10 @@ def _parses(modal: Modal, payload: dict[str, Any]) -> None:
     values.pop(Block.CONFIRM_SIMILAR, None)
     if modal.form is OwnerForm:
         values = {Block.OWNER: values.get(Block.OWNER, "")}
-    modal.form.parse(values)
+    if issubclass(modal.form, Form):
+        modal.form.parse(values)
+    else:
+        validate_fields(modal.form, values)
 
 
 Break = Callable[[random.Random, dict[str, Any], Modal], str]

@@ -34,7 +34,7 @@ def live_with_card(patchbay: Patchbay, settings: Settings, **changes: Any) -> in
 
 
 def notifier(patchbay: Patchbay, settings: Settings) -> Notifier:
-    sender = SlackSender(make_client(settings), settings.policy, settings.patchbay_governance_channel)
+    sender = SlackSender(make_client(settings), settings.policy)
     return Notifier(patchbay.sessions, sender)
 
 

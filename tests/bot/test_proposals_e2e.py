@@ -325,7 +325,7 @@ def test_a_card_the_channel_refuses_tells_the_proposer_and_admins_once(
     assert "/invite @Patchbay" in told(BOB)[0] and "#1 Closed-won deals start onboarding" in told(BOB)[0]
     retry = Notifier(
         patchbay.sessions,
-        SlackSender(make_client(settings), settings.policy, "C0GOVERN", admins=lambda: {ALICE}),
+        SlackSender(make_client(settings), settings.policy, admins=lambda: {ALICE}),
     )
     patchbay.slack.fail("chat.postMessage", error="not_in_channel")
     assert retry.deliver(NOW).failed == 1

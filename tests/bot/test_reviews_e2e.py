@@ -15,7 +15,7 @@ from bot.playground.localslack import Message
 from bot.scheduling.jobs import ReviewSweep, review_sweep
 from bot.settings import Settings
 from storage.db import session_scope
-from storage.models import Integration, ReviewCycle, ReviewThread
+from storage.models import Integration, ReviewCycle, ReviewThread, TeardownItem
 from tests.conftest import ALICE, BOB, FRANK, START, Patchbay
 from tests.factories import add_proposal, add_tool
 
@@ -166,9 +166,12 @@ def test_needs_changes_and_retire_move_the_integration(patchbay: Patchbay, sweep
         states = {
             title: state for title, state in session.execute(select(Integration.title, Integration.state))
         }
-    assert states == {"Stale one": "changes_requested", "Unused one": "retired"}
+    assert states == {"Stale one": "changes_requested", "Unused one": "retiring"}
     told = [m.text for m in patchbay.slack.messages if m.channel == GOVERNANCE]
-    assert any("Unused one was retired by" in text for text in told)
+    assert any("Unused one is being retired by" in text for text in told)
+    with patchbay.sessions() as session:
+        teardown = session.scalars(select(TeardownItem.kind).where(TeardownItem.integration_id == 2)).all()
+    assert len(teardown) == 6 and "revoke_credential" in teardown
 
 
 def test_only_the_owner_or_an_admin_answers_refused_at_the_button(

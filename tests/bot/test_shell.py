@@ -155,6 +155,8 @@ def test_retire_is_refused_to_others_and_allowed_to_the_admin_after_switching(sh
         :as alice
         3
         yes
+        1
+        yes
         /patchbay tools crm
         """,
         "--demo",
@@ -170,8 +172,12 @@ def test_retire_is_refused_to_others_and_allowed_to_the_admin_after_switching(sh
         "  Only Salesforce's owner @bob or a Patchbay admin can retire it."
     )
     assert "You are now @alice (Alice Admin · admin)." in out
-    retired = after(out, "Retire / Cancel? (y/n)> yes")
+    offer = after(out, "Retire / Cancel? (y/n)> yes")
+    assert "Salesforce is not retired yet: 1 live or in-flight integration depends on it." in offer
+    assert "[1] Retire it and start their teardown" in offer
+    retired = after(out, "Retire all / Cancel? (y/n)> yes")
     assert "● Patchbay replaced the message above\n  Salesforce  (retired)" in retired
+    assert "Salesforce leaves the lists and 1 integration moves to retiring." in offer
     assert "1 tool matching crm" in retired and "Gong · CRM" in retired
 
 
@@ -451,6 +457,17 @@ def test_a_missing_script_is_reported_in_one_line(tmp_path: Path, capsys: pytest
     assert code == 2
     assert capsys.readouterr().err == f"patchbay: no such file: {tmp_path / 'nope.txt'}\n"
     assert not (tmp_path / "p.db").exists()
+
+
+def test_an_admin_changes_the_settings_in_the_shell_and_the_channel_is_kept(shell: Shell) -> None:
+    keep_all = "\n".join([":keep"] * 14)
+    script = f"/patchbay settings\n75\n{keep_all}\n"
+    out = shell(script)
+    assert "Patchbay settings" in out and "Hourly rate [50]>" in out
+    assert "Governance channel [C0GOVERN]> :keep" in out
+    assert "Hourly rate: 50 -> 75" in out
+    assert "Governance channel:" not in out.split("Saved the workspace settings")[-1]
+    assert "I don't know" not in out
 
 
 def test_at_name_in_a_command_becomes_a_mention_as_slack_escapes_it(shell: Shell) -> None:

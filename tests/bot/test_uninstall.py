@@ -47,7 +47,7 @@ def test_uninstall_holds_every_post_until_a_person_uses_patchbay_again(
     assert (status, report["status"], report["slack"]) == (200, "degraded", "uninstalled")
 
     client = WebClient(base_url=patchbay.slack.api_url, token="xoxb-test-token")
-    notifier = Notifier(patchbay.sessions, SlackSender(client, settings.policy, "C0GOVERN"))
+    notifier = Notifier(patchbay.sessions, SlackSender(client, settings.policy))
     assert notifier.deliver(START).sent == 0
     sweep = review_sweep(settings=settings, sessions=patchbay.sessions, client=client).run(START)
     assert any(line.startswith("skipped: Patchbay is uninstalled") for line in sweep.failures)

@@ -34,6 +34,8 @@ EXPECTED: dict[Step, tuple[set[State], set[str]]] = {
     Step.RETIRE: ({S.APPROVED, S.IN_SANDBOX, S.LIVE, S.SUSPENDED}, {"owner", "admin"}),
     Step.CHANGE_SECURITY: ({S.APPROVED, S.IN_SANDBOX, S.LIVE}, {"owner"}),
     Step.NEEDS_CHANGES: ({S.LIVE, S.SUSPENDED}, {"owner", "admin"}),
+    # Patchbay takes it itself when the last teardown item is settled: never a button.
+    Step.FINISH_TEARDOWN: (set(), {"owner", "admin"}),
 }
 
 
@@ -73,3 +75,4 @@ def test_the_reviewer_of_this_round_cannot_approve_it() -> None:
 
 def test_terminal_states_offer_no_steps() -> None:
     assert next_steps(State.REJECTED) == [] and next_steps(State.RETIRED) == []
+    assert next_steps(State.RETIRING) == []  # settled through its teardown checklist, not steps

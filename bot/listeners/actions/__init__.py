@@ -10,6 +10,7 @@ from bot.listeners.actions import (
     proposals,
     reviews,
     run_reports,
+    teardown,
     tools,
     workflow,
 )
@@ -25,3 +26,4 @@ def register(app: App) -> None:
     run_reports.register(app)
     incidents.register(app)
     check_ins.register(app)
+    teardown.register(app)

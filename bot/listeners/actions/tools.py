@@ -9,10 +9,11 @@ from slack_sdk import WebClient
 
 from bot.forms import ListRef, ToolRef, parse_filter, read_value
 from bot.ids import Action
-from bot.middleware import transaction
-from bot.views.fallbacks import tool_retired
-from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
-from commands.tools import list_tools, retire_tool, tool_for_steward
+from bot.middleware import deliver, transaction
+from bot.views.fallbacks import dependents_fallback
+from bot.views.tools import dependents_blocks, owner_modal, retired_text, tool_card, tool_modal, tools_list
+from commands.tool_retirement import retire_tool_safely
+from commands.tools import list_tools, tool_for_steward
 
 
 def _ref(body: dict[str, Any]) -> ToolRef:
@@ -40,13 +41,35 @@ def change_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client: W
     client.views_open(trigger_id=body["trigger_id"], view=owner_modal(tool=card))
 
 
+def _retire(body: dict[str, Any], context: BoltContext, respond: Respond, *, with_dependents: bool) -> None:
+    with transaction(context) as session:
+        retirement = retire_tool_safely(
+            session=session,
+            actor=context["actor"],
+            tool_id=_ref(body).tool_id,
+            policy=context["policy"],
+            now=context["now"],
+            with_dependents=with_dependents,
+        )
+    if not retirement.retired:
+        respond(
+            replace_original=False,
+            blocks=dependents_blocks(retirement),
+            text=dependents_fallback(retirement.tool.name),
+        )
+        return
+    respond(replace_original=True, blocks=tool_card(retirement.tool), text=retired_text(retirement))
+    deliver(context)
+
+
 def retire(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     ack()
-    with transaction(context) as session:
-        card = retire_tool(
-            session=session, actor=context["actor"], tool_id=_ref(body).tool_id, now=context["now"]
-        )
-    respond(replace_original=True, blocks=tool_card(card), text=tool_retired(card.name))
+    _retire(body, context, respond, with_dependents=False)
+
+
+def retire_with_dependents(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    ack()
+    _retire(body, context, respond, with_dependents=True)
 
 
 def page(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
@@ -61,5 +84,6 @@ def register(app: App) -> None:
     app.action(Action.TOOL_EDIT)(edit)
     app.action(Action.TOOL_OWNER)(change_owner)
     app.action(Action.TOOL_RETIRE)(retire)
+    app.action(Action.TOOL_RETIRE_WITH_DEPENDENTS)(retire_with_dependents)
     app.action(Action.TOOLS_PREV)(page)
     app.action(Action.TOOLS_NEXT)(page)

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.ids import Command
-from bot.listeners.commands import documents, flows, proposals, run_health, stackmap, tools
+from bot.listeners.commands import documents, flows, proposals, run_health, settings, stackmap, tools
 from bot.listeners.commands.router import SlashRequest, Subcommand, closest, match
 from bot.views.help import help_blocks, unknown_text
 from commands.fields import secret_refusal
@@ -27,6 +27,7 @@ SUBCOMMANDS: list[Subcommand] = [
     *stackmap.SUBCOMMANDS,
     *documents.SUBCOMMANDS,
     *run_health.SUBCOMMANDS,
+    *settings.SUBCOMMANDS,
 ]
 
 

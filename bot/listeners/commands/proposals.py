@@ -12,6 +12,7 @@ from bot.views.proposals import edit_button, integration_card, plan_blocks, prop
 from bot.views.reviews import reviews_list
 from bot.views.run_health import health_card_blocks
 from bot.views.run_reports import run_report_actions
+from bot.views.teardown import teardown_blocks
 from bot.views.workflow import history_blocks, lifecycle_lines, step_buttons
 from commands.actor import Actor
 from commands.errors import InvalidInput
@@ -63,7 +64,12 @@ def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:
     """Lifecycle details, Edit for its proposer or owner, and the next steps."""
     edit = [edit_button(card)] if can_edit(actor, card) else []
     return (
-        lifecycle_lines(card) + edit + step_buttons(card) + measure_actions(card) + run_report_actions(card)
+        lifecycle_lines(card)
+        + teardown_blocks(card)
+        + edit
+        + step_buttons(card)
+        + measure_actions(card)
+        + run_report_actions(card)
     )
 
 

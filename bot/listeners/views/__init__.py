@@ -2,7 +2,17 @@
 
 from slack_bolt import App
 
-from bot.listeners.views import flows, measures, proposals, reviews, run_reports, tools, workflow
+from bot.listeners.views import (
+    flows,
+    measures,
+    proposals,
+    reviews,
+    run_reports,
+    settings,
+    teardown,
+    tools,
+    workflow,
+)
 
 
 def register(app: App) -> None:
@@ -13,3 +23,5 @@ def register(app: App) -> None:
     flows.register(app)
     measures.register(app)
     run_reports.register(app)
+    settings.register(app)
+    teardown.register(app)

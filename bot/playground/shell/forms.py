@@ -73,6 +73,8 @@ def initial_value(element: Mapping[str, Any]) -> Any:
         return element.get("initial_date")
     if kind == "timepicker":
         return element.get("initial_time")
+    if kind == "conversations_select":
+        return element.get("initial_conversation")
     return element.get("initial_value") or ""
 
 
@@ -250,6 +252,8 @@ class FormRunner:
             self.console.print(indent(Text("type part of a name to search", "dim"), 4))
         elif kind == "datepicker":
             self.console.print(indent(Text("a date: YYYY-MM-DD", "dim"), 4))
+        elif kind == "conversations_select":
+            self.console.print(indent(Text("a channel id, like C0GOVERN", "dim"), 4))
         elif kind == "plain_text_input" and element.get("multiline"):
             self.console.print(indent(Text("type \\n for a new line", "dim"), 4))
 
@@ -299,6 +303,8 @@ class FormRunner:
                 raise Retry("Enter a date as YYYY-MM-DD, like 2027-03-01.") from None
         if kind == "number_input":
             return _number(element, typed)
+        if kind == "conversations_select":
+            return typed.lstrip("#").strip()
         return typed.replace("\\n", "\n")
 
     def _person(self, typed: str) -> str:

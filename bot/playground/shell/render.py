@@ -22,6 +22,8 @@ EMOJI = {
     "warning": "⚠️",
     "rotating_light": "🚨",
     "white_check_mark": "✅",
+    "white_large_square": "⬜",
+    "heavy_minus_sign": "\u2796",
     "tada": "🎉",
     "red_circle": "🔴",
     "large_yellow_circle": "🟡",

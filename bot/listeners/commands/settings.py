@@ -1,0 +1,28 @@
+"""`/patchbay settings`: the workspace policy, for admins."""
+
+from __future__ import annotations
+
+from bot.listeners.commands.router import SlashRequest, Subcommand
+from bot.middleware import transaction
+from bot.views.settings import settings_modal
+from commands.workspace_policy import policy_to_edit
+
+
+def settings(req: SlashRequest) -> None:
+    with transaction(req.context) as session:
+        state = policy_to_edit(
+            session=session, actor=req.context["actor"], defaults=req.context["default_policy"]
+        )
+    req.ack()
+    req.client.views_open(trigger_id=req.body["trigger_id"], view=settings_modal(state))
+
+
+SUBCOMMANDS = [
+    Subcommand(
+        ("settings",),
+        "settings",
+        "Change the workspace policy: rates, caps, review cadence, reminders, governance channel (admins).",
+        "/patchbay settings",
+        settings,
+    ),
+]

@@ -1,0 +1,197 @@
+"""The workspace settings modal and the confirmation of a change: wording and Block Kit only.
+
+Each input's bounds come from the `Policy` field it edits, so the modal never accepts what the
+server refuses.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from annotated_types import Ge, Le, MaxLen
+from slack_sdk.models.blocks import (
+    Block as SlackBlock,
+)
+from slack_sdk.models.blocks import (
+    ConversationFilter,
+    ConversationSelectElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    NumberInputElement,
+)
+from slack_sdk.models.views import View
+
+from bot.forms import SettingsMeta
+from bot.ids import Block, Callback, Field
+from bot.text import escape
+from bot.views.elements import context, option, plain, select_input, text_input, user
+from commands.policy import Policy
+from commands.workspace_policy import PolicyChange, PolicyState
+
+LABELS: dict[str, tuple[str, str]] = {
+    Block.HOURLY_RATE: ("Hourly rate", "What an hour of work costs; savings and build costs use it."),
+    Block.CURRENCY: ("Currency", "Shown on cards and plans, like USD, EUR or €."),
+    Block.MAINTENANCE_PCT: (
+        "Maintenance (% of build cost a year)",
+        "Added to each proposal's first-year cost.",
+    ),
+    Block.PAYBACK_MONTHS: (
+        "Payback target (months)",
+        "Proposals paying back later are flagged, never blocked.",
+    ),
+    Block.INFLIGHT_CAP: (
+        "In-flight cap",
+        "Approved but not yet live, at most, before approving needs an admin.",
+    ),
+    Block.FOCUS_SIZE: ("Focus size", "How many of the top of the queue are marked as the focus."),
+    Block.SENSITIVE_APPROVALS: (
+        "Approvals for sensitive data",
+        "Approvals needed when personal, financial or health data moves (others need one).",
+    ),
+    Block.REVIEW_INTERVAL_DAYS: (
+        "Review every (days), sensitive data",
+        "Integrations moving personal, financial or health data: at most a quarter.",
+    ),
+    Block.LOW_RISK_REVIEW_INTERVAL_DAYS: (
+        "Review every (days), other integrations",
+        "Integrations moving no personal, financial or health data, like 180 for every six months.",
+    ),
+    Block.ALIGN_REVIEWS_TO_QUARTERS: (
+        "Align reviews to calendar quarters",
+        "Review at the start of a quarter instead of a number of days after going live.",
+    ),
+    Block.REVIEW_REMINDER_DAYS: (
+        "Remind about an unanswered review after (days)",
+        "One or more numbers separated by commas, like 3, 7",
+    ),
+    Block.REVIEW_ESCALATE_DAYS: (
+        "Escalate an unanswered review after (days)",
+        "Posted to the governance channel, mentioning the owner and the admins.",
+    ),
+    Block.NUDGE_AFTER_DAYS: (
+        "Nudge a waiting proposal after (days)",
+        "Whoever holds the next step is reminded.",
+    ),
+    Block.ESCALATE_AFTER_DAYS: (
+        "Escalate a waiting proposal after (days)",
+        "The admins are told in the governance channel.",
+    ),
+    Block.GOVERNANCE_CHANNEL: (
+        "Governance channel",
+        "Where proposal cards and escalations are posted. Invite Patchbay to it first.",
+    ),
+}
+SECTIONS: tuple[tuple[str, tuple[Block, ...]], ...] = (
+    (
+        "Money",
+        (Block.HOURLY_RATE, Block.CURRENCY, Block.MAINTENANCE_PCT, Block.PAYBACK_MONTHS),
+    ),
+    ("Approvals and focus", (Block.INFLIGHT_CAP, Block.FOCUS_SIZE, Block.SENSITIVE_APPROVALS)),
+    (
+        "Reviews",
+        (
+            Block.REVIEW_INTERVAL_DAYS,
+            Block.LOW_RISK_REVIEW_INTERVAL_DAYS,
+            Block.ALIGN_REVIEWS_TO_QUARTERS,
+            Block.REVIEW_REMINDER_DAYS,
+            Block.REVIEW_ESCALATE_DAYS,
+        ),
+    ),
+    ("Reminders", (Block.NUDGE_AFTER_DAYS, Block.ESCALATE_AFTER_DAYS)),
+    ("Where", (Block.GOVERNANCE_CHANNEL,)),
+)
+YES_NO = [option("yes", "Yes"), option("no", "No")]
+
+
+def _bound(name: str, kind: type) -> Any:
+    for item in Policy.model_fields[name].metadata:
+        if isinstance(item, kind):
+            return getattr(item, {Ge: "ge", Le: "le", MaxLen: "max_length"}[kind])
+    return None
+
+
+def _number(value: Any) -> str:
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+
+
+def _input(name: Block, policy: Policy) -> InputBlock:
+    label, hint = LABELS[name]
+    value = getattr(policy, name)
+    annotation = Policy.model_fields[name].annotation
+    if name is Block.GOVERNANCE_CHANNEL:
+        return InputBlock(
+            block_id=name,
+            label=plain(label),
+            hint=plain(hint),
+            optional=True,
+            element=ConversationSelectElement(
+                action_id=Field.VALUE,
+                initial_conversation=value or None,
+                filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+            ),
+        )
+    if annotation is bool:
+        return select_input(name, label, YES_NO, initial="yes" if value else "no", hint=hint)
+    if annotation in (int, Decimal):
+        return InputBlock(
+            block_id=name,
+            label=plain(label),
+            hint=plain(hint),
+            element=NumberInputElement(
+                action_id=Field.VALUE,
+                is_decimal_allowed=annotation is Decimal,
+                initial_value=_number(value),
+                min_value=_number(_bound(name, Ge)),
+                max_value=_number(_bound(name, Le)),
+            ),
+        )
+    if isinstance(value, tuple):
+        return text_input(name, label, initial=", ".join(str(v) for v in value), max_length=30, hint=hint)
+    return text_input(name, label, initial=str(value), max_length=_bound(name, MaxLen) or 200, hint=hint)
+
+
+def settings_modal(state: PolicyState) -> View:
+    """Every setting an admin may change, each showing the value in force."""
+    blocks: list[SlackBlock] = []
+    if state.updated_by and state.updated_at:
+        blocks.append(
+            context(f"Last changed by {user(state.updated_by)} on {state.updated_at:%Y-%m-%d %H:%M} UTC.")
+        )
+    else:
+        blocks.append(context("These are the server's defaults; nobody has changed them in Slack yet."))
+    for title, names in SECTIONS:
+        blocks.append(DividerBlock())
+        blocks.append(HeaderBlock(text=plain(title)))
+        blocks.extend(_input(name, state.policy) for name in names)
+    return View(
+        type="modal",
+        callback_id=Callback.SETTINGS,
+        private_metadata=SettingsMeta(version=state.version).model_dump_json(),
+        title=plain("Patchbay settings"),
+        submit=plain("Save"),
+        close=plain("Cancel"),
+        blocks=blocks,
+    )
+
+
+def _shown(name: str, value: Any) -> str:
+    if name == Block.GOVERNANCE_CHANNEL:
+        return f"<#{value}>" if value else "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return escape(str(value))
+
+
+def change_text(change: PolicyChange) -> str:
+    """The confirmation an admin gets after saving the settings."""
+    if not change.changed:
+        return "Nothing changed: the settings already had those values."
+    lines = [
+        f"• {LABELS[name][0]}: {_shown(name, old)} -> *{_shown(name, new)}*"
+        for name, (old, new) in change.changed.items()
+    ]
+    return "Saved the workspace settings; they apply from now on:\n" + "\n".join(lines)

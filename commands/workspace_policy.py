@@ -1,0 +1,144 @@
+"""The workspace policy as admins set it in Slack: read it, open it for editing, change it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy.orm import Session
+
+from commands.actor import Actor
+from commands.audit import record_change
+from commands.errors import Conflict, InvalidInput, NotAllowed
+from commands.fields import field_message, validate_fields
+from commands.policy import Policy
+from storage.repositories import policy as repo
+
+log = logging.getLogger(__name__)
+
+# What `/patchbay settings` offers; the sweep's claim and the run-health alerts stay in the environment.
+EDITABLE: tuple[str, ...] = tuple(
+    name
+    for name in Policy.model_fields
+    if name != "sweep_claim_seconds" and not name.startswith(("alert_", "auto_suspend"))
+)
+
+
+class PolicyState(BaseModel):
+    """The policy in force, and the version a change must be made against."""
+
+    model_config = ConfigDict(frozen=True)
+
+    policy: Policy
+    version: int
+    updated_by: str | None = None
+    updated_at: datetime | None = None
+
+
+class PolicyChange(BaseModel):
+    """What a settings submission changed: field -> (before, after), in display-ready JSON values."""
+
+    state: PolicyState
+    changed: dict[str, tuple[Any, Any]]
+
+
+def _apply(defaults: Policy, overrides: dict[str, Any]) -> Policy:
+    known = {name: value for name, value in overrides.items() if name in EDITABLE}
+    try:
+        return Policy.model_validate({**defaults.model_dump(), **known})
+    except ValidationError:
+        log.warning("stored policy values no longer validate; using the environment's: %s", sorted(known))
+        return defaults
+
+
+def read_policy(*, session: Session, defaults: Policy) -> PolicyState:
+    """The policy in force: the environment's defaults with the values admins changed on top."""
+    row = repo.current(session)
+    if row is None:
+        return PolicyState(policy=defaults, version=0)
+    return PolicyState(
+        policy=_apply(defaults, row.overrides),
+        version=row.version,
+        updated_by=row.updated_by,
+        updated_at=row.updated_at,
+    )
+
+
+def _only_admins(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise NotAllowed("Only a Patchbay admin can change the workspace settings.")
+
+
+def policy_to_edit(*, session: Session, actor: Actor, defaults: Policy) -> PolicyState:
+    """The policy in force, for an admin about to change it."""
+    _only_admins(actor)
+    return read_policy(session=session, defaults=defaults)
+
+
+def _bounded_message(error: Any) -> str:
+    ctx = error.get("ctx") or {}
+    if error["type"] == "greater_than_equal":
+        return f"Enter {ctx['ge']} or more."
+    if error["type"] == "less_than_equal":
+        return f"Enter {ctx['le']} or less."
+    if error["type"] == "string_pattern_mismatch" and error["loc"][0] == "governance_channel":
+        return "Pick a public or private channel."
+    if error["type"] == "string_pattern_mismatch":
+        return "Use letters or a currency sign, like EUR or €."
+    if error["type"] == "too_short":
+        return "Give at least one number of days, like 3, 7"
+    if error["type"] == "too_long":
+        return "Give at most 5 reminders."
+    if error["type"] == "bool_parsing":
+        return "Pick one of the listed options."
+    return field_message(error)
+
+
+def change_policy(
+    *, session: Session, actor: Actor, defaults: Policy, values: dict[str, Any], version: int, now: datetime
+) -> PolicyChange:
+    """Validate `values` field by field, store what differs from the environment, audit what changed.
+
+    A submission made against an older version is refused unless it asks for what is already in force
+    (a retried or double-clicked submission), which changes nothing.
+    """
+    _only_admins(actor)
+    unknown = sorted(set(values) - set(EDITABLE))
+    if unknown:
+        raise NotAllowed(f"These settings cannot be changed in Slack: {', '.join(unknown)}.")
+    state = read_policy(session=session, defaults=defaults)
+    wanted = validate_fields(Policy, {**state.policy.model_dump(), **values}, message=_bounded_message)
+    if wanted.review_escalate_days <= max(wanted.review_reminder_days):
+        raise InvalidInput(
+            {"review_escalate_days": "Escalate after the last reminder: enter more days than any reminder."}
+        )
+    before, after = state.policy.model_dump(mode="json"), wanted.model_dump(mode="json")
+    changed = {name: (before[name], after[name]) for name in EDITABLE if before[name] != after[name]}
+    if not changed:
+        return PolicyChange(state=state, changed={})
+    if version != state.version:
+        raise Conflict(
+            "Another admin changed the settings after you opened them. Close this and open"
+            " `/patchbay settings` again to see their values."
+        )
+    base = defaults.model_dump(mode="json")
+    overrides = {name: after[name] for name in EDITABLE if after[name] != base[name]}
+    if not repo.save(session, overrides=overrides, expected_version=version, at=now, by=actor.user_id):
+        raise Conflict(
+            "Another admin saved the settings at the same moment."
+            " Open `/patchbay settings` again to see them."
+        )
+    record_change(
+        session,
+        actor=actor,
+        now=now,
+        action="policy.changed",
+        entity_type="policy",
+        entity_id=repo.ROW,
+        before={name: old for name, (old, _) in changed.items()},
+        after={name: new for name, (_, new) in changed.items()},
+    )
+    new_state = PolicyState(policy=wanted, version=version + 1, updated_by=actor.user_id, updated_at=now)
+    return PolicyChange(state=new_state, changed=changed)
