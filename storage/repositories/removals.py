@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import Removal
 
 
 def record(session: Session, *, team_id: str, reason: str, at: datetime) -> None:
-    """Mark `team_id` removed, or refresh why and when if it already is."""
-    removal = session.get(Removal, team_id)
-    if removal is None:
-        session.add(Removal(team_id=team_id, reason=reason, removed_at=at))
-    else:
-        removal.reason, removal.removed_at = reason, at
-    session.flush()
+    """Mark `team_id` removed, or refresh why and when if it already is.
+
+    One statement either way, so a removal recorded while another request clears it (or records it)
+    never trips over a row that changed under it.
+    """
+    refresh = update(Removal).where(Removal.team_id == team_id).values(reason=reason, removed_at=at)
+    if session.execute(refresh).rowcount:  # type: ignore[attr-defined]
+        return
+    try:
+        with session.begin_nested():
+            session.add(Removal(team_id=team_id, reason=reason, removed_at=at))
+    except IntegrityError:  # recorded a moment ago by another request
+        session.execute(refresh)
 
 
 def first(session: Session) -> Removal | None:
