@@ -74,29 +74,28 @@ def install(
         context["now"] = clock.now()
         context["clock"] = clock
         context["roles"] = roles
-        with session_scope(sessions) as session:
+        with session_scope(sessions) as session:  # one transaction for what every request reads first
             context["policy"] = read_policy(session=session, defaults=policy).policy
+            if context.team_id and request.body.get("type") != "event_callback":
+                _resume(session, context.team_id, context["now"])
         context["default_policy"] = policy
         context["notifier"] = notifier
         context["runs_url"] = runs_url
         if context.user_id:
             context["actor"] = roles.actor(context.user_id)
-        if context.team_id and request.body.get("type") != "event_callback":
-            _resume(sessions, context.team_id, context["now"])
         key = request_key(request.body)
         if key:
             context[ONCE_KEY] = key
         return next()
 
 
-def _resume(sessions: sessionmaker[Session], team_id: str, now: datetime) -> None:
+def _resume(session: Session, team_id: str, now: datetime) -> None:
     """A person reached Patchbay from a workspace it was removed from: it was reinstalled there.
 
     Events do not count: Slack may still retry one sent before the removal.
     """
-    with session_scope(sessions) as session:
-        if record_reinstall(session=session, team_id=team_id, now=now):
-            log.warning("Patchbay is back in %s: posting resumes", team_id)
+    if record_reinstall(session=session, team_id=team_id, now=now):
+        log.warning("Patchbay is back in %s: posting resumes", team_id)
 
 
 def request_key(body: dict[str, Any]) -> str | None:
