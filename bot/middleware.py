@@ -20,7 +20,7 @@ from bot.roles import RoleDirectory
 from bot.scheduling.notify import Notifier
 from commands import once
 from commands.errors import PatchbayError
-from commands.fields import Form
+from commands.fields import Check, Form
 from commands.installation import record_reinstall
 from commands.policy import Policy
 from commands.workspace_policy import read_policy
@@ -232,13 +232,19 @@ def metadata(model: type[Model], *, empty: str | None = None) -> ListenerMiddlew
     return parse(model, lambda body, _context: read_meta(body.get("view"), model, empty=empty))
 
 
-def form(model: type[AForm], *, check: FormCheck | None = None) -> ListenerMiddleware:
-    """The submitted modal's inputs as `model`; `check` runs in a read transaction of the request."""
+def form(
+    model: type[AForm], *, rules: Check | None = None, check: FormCheck | None = None
+) -> ListenerMiddleware:
+    """The submitted modal's inputs as `model`, every error at its block in one pass.
+
+    `rules` span fields; `check` needs the database too, and runs in a read transaction of the
+    request (the use-case checks again in the transaction that writes).
+    """
 
     def read(body: dict[str, Any], context: BoltContext) -> AForm:
         values = read_form(body.get("view"))
         if check is None:
-            return model.parse(values)
+            return model.parse(values, check=rules)
         with transaction(context) as session:
             return model.parse(values, check=lambda valid: check(session, valid, context))
 
