@@ -91,27 +91,10 @@ def install(
             notifier=notifier,
             runs_url=runs_url,
         )
-        _legacy(context)
         key = request_key(request.body)
         if key:
             context[ONCE_KEY] = key
         return next()
-
-
-def _legacy(context: BoltContext) -> None:
-    req = request_of(context)
-    context.update(
-        now=req.now,
-        policy=req.policy,
-        default_policy=req.default_policy,
-        runs_url=req.runs_url,
-        roles=req.roles,
-        sessions=req.sessions,
-        notifier=req.notifier,
-        clock=req.clock,
-    )
-    if req.user is not None:
-        context["actor"] = req.user
 
 
 def _resume(session: Session, team_id: str, now: datetime) -> None:
@@ -237,9 +220,11 @@ def form(
 ) -> ListenerMiddleware:
     """The submitted modal's inputs as `model`, every error at its block in one pass.
 
-    `rules` span fields; `check` needs the database too, and runs in a read transaction of the
-    request (the use-case checks again in the transaction that writes).
+    `rules` span fields; `check` (one or the other) needs the database too, and runs in a read
+    transaction of the request (the use-case checks again in the transaction that writes).
     """
+    if rules is not None and check is not None:
+        raise TypeError("give a form rules or a check, not both")
 
     def read(body: dict[str, Any], context: BoltContext) -> AForm:
         values = read_form(body.get("view"))
