@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block as SlackBlock
-from slack_sdk.models.blocks import DividerBlock, ExternalDataSelectElement, InputBlock, UserSelectElement
+from slack_sdk.models.blocks import DividerBlock, ExternalDataSelectElement, InputBlock
 from slack_sdk.models.views import View
 
 from bot.forms import FlowRef
@@ -12,16 +12,13 @@ from bot.text import escape
 from bot.views.elements import (
     button,
     context,
-    multi_select_input,
-    options_of,
     plain,
     section,
-    select_input,
-    text_input,
     user,
 )
-from commands.flows import FlowLine, FlowMode, Opportunities
-from commands.vocabulary import DataKind, counted, lowerfirst
+from bot.views.limits import multi_select_field, select_field, text_field, user_field
+from commands.flows import FlowDraft, FlowLine, FlowMode, Opportunities
+from commands.vocabulary import counted, lowerfirst
 
 
 def _tool_picker(block_id: str, label: str) -> InputBlock:
@@ -39,40 +36,34 @@ def flow_modal(*, user_id: str) -> View:
     blocks: list[SlackBlock] = [
         _tool_picker(Block.SOURCE_TOOL, "From tool"),
         _tool_picker(Block.TARGET_TOOL, "To tool"),
-        text_input(
+        text_field(
+            FlowDraft,
             Block.DATA,
             "What data moves",
-            max_length=200,
             placeholder="Won deals: customer name, plan and start date",
         ),
-        multi_select_input(Block.DATA_KINDS, "Kinds of data", options_of(DataKind)),
-        select_input(
-            Block.FLOW_MODE, "How it moves today", options_of(FlowMode), initial=FlowMode.MANUAL.value
-        ),
-        text_input(
+        multi_select_field(FlowDraft, Block.DATA_KINDS, "Kinds of data"),
+        select_field(FlowDraft, Block.FLOW_MODE, "How it moves today", initial=FlowMode.MANUAL.value),
+        text_field(
+            FlowDraft,
             Block.FLOW_INTEGRATION,
             "Integration number",
-            optional=True,
             max_length=8,
             placeholder="12",
             hint="Only when an integration already automates it.",
         ),
-        text_input(
+        text_field(
+            FlowDraft,
             Block.TIMES_PER_WEEK,
             "How many times a week",
-            max_length=8,
             placeholder="5",
             hint="0.25 for about once a month.",
         ),
-        text_input(
-            Block.MINUTES_EACH, "Minutes each time", max_length=6, placeholder="20", hint="0 when automated."
+        text_field(
+            FlowDraft, Block.MINUTES_EACH, "Minutes each time", placeholder="20", hint="0 when automated."
         ),
-        InputBlock(
-            block_id=Block.DONE_BY,
-            label=plain("Who does it"),
-            optional=True,
-            hint=plain("Needed unless it is automated."),
-            element=UserSelectElement(action_id=Field.VALUE, initial_user=user_id),
+        user_field(
+            FlowDraft, Block.DONE_BY, "Who does it", initial=user_id, hint="Needed unless it is automated."
         ),
     ]
     return View(
