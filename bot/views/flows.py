@@ -17,7 +17,8 @@ from bot.views.elements import (
     user,
 )
 from bot.views.limits import multi_select_field, select_field, text_field, user_field
-from commands.flows import FlowDraft, FlowLine, FlowMode, Opportunities
+from commands.flows import FlowDraft, FlowLine, FlowMode, Opportunities, ProposalPrefill
+from commands.proposals import ProposalDraft
 from commands.vocabulary import counted, lowerfirst
 
 
@@ -126,3 +127,28 @@ def opportunities_blocks(found: Opportunities) -> list[SlackBlock]:
     if found.total > len(found.lines):
         blocks.append(context(f"{found.total - len(found.lines)} smaller ones are not shown."))
     return blocks
+
+
+# Plain text for the proposal modal's inputs (never mrkdwn): the flow's words go in as they are.
+PREFILL_TITLE = "Automate {data}: {source} -> {target}"
+PREFILL_PURPOSE = (
+    "Today {who} moves {data} from {source} to {target} {how}, "
+    "{times} times a week at {minutes} minutes each: {hours} hours a week."
+)
+
+
+def prefilled_proposal(prefill: ProposalPrefill) -> ProposalDraft:
+    """The proposal to automate a manual flow, its title and purpose worded from the flow."""
+    line = prefill.flow
+    words = {"data": line.data, "source": line.source_tool, "target": line.target_tool}
+    purpose = PREFILL_PURPOSE.format(
+        **words,
+        who=user(line.done_by) if line.done_by else "someone",
+        how="by hand" if line.mode is FlowMode.MANUAL else "by CSV export and import",
+        times=f"{line.times_per_week.normalize():f}",
+        minutes=line.minutes_each,
+        hours=line.hours_per_week,
+    )
+    return prefill.draft.model_copy(
+        update={"title": PREFILL_TITLE.format(**words)[:120], "purpose": purpose[:2000]}
+    )

@@ -133,7 +133,7 @@ def text_field(
     bounds = limits(model, name)
     length = bounds.text_length
     if length is not None and max_length is not None:
-        raise ValueError(f"{model.__name__}.{name} has its own limit ({length})")
+        raise ValueError(f"{model.__name__} limits this field to {length} characters already")
     shown = initial if isinstance(initial, str) else number_text(initial)
     return text_input(
         name,

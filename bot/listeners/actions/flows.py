@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.forms import FlowRef, ProposalMeta, read_value
 from bot.ids import Action
 from bot.middleware import transaction
+from bot.views.flows import prefilled_proposal
 from bot.views.proposals import proposal_modal
 from commands.flows import proposal_prefill
 
@@ -18,11 +19,11 @@ def propose_from_flow(ack: Ack, body: dict[str, Any], context: BoltContext, clie
     ack()
     ref = read_value(body, FlowRef)
     with transaction(context) as session:
-        draft, names = proposal_prefill(session=session, actor=context["actor"], flow_id=ref.flow_id)
+        prefill = proposal_prefill(session=session, actor=context["actor"], flow_id=ref.flow_id)
     view = proposal_modal(
         owner_id=context["actor"].user_id,
-        draft=draft,
-        tool_names=names,
+        draft=prefilled_proposal(prefill),
+        tool_names=prefill.tool_names,
         meta=ProposalMeta(flow_id=ref.flow_id),
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
-from bot.text import escape
+from bot.text import escape, fill
 from bot.views.fallbacks import impact_fallback
 from bot.views.impact import impact_blocks
 from commands.graphviz import GraphvizMissing, ImageFormat, dot_binary, draw
@@ -16,7 +16,8 @@ FOCUS_HINT = "Focus on one part with `/patchbay map crm` or `/patchbay map Sales
 
 def show_map(req: SlashRequest) -> None:
     if dot_binary() is None:
-        req.ack(text=GraphvizMissing().message)
+        missing = GraphvizMissing()
+        req.ack(text=fill(missing.template, **missing.quoted))
         return
     with transaction(req.context) as session:
         graph = stack_map(session=session, focus=req.args or None)
