@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
+from annotated_types import Ge, Gt, Le, Lt, MaxLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from slack_sdk.models.blocks import InputBlock, Option, UserSelectElement
@@ -40,7 +40,6 @@ class Limits:
 
     optional: bool
     base: Any
-    min_length: int | None = None
     max_length: int | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
@@ -101,9 +100,7 @@ def limits(model: type[BaseModel], name: str) -> Limits:
     base, metadata = _unwrap(field.annotation, [] if sequence else field.metadata)
     values: dict[str, Any] = {}
     for item in metadata:
-        if isinstance(item, MinLen):
-            values["min_length"] = item.min_length
-        elif isinstance(item, MaxLen):
+        if isinstance(item, MaxLen):
             values["max_length"] = item.max_length
         elif isinstance(item, Ge | Gt):
             values["minimum"] = Decimal(str(item.ge if isinstance(item, Ge) else item.gt))
