@@ -27,6 +27,23 @@ def _person(user_id: str) -> str:
     return f"@{user_id}" if USER_ID.match(user_id) else "Patchbay"
 
 
+def last_review(doc: IntegrationDocument) -> str:
+    """The last quarterly review answered, else the security review, else that there was none."""
+    if doc.last_answered_on and doc.last_outcome:
+        return f"{doc.last_answered_on.isoformat()} ({doc.last_outcome.replace('_', ' ')})"
+    return f"{doc.security.reviewed_on.isoformat()} (security review)" if doc.security else "not reviewed yet"
+
+
+def next_review(doc: IntegrationDocument) -> str:
+    if not doc.review_scheduled:
+        return "scheduled when it goes live"
+    return doc.next_review_on.isoformat() if doc.next_review_on else "not scheduled"
+
+
+def timing(doc: IntegrationDocument) -> str:
+    return f"Batch, every {doc.batch_minutes} minutes" if doc.batch_minutes else doc.timing
+
+
 def _mention(user_id: str) -> Markup:
     return Markup(f"<@{user_id}>" if USER_ID.match(user_id) else "Patchbay")
 
@@ -60,6 +77,9 @@ def _environment() -> Environment:
         quote=_quote,
         code=lambda text: text.replace("`", "'"),
         lowerfirst=lowerfirst,
+        last_review=last_review,
+        next_review=next_review,
+        timing=timing,
     )
     return env
 

@@ -2,22 +2,61 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from commands.policy import Policy
 
 UserIds = Annotated[frozenset[str], NoDecode]
+POLICY_PREFIX = "patchbay_"
+
+
+class _PolicyVariables(PydanticBaseSettingsSource):
+    """PATCHBAY_<FIELD> for every field of the Policy, from the environment, else the .env file.
+
+    Read from the Policy's own fields, so a field added to it is settable with no change here.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings], *sources: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self.found: list[Mapping[str, str | None]] = [getattr(source, "env_vars", {}) for source in sources]
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # not a field of Settings: __call__ reads the Policy's
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name in Policy.model_fields:
+            key = POLICY_PREFIX + name
+            value = next((found[key] for found in self.found if found.get(key) is not None), None)
+            if value is not None:
+                values[key] = value
+        return values
 
 
 class Settings(BaseSettings):
-    """Slack credentials, the database and the workspace's governance policy."""
+    """Slack credentials, the database, how the app runs, and the workspace's governance policy.
+
+    The policy is not declared again here: `PATCHBAY_<FIELD>` sets each field of `Policy` (say,
+    `PATCHBAY_NUDGE_AFTER_DAYS` its `nudge_after_days`), validated by the Policy itself.
+    """
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    _policy: Policy = PrivateAttr(default_factory=Policy)
 
     slack_bot_token: str = Field(default="", pattern=r"^(xoxb-.*)?$")
     slack_app_token: str = Field(default="", pattern=r"^(xapp-.*)?$")
@@ -31,32 +70,14 @@ class Settings(BaseSettings):
     patchbay_security_group: str = ""
     patchbay_approvers: UserIds = frozenset()
     patchbay_approver_group: str = ""
-    patchbay_governance_channel: str = ""
-    patchbay_hourly_rate: Decimal = Field(default=Decimal(50), ge=0)
-    patchbay_currency: str = Field(default="USD", min_length=1, max_length=8)
-    patchbay_maintenance_pct: Decimal = Field(default=Decimal(10), ge=0, le=100)
-    patchbay_payback_months: int = Field(default=6, ge=1)
-    patchbay_inflight_cap: int = Field(default=5, ge=1)
-    patchbay_focus_size: int = Field(default=5, ge=1)
     patchbay_sweep_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     patchbay_timezone: str = "UTC"
-    patchbay_review_interval_days: int = Field(default=90, ge=1)
-    patchbay_low_risk_review_interval_days: int = Field(default=90, ge=1)
-    patchbay_align_reviews_to_quarters: bool = False
-    patchbay_review_reminder_days: str = Field(default="3,7", pattern=r"^\d+(,\d+)*$")
-    patchbay_review_escalate_days: int = Field(default=14, ge=1)
-    patchbay_nudge_after_days: int = Field(default=3, ge=1)
-    patchbay_escalate_after_days: int = Field(default=7, ge=1)
-    patchbay_sweep_claim_seconds: int = Field(default=120, ge=0)
     patchbay_sweep_workers: int = Field(default=8, ge=1, le=64)
     patchbay_slack_posts_per_minute: float = Field(default=300, gt=0)
     patchbay_slack_channel_pace_seconds: float = Field(default=1.0, ge=0)
     patchbay_slack_lookups_per_minute: float = Field(default=1.0, gt=0)
-    patchbay_sensitive_approvals: int = Field(default=2, ge=1, le=5)
     patchbay_role_cache_seconds: int = Field(default=300, ge=0)
     patchbay_log_format: str = Field(default="text", pattern=r"^(text|json)$")
-    patchbay_auto_suspend: bool = False
-    patchbay_auto_suspend_cap: int = Field(default=3, ge=0)
     patchbay_public_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
     patchbay_run_retention_days: int = Field(default=30, ge=1)
     patchbay_run_reports_per_minute: float = Field(default=600, gt=0)
@@ -82,39 +103,45 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r} (use a name like Europe/Berlin)") from None
         return value
 
-    @model_validator(mode="after")
-    def _policy_holds(self) -> Settings:
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_policy(cls, data: Any, handler: ModelWrapValidatorHandler[Settings]) -> Settings:
+        """Take each PATCHBAY_<POLICY FIELD> out of the values and validate them as the Policy."""
+        values = dict(data) if isinstance(data, dict) else {}
+        raw = {}
+        for key in list(values):
+            name = key.lower().removeprefix(POLICY_PREFIX)
+            if key.lower().startswith(POLICY_PREFIX) and name in Policy.model_fields:
+                raw[name] = values.pop(key)
         try:
-            self.policy  # noqa: B018 - the Policy's own bounds apply to the environment too
+            policy = Policy.model_validate(raw)
         except ValidationError as exc:
             error = exc.errors()[0]
-            name = f"PATCHBAY_{str(error['loc'][0]).upper()}" if error["loc"] else "policy"
-            raise ValueError(f"{name}: {error['msg']}") from None
-        return self
+            setting = f"{POLICY_PREFIX}{error['loc'][0]}".upper() if error["loc"] else "PATCHBAY_*"
+            raise PydanticCustomError(
+                "policy_setting", "{message}", {"setting": setting, "message": error["msg"]}
+            ) from None
+        settings = handler(values)
+        settings._policy = policy
+        return settings
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Before the .env file's own source, which passes on every variable it holds, policy ones too.
+        policy = _PolicyVariables(settings_cls, env_settings, dotenv_settings)
+        return init_settings, env_settings, policy, dotenv_settings, file_secret_settings
 
     @property
     def policy(self) -> Policy:
         """The environment's policy: the defaults a workspace starts from until admins change them."""
-        return Policy(
-            hourly_rate=self.patchbay_hourly_rate,
-            currency=self.patchbay_currency,
-            maintenance_pct=self.patchbay_maintenance_pct,
-            payback_months=self.patchbay_payback_months,
-            inflight_cap=self.patchbay_inflight_cap,
-            focus_size=self.patchbay_focus_size,
-            sensitive_approvals=self.patchbay_sensitive_approvals,
-            review_interval_days=self.patchbay_review_interval_days,
-            low_risk_review_interval_days=self.patchbay_low_risk_review_interval_days,
-            align_reviews_to_quarters=self.patchbay_align_reviews_to_quarters,
-            review_reminder_days=self.patchbay_review_reminder_days,
-            review_escalate_days=self.patchbay_review_escalate_days,
-            nudge_after_days=self.patchbay_nudge_after_days,
-            escalate_after_days=self.patchbay_escalate_after_days,
-            governance_channel=self.patchbay_governance_channel,
-            sweep_claim_seconds=self.patchbay_sweep_claim_seconds,
-            auto_suspend=self.patchbay_auto_suspend,
-            auto_suspend_cap=self.patchbay_auto_suspend_cap,
-        )
+        return self._policy
 
     @property
     def runs_url(self) -> str:
@@ -128,6 +155,12 @@ class Settings(BaseSettings):
         return url if url.endswith("/") else url + "/"
 
 
+def variable_names() -> frozenset[str]:
+    """Every environment variable Patchbay reads: its own settings and one per field of the Policy."""
+    own = {name.upper() for name in Settings.model_fields}
+    return frozenset(own | {f"{POLICY_PREFIX}{name}".upper() for name in Policy.model_fields})
+
+
 class SettingsError(Exception):
     """A setting is missing or malformed; the message names it in one line."""
 
@@ -137,7 +170,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        named = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        name = (error.get("ctx") or {}).get("setting") or named
         raise SettingsError(f"setting {name} is invalid: {error['msg']}") from None
 
 
@@ -159,7 +193,7 @@ def missing_setup(settings: Settings) -> list[str]:
     for role, ids, group, field in roles:
         if not getattr(settings, f"patchbay_{field}") and not getattr(settings, group.lower()):
             found.append(f"no {role} is set ({ids} or {group}): nothing can pass that step")
-    if not settings.patchbay_governance_channel:
+    if not settings.policy.governance_channel:
         found.append(
             "PATCHBAY_GOVERNANCE_CHANNEL is not set: proposal cards and escalations are not posted anywhere"
             " until an admin picks a channel in `/patchbay settings`"

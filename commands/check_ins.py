@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import NotAllowed, NotFound
+from commands.errors import Mention, NotAllowed, NotFound
 from commands.outbox import Kind, owe
 from commands.run_health import Figures, health_of
 from commands.vocabulary import State
@@ -97,7 +97,8 @@ def answer_check_in(
     assert integration is not None
     if actor.user_id != integration.owner_id and not actor.is_admin:
         raise NotAllowed(
-            f"Only the owner <@{integration.owner_id}> or a Patchbay admin can answer the check-in."
+            "Only the owner {owner} or a Patchbay admin can answer the check-in.",
+            owner=Mention(integration.owner_id),
         )
     if repo.answer(session, check_in.id, answer=answer.value, by=actor.user_id, now=now):
         record_change(

@@ -83,14 +83,17 @@ class IntegrationDocument(BaseModel):
     source_of_truth: str
     conflict_rule: str
     timing: str
+    batch_minutes: int | None
     method: str
     method_reason: str
     owner_id: str
     proposer_id: str
     security: SecuritySummary | None
     history: list[HistoryLine]
-    last_review: str
-    next_review: str
+    last_answered_on: date | None
+    last_outcome: str | None
+    review_scheduled: bool
+    next_review_on: date | None
     measures: list[MeasureLine]
     teardown: list[TeardownLine] = []
     health: Health | None = None
@@ -125,29 +128,18 @@ def _security(session: Session, integration_id: int) -> SecuritySummary | None:
     )
 
 
-def _last_review(session: Session, integration_id: int, security: SecuritySummary | None) -> str:
-    """The last quarterly review answered, else the security review, else that there was none."""
+def _last_answer(session: Session, integration_id: int) -> tuple[date | None, str | None]:
+    """When the last quarterly review was answered, and how (None, None when none was)."""
     answered = reviews_repo.last_answered(session, integration_id)
     if answered is not None and answered.answered_at is not None and answered.outcome:
-        return f"{answered.answered_at.date().isoformat()} ({answered.outcome.replace('_', ' ')})"
-    return f"{security.reviewed_on.isoformat()} (security review)" if security else "not reviewed yet"
-
-
-def _timing(integration: Integration) -> str:
-    if integration.timing == Timing.BATCH.value and integration.batch_minutes:
-        return f"Batch, every {integration.batch_minutes} minutes"
-    return Timing(integration.timing).label
-
-
-def _next_review(integration: Integration) -> str:
-    if State(integration.state) not in SCHEDULED:
-        return "scheduled when it goes live"
-    return integration.next_review_on.isoformat() if integration.next_review_on else "not scheduled"
+        return answered.answered_at.date(), answered.outcome
+    return None, None
 
 
 def document_of(session: Session, integration: Integration, now: datetime) -> IntegrationDocument:
     names = {t.id: t.name for t in tool_repo.all_tools(session)}
     security = _security(session, integration.id)
+    answered_on, outcome = _last_answer(session, integration.id)
     history = integration_history(session=session, integration_id=integration.id)
     return IntegrationDocument(
         id=integration.id,
@@ -169,7 +161,8 @@ def document_of(session: Session, integration: Integration, now: datetime) -> In
         bi_directional=integration.direction == Direction.BI_DIRECTIONAL.value,
         source_of_truth=redact(integration.source_of_truth),
         conflict_rule=ConflictRule(integration.conflict_rule).label if integration.conflict_rule else "",
-        timing=_timing(integration),
+        timing=Timing(integration.timing).label,
+        batch_minutes=integration.batch_minutes if integration.timing == Timing.BATCH.value else None,
         method=Method(integration.method).label,
         method_reason=redact(integration.method_reason),
         owner_id=integration.owner_id,
@@ -179,8 +172,10 @@ def document_of(session: Session, integration: Integration, now: datetime) -> In
             HistoryLine(at=e.at, actor_id=e.actor_id, what=e.what, note=redact(e.note))
             for e in history.entries
         ],
-        last_review=_last_review(session, integration.id, security),
-        next_review=_next_review(integration),
+        last_answered_on=answered_on,
+        last_outcome=outcome,
+        review_scheduled=State(integration.state) in SCHEDULED,
+        next_review_on=integration.next_review_on,
         measures=measures_of(session=session, integration_id=integration.id),
         teardown=teardown_of(session, integration.id),
         health=health_of(session=session, integration_id=integration.id, now=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Self, TypeVar, get_args, get_origin
 from urllib.parse import urlsplit
@@ -14,11 +15,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     TypeAdapter,
     ValidationError,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from commands.errors import InvalidInput
 from commands.secrets import find_secret
@@ -59,6 +61,30 @@ def _web_url(value: str) -> str:
             "url", "Enter a web address that starts with https://, like https://hubspot.com"
         )
     return value
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Marks a field a person types as lines of text that are then parsed into items.
+
+    Put it after the parsing validator: the text is refused past `max_length` characters before it
+    is parsed (a credential in it is still named as one), and a modal reads the same limit.
+    """
+
+    max_length: int
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        def bounded(value: Any) -> Any:
+            if isinstance(value, str) and len(value) > self.max_length:
+                _no_secret(value)  # a credential is named as one, however long the text
+                raise PydanticCustomError(
+                    "string_too_long",
+                    "String should have at most {max_length} characters",
+                    {"max_length": self.max_length},
+                )
+            return value
+
+        return core_schema.no_info_before_validator_function(bounded, handler(source))
 
 
 NoSecret = BeforeValidator(_no_secret)  # before length limits: a credential is named as one

@@ -6,12 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import InvalidInput, NotFound
+from commands.errors import Command, InvalidInput, NotFound
 from commands.fields import Form, RequiredText, RowId, UserId, raise_errors
 from commands.policy import Policy
 from commands.proposals import IntegrationCard, ProposalDraft, propose_integration, tool_pair_errors
@@ -217,12 +217,26 @@ def opportunities(*, session: Session, limit: int = OPPORTUNITIES_SHOWN) -> Oppo
 def get_flow(*, session: Session, flow_id: int) -> FlowLine:
     flow = repo.get(session, flow_id)
     if flow is None:
-        raise NotFound(f"There is no flow #{flow_id}. `/patchbay opportunities` lists the manual ones.")
+        raise NotFound(
+            f"There is no flow #{flow_id}. {{command}} lists the manual ones.",
+            command=Command("/patchbay opportunities"),
+        )
     return lines_of(session, [flow])[0]
 
 
-def proposal_prefill(*, session: Session, actor: Actor, flow_id: int) -> tuple[ProposalDraft, dict[int, str]]:
-    """A partial proposal for automating a manual flow, and the names of its two tools.
+class ProposalPrefill(BaseModel):
+    """What a manual flow gives the proposal that would automate it (`bot/views` words its title
+    and purpose from `flow`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    draft: ProposalDraft
+    flow: FlowLine
+    tool_names: dict[int, str]
+
+
+def proposal_prefill(*, session: Session, actor: Actor, flow_id: int) -> ProposalPrefill:
+    """A partial proposal for automating a manual flow, the flow itself and its two tools' names.
 
     Source, target, data, hours per week and a frequency score come from the flow; what only the
     proposer can judge (method, effort, impact, feasibility, mapping) is left empty for them.
@@ -230,15 +244,9 @@ def proposal_prefill(*, session: Session, actor: Actor, flow_id: int) -> tuple[P
     line = get_flow(session=session, flow_id=flow_id)
     if line.mode not in MANUAL_MODES:
         raise InvalidInput({"flow": f"Flow #{line.id} is already automated by #{line.integration_id}."})
-    how = "by hand" if line.mode is FlowMode.MANUAL else "by CSV export and import"
-    who = f"<@{line.done_by}>" if line.done_by else "someone"
     partial: dict[str, Any] = dict(
-        title=f"Automate {line.data}: {line.source_tool} -> {line.target_tool}"[:120],
-        purpose=(
-            f"Today {who} moves {line.data} from {line.source_tool} to {line.target_tool} {how}, "
-            f"{line.times_per_week.normalize():f} times a week at {line.minutes_each} minutes each: "
-            f"{line.hours_per_week} hours a week."
-        )[:2000],
+        title="",
+        purpose="",
         source_tool_id=line.source_tool_id,
         target_tool_id=line.target_tool_id,
         trigger="",
@@ -260,8 +268,11 @@ def proposal_prefill(*, session: Session, actor: Actor, flow_id: int) -> tuple[P
         hours_per_week=line.hours_per_week,
         monthly_cost=Decimal(0),
     )
-    draft = ProposalDraft.model_construct(**partial)
-    return draft, {line.source_tool_id: line.source_tool, line.target_tool_id: line.target_tool}
+    return ProposalPrefill(
+        draft=ProposalDraft.model_construct(**partial),
+        flow=line,
+        tool_names={line.source_tool_id: line.source_tool, line.target_tool_id: line.target_tool},
+    )
 
 
 def link_proposal(

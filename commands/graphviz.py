@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from enum import StrEnum
 
-from commands.errors import PatchbayError
+from commands.errors import Command, PatchbayError
 
 DRAW_SECONDS = 120
 
@@ -23,8 +23,9 @@ class GraphvizMissing(PatchbayError):
     def __init__(self) -> None:
         super().__init__(
             "The stack map needs Graphviz, which is not installed where Patchbay runs. "
-            "Ask your Patchbay admin to install it (`apt-get install graphviz`); "
-            "`patchbay export map --format dot` still writes the map as text."
+            "Ask your Patchbay admin to install it ({install}); {export} still writes the map as text.",
+            install=Command("apt-get install graphviz"),
+            export=Command("patchbay export map --format dot"),
         )
 
 

@@ -24,15 +24,18 @@ from storage.repositories import security_reviews as review_repo
 from storage.repositories import teardown as teardown_repo
 from storage.repositories import tools as tool_repo
 
-TO_DO = {
-    Step.START_REVIEW: "start the security review",
-    Step.SUBMIT_REVIEW: "record the security review",
-    Step.APPROVE: "approve it or request changes",
-    Step.RESUBMIT: "make the requested changes and resubmit",
-    Step.RECORD_SANDBOX: "record the sandbox test",
-    Step.DEPLOY: "deploy it to production",
-    Step.RESUME: "resume or retire it (suspended)",
-}
+# The steps that put an integration on someone's waiting list (bot/views/home.py words each).
+WAITING_STEPS = frozenset(
+    {
+        Step.START_REVIEW,
+        Step.SUBMIT_REVIEW,
+        Step.APPROVE,
+        Step.RESUBMIT,
+        Step.RECORD_SANDBOX,
+        Step.DEPLOY,
+        Step.RESUME,
+    }
+)
 HOME_ORDER = (
     State.LIVE,
     State.SUSPENDED,
@@ -79,9 +82,13 @@ class MyIntegration(BaseModel):
 
 
 class Waiting(BaseModel):
+    """An integration waiting on the person: for a step, their teardown, or a review now due."""
+
     id: int
     title: str
-    to_do: str
+    step: Step | None = None
+    teardown_left: int | None = None
+    review_due: date | None = None
 
 
 class QueueLine(BaseModel):
@@ -121,27 +128,22 @@ def waiting_for(session: Session, actor: Actor, today: date) -> list[Waiting]:
     for integration in repo.integrations_in(session, states=states):
         facts = facts_of(session, integration)
         for step in next_steps(facts.state):
-            if step not in TO_DO or refusal(step, actor, facts) is not None:
+            if step not in WAITING_STEPS or refusal(step, actor, facts) is not None:
                 continue
             if step is Step.APPROVE and actor.user_id in review_repo.approvers(
                 session, integration.id, integration.review_round
             ):
                 continue
-            found.append(Waiting(id=integration.id, title=integration.title, to_do=TO_DO[step]))
+            found.append(Waiting(id=integration.id, title=integration.title, step=step))
             break
         else:
             if facts.state is State.RETIRING and actor.user_id == facts.owner_id:
                 left = teardown_repo.open_count(session, integration.id)
-                to_do = f"finish its teardown ({left} left)"
-                found.append(Waiting(id=integration.id, title=integration.title, to_do=to_do))
+                found.append(Waiting(id=integration.id, title=integration.title, teardown_left=left))
                 continue
             due = integration.next_review_on
             if facts.state is State.LIVE and actor.user_id == facts.owner_id and due and due <= today:
-                found.append(
-                    Waiting(
-                        id=integration.id, title=integration.title, to_do=f"review it (due {due.isoformat()})"
-                    )
-                )
+                found.append(Waiting(id=integration.id, title=integration.title, review_due=due))
     return found
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from commands.actor import SYSTEM, Actor
 from commands.audit import record_change
-from commands.errors import NotAllowed, NotFound
+from commands.errors import Mention, NotAllowed, NotFound
 from commands.lifecycle import Step
 from commands.outbox import Kind, owe
 from commands.policy import Policy
@@ -291,7 +291,8 @@ def _answerable(session: Session, actor: Actor, incident_id: int) -> Incident:
     assert integration is not None
     if actor.user_id != integration.owner_id and not actor.is_admin:
         raise NotAllowed(
-            f"Only the owner <@{integration.owner_id}> or a Patchbay admin can answer this alert."
+            "Only the owner {owner} or a Patchbay admin can answer this alert.",
+            owner=Mention(integration.owner_id),
         )
     return incident
 

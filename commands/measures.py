@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import NotAllowed
+from commands.errors import Mention, NotAllowed
 from commands.fields import Form, Hours
 from commands.proposals import get_integration
 from commands.vocabulary import State
@@ -56,8 +56,9 @@ def line_of(row: Measurement) -> MeasureLine:
 def _require_measurer(actor: Actor, integration: Integration) -> None:
     if actor.user_id != integration.owner_id and not actor.is_admin:
         raise NotAllowed(
-            f"Only the owner <@{integration.owner_id}> or a Patchbay admin can record the success "
-            f"measures of #{integration.id}."
+            "Only the owner {owner} or a Patchbay admin can record the success "
+            f"measures of #{integration.id}.",
+            owner=Mention(integration.owner_id),
         )
     state = State(integration.state)
     if state not in MEASURABLE:

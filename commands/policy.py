@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from commands.fields import Lines
 from commands.vocabulary import SENSITIVE, DataClass
 
 
@@ -22,6 +23,7 @@ def _days_list(value: Any) -> Any:
 ReminderDays = Annotated[
     tuple[Annotated[int, Field(ge=1, le=365)], ...],
     BeforeValidator(_days_list),
+    Lines(30),
     Field(min_length=1, max_length=5),
 ]
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import NotAllowed
+from commands.errors import Mention, NotAllowed
 from commands.proposals import get_integration
 from commands.vocabulary import State
 from storage.models import IngestToken, Integration
@@ -47,8 +47,8 @@ def hash_token(token: str) -> str:
 def _require_connector(actor: Actor, integration: Integration) -> None:
     if actor.user_id != integration.owner_id and not actor.is_admin:
         raise NotAllowed(
-            f"Only the owner <@{integration.owner_id}> or a Patchbay admin can connect run reports "
-            f"for #{integration.id}."
+            f"Only the owner {{owner}} or a Patchbay admin can connect run reports for #{integration.id}.",
+            owner=Mention(integration.owner_id),
         )
     state = State(integration.state)
     if state is not State.LIVE:

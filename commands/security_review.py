@@ -9,7 +9,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from commands.errors import InvalidInput
-from commands.fields import Choice, Form, LongText, YesNo, raise_errors
+from commands.fields import Choice, Form, Lines, LongText, YesNo, raise_errors
 from commands.secrets import find_secret
 from commands.vocabulary import (
     SENSITIVE,
@@ -58,7 +58,7 @@ def format_scopes(needs: list[ScopeNeed]) -> str:
     return "\n".join(f"{need.scope} - {need.why}" for need in needs)
 
 
-Scopes = Annotated[list[ScopeNeed], BeforeValidator(parse_scopes)]
+Scopes = Annotated[list[ScopeNeed], BeforeValidator(parse_scopes), Lines(3000)]
 
 
 class ScopeChange(Form):

@@ -67,29 +67,6 @@ class StackMap(BaseModel):
     def count(self, kind: EdgeKind) -> int:
         return self.counts.get(kind, 0)
 
-    def summary(self) -> str:
-        """One line for people: what the map shows."""
-        tools = self.tools
-        parts = [
-            counted(tools, "tool"),
-            counted(self.count(EdgeKind.LIVE), "live integration"),
-            counted(self.count(EdgeKind.PROPOSED), "proposal"),
-            counted(self.count(EdgeKind.MANUAL), "manual handoff") + f" ({self.manual_hours} h/week)",
-        ]
-        flagged = [
-            f"{n} {kind.value}" for kind in (EdgeKind.SUSPENDED, EdgeKind.ORPHANED) if (n := self.count(kind))
-        ]
-        shape = (
-            " Drawn by category: the stack is too big to show every tool at once." if self.overview else ""
-        )
-        return (
-            f"{self.title}: "
-            + ", ".join(parts)
-            + (f"; {', '.join(flagged)}" if flagged else "")
-            + "."
-            + shape
-        )
-
 
 def _graph(title: str, nodes: list[MapNode], edges: list[MapEdge], **extra: Any) -> StackMap:
     counts: dict[EdgeKind, int] = defaultdict(int)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import Conflict, NotAllowed, NotFound
+from commands.errors import Conflict, Mention, NotAllowed, NotFound
 from commands.fields import Form, NoSecret
 from commands.notices import Notice, Say
 from commands.outbox import Kind, owe
@@ -49,8 +49,8 @@ def _item_for(session: Session, actor: Actor, item_id: int) -> tuple[TeardownIte
     integration = locked_integration(session, item.integration_id)
     if actor.user_id != integration.owner_id and not actor.is_admin:
         raise NotAllowed(
-            f"Only the owner <@{integration.owner_id}> or a Patchbay admin can settle the teardown"
-            f" of #{integration.id}."
+            f"Only the owner {{owner}} or a Patchbay admin can settle the teardown of #{integration.id}.",
+            owner=Mention(integration.owner_id),
         )
     return item, integration
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from commands.actor import Actor
-from commands.errors import NotAllowed
+from commands.errors import Mention, NotAllowed
 from commands.lifecycle import RULES, Step, refusal
 from commands.policy import Policy
 from commands.tools import ToolCard, retire_tool, tool_for_steward
@@ -50,11 +50,12 @@ def retire_tool_safely(
         return ToolRetirement(tool=card, dependents=dependents, retired=False)
     refused = [i for i in found if refusal(Step.RETIRE, actor, facts_of(session, i)) is not None]
     if refused:
-        owners = ", ".join(f"#{i.id} (<@{i.owner_id}>)" for i in refused)
+        owners = ", ".join(f"#{i.id} ({{owner_{i.id}}})" for i in refused)
         raise NotAllowed(
             "Retiring {name} starts the retirement of its integrations, and only their owners or a"
             f" Patchbay admin can do that: {owners}. Ask them or an admin.",
             name=card.name,
+            **{f"owner_{i.id}": Mention(i.owner_id) for i in refused},
         )
     for dependent in dependents:
         take_step(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import InvalidInput, NotAllowed, NotFound
+from commands.errors import InvalidInput, Mention, NotAllowed, NotFound
 from commands.fields import Form, LongText, Money, Name, ShortText, UserId, WebUrl, raise_errors
 from commands.vocabulary import Category, DataKind, IntegrationOption
 from storage.models import Tool
@@ -104,9 +104,9 @@ def _get(session: Session, tool_id: int) -> Tool:
 def _require_steward(actor: Actor, tool: Tool, doing: str) -> None:
     if actor.user_id != tool.owner_id and not actor.is_admin:
         raise NotAllowed(
-            "Only {name}'s owner <@{owner}> or a Patchbay admin can {doing}.",
+            "Only {name}'s owner {owner} or a Patchbay admin can {doing}.",
             name=tool.name,
-            owner=tool.owner_id,
+            owner=Mention(tool.owner_id),
             doing=doing,
         )
 

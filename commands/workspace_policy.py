@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import Conflict, InvalidInput, NotAllowed
+from commands.errors import Command, Conflict, InvalidInput, NotAllowed
 from commands.fields import field_message, validate_fields
 from commands.policy import Policy
 from storage.repositories import policy as repo
@@ -121,14 +121,15 @@ def change_policy(
     if version != state.version:
         raise Conflict(
             "Another admin changed the settings after you opened them. Close this and open"
-            " `/patchbay settings` again to see their values."
+            " {command} again to see their values.",
+            command=Command("/patchbay settings"),
         )
     base = defaults.model_dump(mode="json")
     overrides = {name: after[name] for name in EDITABLE if after[name] != base[name]}
     if not repo.save(session, overrides=overrides, expected_version=version, at=now, by=actor.user_id):
         raise Conflict(
-            "Another admin saved the settings at the same moment."
-            " Open `/patchbay settings` again to see them."
+            "Another admin saved the settings at the same moment. Open {command} again to see them.",
+            command=Command("/patchbay settings"),
         )
     record_change(
         session,

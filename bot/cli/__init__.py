@@ -19,6 +19,7 @@ from bot.cli import review_commands
 from bot.clock import Clock
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError, load_settings, missing_setup, require
+from bot.views.stackmap import map_summary
 from bot.web import logs
 from bot.web.http import WAITRESS_BODY_LIMIT, make_wsgi
 from commands.actor import SYSTEM
@@ -203,7 +204,7 @@ def export_map_file(settings: Settings, path: Path | None, image: ImageFormat, f
         return 0
     path = path or Path(f"stack-map.{image.value}")
     path.write_bytes(data)
-    print(f"wrote {path}: {graph.summary()}")
+    print(f"wrote {path}: {map_summary(graph, for_slack=False)}")
     return 0
 
 

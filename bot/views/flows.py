@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block as SlackBlock
-from slack_sdk.models.blocks import DividerBlock, ExternalDataSelectElement, InputBlock, UserSelectElement
+from slack_sdk.models.blocks import DividerBlock, ExternalDataSelectElement, InputBlock
 from slack_sdk.models.views import View
 
 from bot.forms import FlowRef
@@ -12,16 +12,14 @@ from bot.text import escape
 from bot.views.elements import (
     button,
     context,
-    multi_select_input,
-    options_of,
     plain,
     section,
-    select_input,
-    text_input,
     user,
 )
-from commands.flows import FlowLine, FlowMode, Opportunities
-from commands.vocabulary import DataKind, counted, lowerfirst
+from bot.views.limits import multi_select_field, select_field, text_field, user_field
+from commands.flows import FlowDraft, FlowLine, FlowMode, Opportunities, ProposalPrefill
+from commands.proposals import ProposalDraft
+from commands.vocabulary import counted, lowerfirst
 
 
 def _tool_picker(block_id: str, label: str) -> InputBlock:
@@ -39,40 +37,34 @@ def flow_modal(*, user_id: str) -> View:
     blocks: list[SlackBlock] = [
         _tool_picker(Block.SOURCE_TOOL, "From tool"),
         _tool_picker(Block.TARGET_TOOL, "To tool"),
-        text_input(
+        text_field(
+            FlowDraft,
             Block.DATA,
             "What data moves",
-            max_length=200,
             placeholder="Won deals: customer name, plan and start date",
         ),
-        multi_select_input(Block.DATA_KINDS, "Kinds of data", options_of(DataKind)),
-        select_input(
-            Block.FLOW_MODE, "How it moves today", options_of(FlowMode), initial=FlowMode.MANUAL.value
-        ),
-        text_input(
+        multi_select_field(FlowDraft, Block.DATA_KINDS, "Kinds of data"),
+        select_field(FlowDraft, Block.FLOW_MODE, "How it moves today", initial=FlowMode.MANUAL.value),
+        text_field(
+            FlowDraft,
             Block.FLOW_INTEGRATION,
             "Integration number",
-            optional=True,
             max_length=8,
             placeholder="12",
             hint="Only when an integration already automates it.",
         ),
-        text_input(
+        text_field(
+            FlowDraft,
             Block.TIMES_PER_WEEK,
             "How many times a week",
-            max_length=8,
             placeholder="5",
             hint="0.25 for about once a month.",
         ),
-        text_input(
-            Block.MINUTES_EACH, "Minutes each time", max_length=6, placeholder="20", hint="0 when automated."
+        text_field(
+            FlowDraft, Block.MINUTES_EACH, "Minutes each time", placeholder="20", hint="0 when automated."
         ),
-        InputBlock(
-            block_id=Block.DONE_BY,
-            label=plain("Who does it"),
-            optional=True,
-            hint=plain("Needed unless it is automated."),
-            element=UserSelectElement(action_id=Field.VALUE, initial_user=user_id),
+        user_field(
+            FlowDraft, Block.DONE_BY, "Who does it", initial=user_id, hint="Needed unless it is automated."
         ),
     ]
     return View(
@@ -135,3 +127,28 @@ def opportunities_blocks(found: Opportunities) -> list[SlackBlock]:
     if found.total > len(found.lines):
         blocks.append(context(f"{found.total - len(found.lines)} smaller ones are not shown."))
     return blocks
+
+
+# Plain text for the proposal modal's inputs (never mrkdwn): the flow's words go in as they are.
+PREFILL_TITLE = "Automate {data}: {source} -> {target}"
+PREFILL_PURPOSE = (
+    "Today {who} moves {data} from {source} to {target} {how}, "
+    "{times} times a week at {minutes} minutes each: {hours} hours a week."
+)
+
+
+def prefilled_proposal(prefill: ProposalPrefill) -> ProposalDraft:
+    """The proposal to automate a manual flow, its title and purpose worded from the flow."""
+    line = prefill.flow
+    words = {"data": line.data, "source": line.source_tool, "target": line.target_tool}
+    purpose = PREFILL_PURPOSE.format(
+        **words,
+        who=user(line.done_by) if line.done_by else "someone",
+        how="by hand" if line.mode is FlowMode.MANUAL else "by CSV export and import",
+        times=f"{line.times_per_week.normalize():f}",
+        minutes=line.minutes_each,
+        hours=line.hours_per_week,
+    )
+    return prefill.draft.model_copy(
+        update={"title": PREFILL_TITLE.format(**words)[:120], "purpose": purpose[:2000]}
+    )

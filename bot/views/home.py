@@ -15,6 +15,7 @@ from bot.views.elements import actions, button, chunk_lines, context, plain, sec
 from bot.views.measures import measures_button, trend_text
 from bot.views.run_health import health_line
 from commands.home import Home, MyIntegration, Section, StackTotals, ToolLine, Waiting
+from commands.lifecycle import Step
 from commands.run_health import Health
 from commands.vocabulary import counted
 
@@ -32,8 +33,28 @@ def _short(text: str) -> str:
     return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
 
 
+TO_DO = {
+    Step.START_REVIEW: "start the security review",
+    Step.SUBMIT_REVIEW: "record the security review",
+    Step.APPROVE: "approve it or request changes",
+    Step.RESUBMIT: "make the requested changes and resubmit",
+    Step.RECORD_SANDBOX: "record the sandbox test",
+    Step.DEPLOY: "deploy it to production",
+    Step.RESUME: "resume or retire it (suspended)",
+}
+
+
+def to_do(item: Waiting) -> str:
+    """What the person has to do about a waiting integration."""
+    if item.step is not None:
+        return TO_DO[item.step]
+    if item.teardown_left is not None:
+        return f"finish its teardown ({item.teardown_left} left)"
+    return f"review it (due {item.review_due.isoformat() if item.review_due else 'now'})"
+
+
 def waiting_line(item: Waiting) -> str:
-    return f"• #{item.id} {_short(item.title)}: *{item.to_do}*  ·  `/patchbay show {item.id}`"
+    return f"• #{item.id} {_short(item.title)}: *{to_do(item)}*  ·  `/patchbay show {item.id}`"
 
 
 def integration_line(item: MyIntegration) -> str:

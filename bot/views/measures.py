@@ -9,8 +9,9 @@ from slack_sdk.models.views import View
 from bot.forms import IntegrationRef
 from bot.ids import Action, Block, Callback
 from bot.text import escape
-from bot.views.elements import actions, button, plain, section, text_input
-from commands.measures import MEASURABLE, MeasureLine
+from bot.views.elements import actions, button, plain, section
+from bot.views.limits import text_field
+from commands.measures import MEASURABLE, MeasureLine, MeasuresForm
 from commands.proposals import IntegrationCard
 from commands.vocabulary import counted
 
@@ -33,17 +34,12 @@ def measures_modal(*, integration_id: int, title: str) -> View:
             f"*#{integration_id} {escape(title)}*\nWhat it achieves now. Record it at go-live and at each "
             "review; the document and the dashboard show how it changes."
         ),
-        text_input(Block.HOURS_SAVED, "Hours saved per week", max_length=8, placeholder="3"),
-        text_input(
-            Block.ERRORS_AVOIDED,
-            "Manual errors avoided per month",
-            max_length=8,
-            placeholder="4",
-        ),
-        text_input(
+        text_field(MeasuresForm, Block.HOURS_SAVED, "Hours saved per week", placeholder="3"),
+        text_field(MeasuresForm, Block.ERRORS_AVOIDED, "Manual errors avoided per month", placeholder="4"),
+        text_field(
+            MeasuresForm,
             Block.FRESHNESS,
             "Data freshness (minutes from an event to its sync)",
-            max_length=6,
             placeholder="5",
         ),
     ]

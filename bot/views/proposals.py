@@ -20,21 +20,20 @@ from bot.views.elements import (
     actions,
     button,
     context,
-    multi_select_input,
-    number_text,
     option,
-    options_of,
     pager,
     plain,
     section,
     select_input,
-    text_input,
     user,
-    user_input,
 )
+from bot.views.limits import multi_select_field, select_field, text_field, user_field
 from commands.economics import Economics
 from commands.proposals import IntegrationCard, PlanRow, ProposalDraft, QueuePage
-from commands.vocabulary import SCORE_MEANINGS, ConflictRule, DataKind, Direction, Method, Timing, counted
+from commands.vocabulary import SCORE_MEANINGS, Direction, Timing, counted
+
+# The mapping is typed as lines and parsed into pairs; its model bounds each pair, not the text.
+MAPPING_LENGTH = 3000
 
 
 def _score_input(block_id: str, label: str, initial: int | None) -> InputBlock:
@@ -83,19 +82,19 @@ def proposal_modal(
             )
         )
     blocks += [
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.TITLE,
             "Title",
             initial=d.title if d else "",
-            max_length=120,
             placeholder="Closed-won deals create Asana onboarding projects",
         ),
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.PURPOSE,
             "Purpose",
             initial=d.purpose if d else "",
             multiline=True,
-            max_length=2000,
             hint="What manual work does it remove?",
         ),
         _tool_input(Block.SOURCE_TOOL, "Source tool", d.source_tool_id if d else None, names),
@@ -104,90 +103,89 @@ def proposal_modal(
             button("Register a missing tool", Action.REGISTER_MISSING_TOOL, "missing"),
             block_id=Block.MISSING_TOOL,
         ),
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.TRIGGER,
             "Trigger",
             initial=d.trigger if d else "",
-            max_length=300,
             placeholder="Deal marked Closed Won in Salesforce",
         ),
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.ACTIONS,
             "Action(s) in the target",
             initial=d.actions if d else "",
             multiline=True,
-            max_length=2000,
             placeholder="Create a project from the onboarding template",
         ),
-        multi_select_input(
+        multi_select_field(
+            ProposalDraft,
             Block.DATA_KINDS,
             "Data it moves",
-            options_of(DataKind),
             initial=[k.value for k in d.data_kinds] if d else (),
         ),
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.MAPPING,
             "Field mapping",
             initial=d.mapping_text() if d else "",
             multiline=True,
-            max_length=3000,
+            max_length=MAPPING_LENGTH,
             placeholder="Phone -> Phone Number | normalise to E.164",
             hint="One pair per line: Source field -> Target field | optional transform note",
         ),
-        select_input(
+        select_field(
+            ProposalDraft,
             Block.DIRECTION,
             "Direction",
-            options_of(Direction),
             initial=d.direction.value if d else Direction.ONE_WAY.value,
         ),
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.SOURCE_OF_TRUTH,
             "Source of truth per data type",
-            optional=True,
             multiline=True,
             initial=d.source_of_truth if d else "",
-            max_length=2000,
             placeholder="Contacts: HubSpot\nDeals: Salesforce",
             hint="Needed for bi-directional syncs.",
         ),
-        select_input(
+        select_field(
+            ProposalDraft,
             Block.CONFLICT_RULE,
             "Conflict rule",
-            options_of(ConflictRule),
-            optional=True,
             initial=d.conflict_rule.value if d and d.conflict_rule else None,
             hint="Needed for bi-directional syncs.",
         ),
-        select_input(
-            Block.TIMING, "Timing", options_of(Timing), initial=d.timing.value if d else Timing.REALTIME.value
+        select_field(
+            ProposalDraft, Block.TIMING, "Timing", initial=d.timing.value if d else Timing.REALTIME.value
         ),
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.BATCH_MINUTES,
             "Batch interval (minutes)",
-            optional=True,
-            max_length=6,
-            initial=number_text(d.batch_minutes if d else None),
+            initial=d.batch_minutes if d else None,
             placeholder="60",
         ),
-        select_input(
-            Block.METHOD, "Method", options_of(Method), initial=d.method.value if d and d.method else None
+        select_field(
+            ProposalDraft, Block.METHOD, "Method", initial=d.method.value if d and d.method else None
         ),
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.METHOD_REASON,
             "Why this method",
             initial=d.method_reason if d else "",
             multiline=True,
-            max_length=2000,
             placeholder="Both tools have Zapier connectors; no engineering time needed",
         ),
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.EFFORT_HOURS,
             "Estimated effort (hours)",
-            max_length=8,
-            initial=number_text(d.effort_hours if d else None),
+            initial=d.effort_hours if d else None,
             placeholder="8",
         ),
-        user_input(
+        user_field(
+            ProposalDraft,
             Block.OWNER,
             "Owner",
             initial=d.owner_id if d else owner_id,
@@ -198,19 +196,18 @@ def proposal_modal(
         ),
         _score_input(Block.IMPACT, "Impact: what it is worth", d.impact if d else None),
         _score_input(Block.FEASIBILITY, "Feasibility: how easy it is to build", d.feasibility if d else None),
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.HOURS_PER_WEEK,
             "Hours per week spent on it by hand today",
-            max_length=8,
-            initial=number_text(d.hours_per_week if d else None),
+            initial=d.hours_per_week if d else None,
             placeholder="3",
         ),
-        text_input(
+        text_field(
+            ProposalDraft,
             Block.MONTHLY_COST,
             "Monthly cost of the tool or plan it needs",
-            optional=True,
-            max_length=12,
-            initial=number_text(d.monthly_cost if d else None),
+            initial=d.monthly_cost if d else None,
             placeholder="0",
         ),
     ]

@@ -18,15 +18,13 @@ from bot.views.elements import (
     option,
     plain,
     section,
-    select_input,
-    text_input,
     user,
 )
+from bot.views.limits import select_field, text_field
 from bot.views.run_health import quarter_line
-from commands.reviews import Answered, CycleKind, Outcome, ReviewItem, StatusRow
+from commands.reviews import Answered, CycleKind, Outcome, ReviewAnswer, ReviewItem, StatusRow
 from commands.run_health import Figures
 
-YES_NO = [option("yes", "Yes"), option("no", "No")]
 ANSWER_BUTTONS = (
     (Outcome.KEEP, Action.REVIEW_KEEP, "primary"),
     (Outcome.NEEDS_CHANGES, Action.REVIEW_NEEDS_CHANGES, None),
@@ -109,22 +107,21 @@ def answered_reply(answered: Answered) -> list[SlackBlock]:
 def answer_modal(ref: ReviewRef, item: ReviewItem) -> View:
     blocks: list[SlackBlock] = [
         section(f"*{ref.outcome.label}*: #{item.integration_id} {escape(item.title)}"),
-        select_input(Block.STILL_SERVES, "Does it still serve its purpose?", YES_NO),
-        select_input(Block.DATA_QUALITY_OK, "Is the data quality acceptable?", YES_NO),
-        text_input(
+        select_field(ReviewAnswer, Block.STILL_SERVES, "Does it still serve its purpose?"),
+        select_field(ReviewAnswer, Block.DATA_QUALITY_OK, "Is the data quality acceptable?"),
+        text_field(
+            ReviewAnswer,
             Block.INCIDENTS,
             "Incidents since the last review",
-            optional=True,
             multiline=True,
-            max_length=2000,
             placeholder="None",
         ),
-        text_input(
+        text_field(
+            ReviewAnswer,
             Block.NOTES,
             "Notes",
-            optional=ref.outcome is not Outcome.NEEDS_CHANGES,
+            required=ref.outcome is Outcome.NEEDS_CHANGES,
             multiline=True,
-            max_length=2000,
             hint="What needs to change." if ref.outcome is Outcome.NEEDS_CHANGES else "",
         ),
     ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from annotated_types import Ge, Le, MaxLen
 from slack_sdk.models.blocks import (
     Block as SlackBlock,
 )
@@ -26,7 +25,8 @@ from slack_sdk.models.views import View
 from bot.forms import SettingsMeta
 from bot.ids import Block, Callback, Field
 from bot.text import escape
-from bot.views.elements import context, option, plain, select_input, text_input, user
+from bot.views.elements import context, plain, user
+from bot.views.limits import limits, select_field, text_field
 from commands.policy import Policy
 from commands.workspace_policy import PolicyChange, PolicyState
 
@@ -102,14 +102,6 @@ SECTIONS: tuple[tuple[str, tuple[Block, ...]], ...] = (
     ("Reminders", (Block.NUDGE_AFTER_DAYS, Block.ESCALATE_AFTER_DAYS)),
     ("Where", (Block.GOVERNANCE_CHANNEL,)),
 )
-YES_NO = [option("yes", "Yes"), option("no", "No")]
-
-
-def _bound(name: str, kind: type) -> Any:
-    for item in Policy.model_fields[name].metadata:
-        if isinstance(item, kind):
-            return getattr(item, {Ge: "ge", Le: "le", MaxLen: "max_length"}[kind])
-    return None
 
 
 def _number(value: Any) -> str:
@@ -133,8 +125,9 @@ def _input(name: Block, policy: Policy) -> InputBlock:
             ),
         )
     if annotation is bool:
-        return select_input(name, label, YES_NO, initial="yes" if value else "no", hint=hint)
+        return select_field(Policy, name, label, initial="yes" if value else "no", hint=hint, required=True)
     if annotation in (int, Decimal):
+        bounds = limits(Policy, name)
         return InputBlock(
             block_id=name,
             label=plain(label),
@@ -143,13 +136,12 @@ def _input(name: Block, policy: Policy) -> InputBlock:
                 action_id=Field.VALUE,
                 is_decimal_allowed=annotation is Decimal,
                 initial_value=_number(value),
-                min_value=_number(_bound(name, Ge)),
-                max_value=_number(_bound(name, Le)),
+                min_value=_number(bounds.minimum),
+                max_value=_number(bounds.maximum),
             ),
         )
-    if isinstance(value, tuple):
-        return text_input(name, label, initial=", ".join(str(v) for v in value), max_length=30, hint=hint)
-    return text_input(name, label, initial=str(value), max_length=_bound(name, MaxLen) or 200, hint=hint)
+    shown = ", ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
+    return text_field(Policy, name, label, initial=shown, hint=hint, required=True)
 
 
 def settings_modal(state: PolicyState) -> View:

@@ -8,10 +8,11 @@ from slack_sdk.models.views import View
 from bot.forms import TeardownRef
 from bot.ids import Action, Block, Callback, teardown_block
 from bot.text import escape
-from bot.views.elements import actions, button, context, plain, section, text_input, user
+from bot.views.elements import actions, button, context, plain, section, user
 from bot.views.fallbacks import named
+from bot.views.limits import text_field
 from commands.proposals import IntegrationCard
-from commands.teardown import Settled
+from commands.teardown import NotApplicableForm, Settled
 from commands.teardown_plan import TeardownFacts, TeardownKind, TeardownLine, TeardownStatus
 
 MARKS = {TeardownStatus.OPEN: ":white_large_square:", TeardownStatus.DONE: ":white_check_mark:"}
@@ -95,7 +96,7 @@ def not_applicable_modal(item: TeardownRef, *, label: str) -> View:
         close=plain("Cancel"),
         blocks=[
             section(f"Why does *{escape(label)}* not apply?"),
-            text_input(Block.REASON, "Reason", multiline=True, max_length=500),
+            text_field(NotApplicableForm, Block.REASON, "Reason", multiline=True),
         ],
     )
 

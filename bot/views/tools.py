@@ -14,21 +14,16 @@ from bot.views.elements import (
     button,
     confirm,
     context,
-    multi_select_input,
-    number_text,
-    options_of,
     pager,
     plain,
     section,
-    select_input,
-    text_input,
     user,
-    user_input,
 )
 from bot.views.fallbacks import tool_retired
+from bot.views.limits import multi_select_field, select_field, text_field, user_field
 from commands.tool_retirement import ToolRetirement
 from commands.tools import ToolCard, ToolDraft, ToolPage
-from commands.vocabulary import Category, DataKind, IntegrationOption, counted
+from commands.vocabulary import DataKind, counted
 
 
 def tool_modal(
@@ -36,64 +31,53 @@ def tool_modal(
 ) -> View:
     """The modal to register a tool, or to edit one when `draft` and `tool_id` are given."""
     editing = draft is not None and tool_id is not None
-    cost = number_text(draft.monthly_cost if draft else None)
     blocks: list[SlackBlock] = [
-        text_input(
-            Block.NAME, "Name", initial=draft.name if draft else name, max_length=80, placeholder="HubSpot"
+        text_field(
+            ToolDraft, Block.NAME, "Name", initial=draft.name if draft else name, placeholder="HubSpot"
         ),
-        select_input(
-            Block.CATEGORY, "Category", options_of(Category), initial=draft.category.value if draft else None
-        ),
-        user_input(
+        select_field(ToolDraft, Block.CATEGORY, "Category", initial=draft.category.value if draft else None),
+        user_field(
+            ToolDraft,
             Block.OWNER,
             "Owner",
             initial=draft.owner_id if draft else owner_id,
             hint="The person who answers for this tool and its data.",
         ),
-        multi_select_input(
+        multi_select_field(
+            ToolDraft,
             Block.DATA_KINDS,
             "Data it holds",
-            options_of(DataKind),
             initial=[k.value for k in draft.data_kinds] if draft else (),
         ),
-        text_input(
+        text_field(
+            ToolDraft,
             Block.DATA_OTHER,
             "Other data",
             initial=draft.data_other if draft else "",
-            optional=True,
             placeholder="e.g. contracts, NPS scores",
         ),
-        multi_select_input(
+        multi_select_field(
+            ToolDraft,
             Block.INTEGRATION_OPTIONS,
             "How it can be integrated",
-            options_of(IntegrationOption),
             initial=[o.value for o in draft.integration_options] if draft else (),
         ),
-        text_input(
+        text_field(
+            ToolDraft,
             Block.VENDOR_URL,
             "Vendor URL",
             initial=draft.vendor_url if draft else "",
-            optional=True,
-            max_length=500,
             placeholder="https://www.hubspot.com",
         ),
-        text_input(
+        text_field(
+            ToolDraft,
             Block.MONTHLY_COST,
             "Monthly cost",
-            initial=cost,
-            optional=True,
-            max_length=20,
+            initial=draft.monthly_cost if draft else None,
             placeholder="e.g. 450",
             hint="What the plan costs per month, in the workspace currency.",
         ),
-        text_input(
-            Block.NOTES,
-            "Notes",
-            initial=draft.notes if draft else "",
-            optional=True,
-            multiline=True,
-            max_length=2000,
-        ),
+        text_field(ToolDraft, Block.NOTES, "Notes", initial=draft.notes if draft else "", multiline=True),
     ]
     return View(
         type="modal",
@@ -116,7 +100,7 @@ def owner_modal(*, tool: ToolCard) -> View:
         close=plain("Cancel"),
         blocks=[
             section(f"Who should own *{escape(tool.name)}* from now on?"),
-            user_input(Block.OWNER, "New owner", initial=tool.owner_id),
+            user_field(ToolDraft, Block.OWNER, "New owner", initial=tool.owner_id),
         ],
     )
 

@@ -16,28 +16,23 @@ from bot.views.elements import (
     button,
     confirm,
     context,
-    multi_select_input,
     option,
-    options_of,
     plain,
     section,
-    select_input,
-    text_input,
 )
+from bot.views.limits import multi_select_field, select_field, text_field
 from bot.views.measures import measure_actions
 from bot.views.proposals import integration_card
 from bot.views.run_reports import run_report_actions
 from bot.views.teardown import teardown_blocks
 from commands.lifecycle import RULES, Step, next_steps
 from commands.proposals import IntegrationCard
-from commands.security_review import SANDBOX_CHECKS
-from commands.vocabulary import (
-    AccessLevel,
-    Attestation,
-    CredentialStorage,
-    CredentialType,
-    DataClass,
-    ReviewOutcome,
+from commands.security_review import (
+    SANDBOX_CHECKS,
+    ReasonForm,
+    SandboxForm,
+    ScopeChange,
+    SecurityReviewForm,
 )
 
 STYLES = {
@@ -47,7 +42,6 @@ STYLES = {
     Step.RETIRE: "danger",
     Step.SUSPEND: "danger",
 }
-YES_NO = [option("yes", "Yes"), option("no", "No")]
 
 
 def step_buttons(card: IntegrationCard) -> list[SlackBlock]:
@@ -108,41 +102,36 @@ def security_review_modal(
             f"*#{ref.integration_id} {escape(title)}*\n"
             "Least privilege: read-only unless writing is the point."
         ),
-        text_input(
+        text_field(
+            SecurityReviewForm,
             Block.SCOPES,
             "Scopes or permissions, and why each is needed",
             initial=scopes,
             multiline=True,
-            max_length=3000,
             placeholder="crm.objects.deals.read - read won deals",
             hint="One per line: scope - why it is needed",
         ),
-        select_input(Block.ACCESS_LEVEL, "Access level", options_of(AccessLevel)),
-        select_input(Block.CREDENTIAL_TYPE, "Credential type", options_of(CredentialType)),
-        select_input(Block.CREDENTIAL_STORAGE, "Where the credential is kept", options_of(CredentialStorage)),
-        multi_select_input(
-            Block.DATA_CLASSES,
-            "Data classes moved",
-            options_of(DataClass),
-            initial=data_classes,
-            optional=False,
+        select_field(SecurityReviewForm, Block.ACCESS_LEVEL, "Access level"),
+        select_field(SecurityReviewForm, Block.CREDENTIAL_TYPE, "Credential type"),
+        select_field(SecurityReviewForm, Block.CREDENTIAL_STORAGE, "Where the credential is kept"),
+        multi_select_field(
+            SecurityReviewForm, Block.DATA_CLASSES, "Data classes moved", initial=data_classes
         ),
-        multi_select_input(
+        multi_select_field(
+            SecurityReviewForm,
             Block.ATTESTATIONS,
             "Platform attestations",
-            options_of(Attestation),
             hint="Needed for personal, financial or health data.",
         ),
-        select_input(Block.IN_TRANSIT, "Encrypted in transit?", YES_NO),
-        select_input(Block.AT_REST, "Encrypted at rest?", YES_NO),
-        text_input(Block.ROTATION_DAYS, "Key rotation interval (days)", max_length=4, placeholder="90"),
-        select_input(Block.OUTCOME, "Outcome", options_of(ReviewOutcome)),
-        text_input(
+        select_field(SecurityReviewForm, Block.IN_TRANSIT, "Encrypted in transit?"),
+        select_field(SecurityReviewForm, Block.AT_REST, "Encrypted at rest?"),
+        text_field(SecurityReviewForm, Block.ROTATION_DAYS, "Key rotation interval (days)", placeholder="90"),
+        select_field(SecurityReviewForm, Block.OUTCOME, "Outcome"),
+        text_field(
+            SecurityReviewForm,
             Block.NOTES,
             "Notes",
-            optional=True,
             multiline=True,
-            max_length=2000,
             hint="Required unless the review passes.",
         ),
     ]
@@ -154,12 +143,8 @@ def reason_modal(ref: StepRef, *, title: str) -> View:
     prompt = "Incident note" if ref.step is Step.SUSPEND else "Reason"
     blocks = [
         section(f"*{label}*: #{ref.integration_id} {escape(title)}"),
-        text_input(
-            Block.REASON,
-            prompt,
-            multiline=True,
-            max_length=2000,
-            hint="The proposer and owner will see this.",
+        text_field(
+            ReasonForm, Block.REASON, prompt, multiline=True, hint="The proposer and owner will see this."
         ),
     ]
     return _modal(Callback.STEP_REASON, ref, label[:24], label[:24], blocks)
@@ -177,7 +162,7 @@ def sandbox_modal(ref: StepRef, *, title: str) -> View:
     blocks = [
         section(f"*#{ref.integration_id} {escape(title)}*: record the sandbox test before deploying."),
         checklist,
-        text_input(Block.NOTES, "Notes", optional=True, multiline=True, max_length=2000),
+        text_field(SandboxForm, Block.NOTES, "Notes", multiline=True),
     ]
     return _modal(Callback.SANDBOX, ref, "Sandbox test", "Record test", blocks)
 
@@ -188,21 +173,15 @@ def change_modal(ref: StepRef, *, title: str, scopes: str, data_classes: Sequenc
             f"*#{ref.integration_id} {escape(title)}*: a change to scopes or data goes back through "
             "security review; it stays as it is until the review passes."
         ),
-        text_input(
+        text_field(
+            ScopeChange,
             Block.SCOPES,
             "Scopes or permissions, and why each is needed",
             initial=scopes,
             multiline=True,
-            max_length=3000,
             hint="One per line: scope - why it is needed",
         ),
-        multi_select_input(
-            Block.DATA_CLASSES,
-            "Data classes moved",
-            options_of(DataClass),
-            initial=data_classes,
-            optional=False,
-        ),
+        multi_select_field(ScopeChange, Block.DATA_CLASSES, "Data classes moved", initial=data_classes),
     ]
     return _modal(Callback.SECURITY_CHANGE, ref, "Change scopes or data", "Send to review", blocks)
 

@@ -100,6 +100,14 @@ def test_a_missing_setting_stops_startup_with_one_line_naming_it(
     env["PATCHBAY_ADMINS"] = "alice"
     result = patchbay("serve", env=env, cwd=tmp_path)
     assert result.returncode == 2 and "PATCHBAY_ADMINS" in result.stderr and "Traceback" not in result.stderr
+    env["PATCHBAY_ADMINS"] = ALICE
+    env["PATCHBAY_ESCALATE_AFTER_DAYS"] = "0"  # a field of the policy, set from the environment
+    result = patchbay("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "patchbay: setting PATCHBAY_ESCALATE_AFTER_DAYS is invalid:"
+        " Input should be greater than or equal to 1"
+    ]
 
 
 def test_settings_come_from_a_dotenv_file(tmp_path: Path, stand_in: LocalSlack) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.views.stackmap import map_summary
 from commands.flows import hours_per_week, suggested_frequency
 from commands.stackmap import EdgeKind, MapEdge, MapNode, StackMap, quote, to_dot
 from commands.vocabulary import Category
@@ -35,7 +36,7 @@ def test_dot_groups_tools_by_category_and_styles_each_kind_of_edge() -> None:
     assert 't1 -> t2 [style=solid, color="#2e7d32"' in dot
     assert 'style=dashed, color="#d32f2f", fontcolor="#b71c1c", xlabel="Won deals", penwidth=5.5' in dot
     assert "dir=both" in dot
-    assert graph.summary() == (
+    assert map_summary(graph) == (
         "Stack map: 5 tools, 1 live integration, 0 proposals, 1 manual handoff (8 h/week); 1 orphaned."
     )
 

@@ -11,6 +11,7 @@ from bot.forms import FlowRef, ProposalMeta
 from bot.ids import Action
 from bot.middleware import button, transaction
 from bot.request import parsed, request_of
+from bot.views.flows import prefilled_proposal
 from bot.views.proposals import proposal_modal
 from commands.flows import proposal_prefill
 
@@ -19,9 +20,12 @@ def propose_from_flow(ack: Ack, body: dict[str, Any], context: BoltContext, clie
     ack()
     req, ref = request_of(context), parsed(context, FlowRef)
     with transaction(context) as session:
-        draft, names = proposal_prefill(session=session, actor=req.actor, flow_id=ref.flow_id)
+        prefill = proposal_prefill(session=session, actor=req.actor, flow_id=ref.flow_id)
     view = proposal_modal(
-        owner_id=req.actor.user_id, draft=draft, tool_names=names, meta=ProposalMeta(flow_id=ref.flow_id)
+        owner_id=req.actor.user_id,
+        draft=prefilled_proposal(prefill),
+        tool_names=prefill.tool_names,
+        meta=ProposalMeta(flow_id=ref.flow_id),
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
-from bot.text import escape
+from bot.text import escape, fill
 from bot.views.fallbacks import impact_fallback
 from bot.views.impact import impact_blocks
+from bot.views.stackmap import map_summary
 from commands.graphviz import GraphvizMissing, ImageFormat, dot_binary, draw
 from commands.impact import tool_impact
 from commands.stackmap import stack_map, to_dot
@@ -16,7 +17,8 @@ FOCUS_HINT = "Focus on one part with `/patchbay map crm` or `/patchbay map Sales
 
 def show_map(cmd: SlashRequest) -> None:
     if dot_binary() is None:
-        cmd.ack(text=GraphvizMissing().message)
+        missing = GraphvizMissing()
+        cmd.ack(text=fill(missing.template, **missing.quoted))
         return
     with transaction(cmd.context) as session:
         graph = stack_map(session=session, focus=cmd.args or None)
@@ -30,7 +32,7 @@ def show_map(cmd: SlashRequest) -> None:
         content=png,
         filename="stack-map.png",
         title=escape(graph.title),
-        initial_comment=escape(graph.summary()) + ("" if graph.focus else f" {FOCUS_HINT}"),
+        initial_comment=map_summary(graph) + ("" if graph.focus else f" {FOCUS_HINT}"),
     )
 
 

@@ -15,10 +15,11 @@ from slack_sdk.models.views import View
 from bot.forms import ReviewRef
 from bot.views.flows import flow_modal
 from bot.views.help import help_blocks
-from bot.views.home import home_view
+from bot.views.home import TO_DO, home_view, to_do
 from bot.views.reviews import answer_modal, answered_reply, orphan_card, review_reply, reviews_list
 from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
-from commands.home import Home, MyIntegration, QueueLine, StackTotals, ToolLine, Waiting
+from commands.home import WAITING_STEPS, Home, MyIntegration, QueueLine, StackTotals, ToolLine, Waiting
+from commands.lifecycle import Step
 from commands.reviews import Answered, CycleKind, Outcome, ReviewItem, Status, StatusRow
 from commands.tools import ToolCard, ToolPage
 from commands.vocabulary import Category, DataClass, DataKind, IntegrationOption, State
@@ -86,7 +87,7 @@ HOME = Home(
         )
     ],
     integrations_total=1,
-    waiting=[Waiting(id=14, title="Tickets <& tasks>", to_do="Record the sandbox test")],
+    waiting=[Waiting(id=14, title="Tickets <& tasks>", step=Step.RECORD_SANDBOX)],
     waiting_total=1,
     queue=[QueueLine(rank=1, id=14, title="Tickets <& tasks>", score=12, state=State.PROPOSED)],
     totals=StackTotals(
@@ -148,3 +149,14 @@ def test_people_text_reaches_slack_escaped() -> None:
     text = json.dumps(as_json(tool_card(SALESFORCE)))
     assert "<!channel>" not in text and "<@U0BOSS>" not in text
     assert "Q4 &lt;!channel&gt; &amp; &lt;@U0BOSS&gt; &gt; ops" in text
+
+
+def test_every_step_that_waits_on_someone_is_worded() -> None:
+    assert set(TO_DO) == WAITING_STEPS
+    assert [
+        to_do(Waiting(id=1, title="x", teardown_left=2)),
+        to_do(Waiting(id=1, title="x", review_due=TODAY)),
+    ] == [
+        "finish its teardown (2 left)",
+        "review it (due 2026-11-24)",
+    ]
