@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError, load_settings, missing_setup, require
 from bot.web import logs
-from bot.web.http import WAITRESS_BODY_LIMIT, make_wsgi
+from bot.web.http import make_server, make_socket_mode_wsgi, make_wsgi
 from commands.actor import SYSTEM
 from commands.documents import catalog
 from commands.errors import PatchbayError
@@ -61,8 +61,6 @@ def _warn_missing_setup(settings: Settings) -> None:
 
 def serve(settings: Settings, host: str, port: int, *, with_scheduler: bool) -> None:
     """HTTP mode: Slack's requests on POST /slack/events."""
-    import waitress
-
     require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     _warn_missing_setup(settings)
     _ready_database(settings)
@@ -71,18 +69,11 @@ def serve(settings: Settings, host: str, port: int, *, with_scheduler: bool) -> 
     if with_scheduler:
         build_scheduler(settings=settings, sessions=sessions, client=app.client, clock=Clock()).start()
     log.info("Patchbay listening on http://%s:%s/slack/events", host, port)
-    waitress.serve(
-        make_wsgi(app, sessions, signing_secret=settings.slack_signing_secret),
-        host=host,
-        port=port,
-        threads=16,
-        ident="patchbay",
-        max_request_body_size=WAITRESS_BODY_LIMIT,
-    )
+    make_server(make_wsgi(app, sessions, signing_secret=settings.slack_signing_secret), host, port).run()
 
 
-def run(settings: Settings, *, with_scheduler: bool) -> None:
-    """Socket Mode: no public URL needed."""
+def run(settings: Settings, *, with_scheduler: bool, host: str, http_port: int | None) -> None:
+    """Socket Mode: no public URL needed. With an HTTP port, POST /runs, /healthz and /metrics too."""
     from bot.web.socket_mode import build_handler
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
@@ -92,6 +83,10 @@ def run(settings: Settings, *, with_scheduler: bool) -> None:
     app = create_app(settings, sessions=sessions)
     if with_scheduler:
         build_scheduler(settings=settings, sessions=sessions, client=app.client, clock=Clock()).start()
+    if http_port is not None:
+        server = make_server(make_socket_mode_wsgi(app, sessions), host, http_port)
+        threading.Thread(target=server.run, name="patchbay-http", daemon=True).start()
+        log.info("Patchbay listening on http://%s:%s for /runs, /healthz and /metrics", host, http_port)
     log.info("Patchbay connecting to Slack in Socket Mode")
     build_handler(app, settings).start()
 
@@ -241,6 +236,12 @@ def parser(*, with_shell: bool = False) -> argparse.ArgumentParser:
     )
     run_p = sub.add_parser("run", help="run in Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN)")
     run_p.add_argument(
+        "--http-port",
+        type=int,
+        help="also serve POST /runs, /healthz and /metrics on this port (default: PATCHBAY_HTTP_PORT)",
+    )
+    run_p.add_argument("--host", default="0.0.0.0", help="the address the HTTP port listens on")
+    run_p.add_argument(
         "--no-scheduler", action="store_true", help="leave the review sweep to another process"
     )
     sub.add_parser("scheduler", help="run only the scheduler (the daily review sweep and Slack retries)")
@@ -307,7 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             serve(settings, args.host, args.port, with_scheduler=not args.no_scheduler)
         elif args.command == "run":
-            run(settings, with_scheduler=not args.no_scheduler)
+            http_port = args.http_port if args.http_port is not None else settings.patchbay_http_port
+            run(settings, with_scheduler=not args.no_scheduler, host=args.host, http_port=http_port)
         elif args.command == "scheduler":
             scheduler_only(settings)
         elif args.command == "reviews":
