@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Incident
@@ -35,10 +35,14 @@ def open_once(
     return int(found) if found is not None else None
 
 
+_OPEN_OF = select(Incident).where(
+    Incident.integration_id == bindparam("integration_id"), Incident.closed_at.is_(None)
+)
+
+
 def open_of(session: Session, integration_id: int) -> dict[str, Incident]:
-    """The integration's open incidents by kind."""
-    query = select(Incident).where(Incident.integration_id == integration_id, Incident.closed_at.is_(None))
-    return {row.kind: row for row in session.scalars(query)}
+    """The integration's open incidents by kind (after every report: the statement is built once)."""
+    return {row.kind: row for row in session.scalars(_OPEN_OF, {"integration_id": integration_id})}
 
 
 def get(session: Session, incident_id: int) -> Incident | None:
