@@ -45,5 +45,5 @@ _ACTIVE_BY_HASH = (
 
 def integration_of(session: Session, token_hash: str) -> tuple[int, str] | None:
     """The integration an active token reports for, and that integration's state."""
-    row = session.execute(_ACTIVE_BY_HASH, {"token_hash": token_hash}).first()
+    row = session.connection().execute(_ACTIVE_BY_HASH, {"token_hash": token_hash}).first()
     return (int(row[0]), str(row[1])) if row else None

@@ -28,8 +28,9 @@ def _dialect(session: Session) -> Any:
     return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
-# Written once per dialect and sent with one parameter set per row (executemany), so SQLAlchemy
-# compiles each statement once per process instead of once per request.
+# The statements every POST /runs sends are written once (per dialect) and sent with one parameter
+# set per row (executemany) on the session's connection: SQLAlchemy compiles each once per process,
+# and no ORM machinery runs for rows that are never loaded as objects.
 @functools.cache
 def _new_runs(dialect: Any) -> Any:
     runs = Run.__table__
@@ -70,7 +71,7 @@ def insert_new(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, A
     if not rows:
         return []
     ordered = sorted(rows, key=lambda row: row["run_id"])
-    inserted = set(session.execute(_new_runs(_dialect(session)), ordered).scalars().all())
+    inserted = set(session.connection().execute(_new_runs(_dialect(session)), ordered).scalars().all())
     return [row for row in ordered if row["run_id"] in inserted]
 
 
@@ -79,7 +80,7 @@ def add_to_hours(session: Session, *, integration_id: int, hours: list[dict[str,
     creating the hour's row if it has none: one atomic upsert per hour, in one statement."""
     if hours:
         rows = [{"integration_id": integration_id, **hour} for hour in sorted(hours, key=lambda h: h["hour"])]
-        session.execute(_hour_upsert(_dialect(session)), rows)
+        session.connection().execute(_hour_upsert(_dialect(session)), rows)
 
 
 def add_durations(session: Session, *, integration_id: int, buckets: dict[tuple[datetime, int], int]) -> None:
@@ -89,7 +90,7 @@ def add_durations(session: Session, *, integration_id: int, buckets: dict[tuple[
             {"integration_id": integration_id, "hour": hour, "bucket": bucket, "runs": runs}
             for (hour, bucket), runs in sorted(buckets.items())
         ]
-        session.execute(_duration_upsert(_dialect(session)), rows)
+        session.connection().execute(_duration_upsert(_dialect(session)), rows)
 
 
 SUMMED = ("runs", "successes", "errors", "partials", "records", "counted_runs", "lag_seconds", "lagged_runs")
@@ -177,7 +178,7 @@ _LAST_RUNS = (
 
 def last_runs(session: Session, integration_id: int, *, limit: int) -> Sequence[tuple[str, int | None]]:
     """(status, records) of the integration's last `limit` runs, newest first (after every report)."""
-    rows = session.execute(_LAST_RUNS, {"integration_id": integration_id, "limit": limit})
+    rows = session.connection().execute(_LAST_RUNS, {"integration_id": integration_id, "limit": limit})
     return [(str(status), records) for status, records in rows]
 
 
