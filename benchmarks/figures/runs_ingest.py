@@ -4,7 +4,8 @@ the same server stack that checks the Bearer token and inserts the same rows (`b
 The load is open-loop: requests are due at fixed times (`rate` a second), each on a new TCP connection
 (`Connection: close`, as a platform's webhook step would send it), spread over 200 live integrations
 with a token each (so no token passes its default rate limit). Each step sends one second's worth of
-unmeasured warm-up, then at least 1,000 measured requests (three seconds' worth at the higher rates).
+unmeasured warm-up, then at least 1,000 measured requests (200 of batches; three seconds' worth at
+the higher rates).
 The rate steps up until a step fails: p99 at or over 50 ms, fewer than 95% of the due requests sent
 on time (the server holds every worker), or any answer other than 200. Single-run posts and batches
 of 50 runs are stepped separately; rates are in reports (runs) a second.
@@ -42,8 +43,8 @@ ON_TIME = 0.95
 TARGET_RATE = 500
 TARGET_RATIO = 1.5
 SINGLE_RATES = (50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000)
-BATCH_RATES = (250, 500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000)
-MIN_MEASURED = 1000
+BATCH_RATES = (1000, 2000, 4000, 6000, 8000, 12000, 16000)
+MIN_REQUESTS = {1: 1000, BATCH: 200}  # measured requests per step, at the least
 MEASURED_SECONDS = 3.0
 WORKERS = 128
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -161,7 +162,7 @@ class Load:
     def step(self, reports_per_s: float) -> Step:
         requests_per_s = reports_per_s / self.batch
         self._steady(requests_per_s, max(20, round(requests_per_s)))  # one second of warm-up
-        count = max(MIN_MEASURED // self.batch, round(requests_per_s * MEASURED_SECONDS))
+        count = max(MIN_REQUESTS[self.batch], round(requests_per_s * MEASURED_SECONDS))
         cpu = _cpu_seconds(self.server.process.pid)
         answers, seconds = self._steady(requests_per_s, count)
         cpu = _cpu_seconds(self.server.process.pid) - cpu
