@@ -6,13 +6,13 @@ The load is open-loop: requests are due at fixed times (`rate` a second), each o
 with a token each (so no token passes its default rate limit). Each step sends one second's worth of
 unmeasured warm-up, then at least 1,000 measured requests (200 of batches; three seconds' worth at
 the higher rates).
-The rate steps up until a step fails: p99 at or over 50 ms, fewer than 95% of the due requests sent
-on time (the server holds every worker), or any answer other than 200. Single-run posts and batches
-of 50 runs are stepped separately; rates are in reports (runs) a second.
+The rate steps up until a step fails twice running: p99 at or over 50 ms, fewer than 95% of the due
+requests sent on time (the server holds every worker), or any answer other than 200. Single-run
+posts and batches of 50 runs are stepped separately; rates are in reports (runs) a second.
 
 Cost per report is the server process's CPU time (user + system, /proc/PID/stat) during the measured
-requests, divided by the reports in them, at the highest rate both subjects sustained. On PostgreSQL
-the database's own processes are not in it.
+requests, divided by the reports in them: the median over the steps both subjects were sent. On
+PostgreSQL the database's own processes are not in it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import socket
+import statistics
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -177,15 +178,21 @@ class Load:
 
 
 def _climb(load: Load, rates: tuple[int, ...], log: Callable[[str], None]) -> list[Step]:
+    """Step the rate up until a step fails twice in a row (a step that fails is sent once more: on a
+    shared machine one burst of someone else's work can sink a single step)."""
     steps = []
     for rate in rates:
-        step = load.step(rate)
-        steps.append(step)
-        log(
-            f"  {load.server.kind} x{load.batch} at {rate}/s: p50 {step.percentile(50):.1f} ms, "
-            f"p99 {step.percentile(99):.1f} ms, on time {step.on_time:.0%}, "
-            f"{step.cpu_ms_per_report:.2f} ms CPU a report, {step.failures} non-200"
-        )
+        for attempt in (1, 2):
+            step = load.step(rate)
+            steps.append(step)
+            log(
+                f"  {load.server.kind} x{load.batch} at {rate}/s (try {attempt}): "
+                f"p50 {step.percentile(50):.1f} ms, p99 {step.percentile(99):.1f} ms, "
+                f"on time {step.on_time:.0%}, {step.cpu_ms_per_report:.2f} ms CPU a report, "
+                f"{step.failures} non-200"
+            )
+            if step.sustained:
+                break
         if not step.sustained:
             break
     return steps
@@ -224,14 +231,13 @@ def _subject_rows(label: str, steps: list[Step]) -> list[Row]:
 def _compare(mode: str, patchbay: list[Step], bare: list[Step]) -> list[Row]:
     best_patchbay, best_bare = _best(patchbay), _best(bare)
     rows = []
-    both = [
-        (p, b)
-        for p, b in zip(patchbay, bare, strict=False)
-        if p.sustained and b.sustained and p.reports_per_s == b.reports_per_s
-    ]
-    if both:
-        p, b = both[-1]
-        ratio = p.cpu_ms_per_report / b.cpu_ms_per_report
+    # CPU per report hardly depends on the rate below saturation: compare the medians over every
+    # step both subjects were sent at the same rate.
+    rates = {s.reports_per_s for s in patchbay} & {s.reports_per_s for s in bare}
+    if rates:
+        ours = statistics.median(s.cpu_ms_per_report for s in patchbay if s.reports_per_s in rates)
+        theirs = statistics.median(s.cpu_ms_per_report for s in bare if s.reports_per_s in rates)
+        ratio = ours / theirs
         verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
         rows.append(
             Row(
@@ -239,7 +245,7 @@ def _compare(mode: str, patchbay: list[Step], bare: list[Step]) -> list[Row]:
                 "CPU per report",
                 ratio,
                 "x",
-                f"at {p.reports_per_s:,.0f}/s: {p.cpu_ms_per_report:.2f} vs {b.cpu_ms_per_report:.2f} ms; "
+                f"{ours:.3f} vs {theirs:.3f} ms, median of {len(rates)} rates; "
                 f"target <= {TARGET_RATIO}x: {verdict}",
             )
         )
