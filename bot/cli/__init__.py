@@ -238,6 +238,12 @@ def backup_file(settings: Settings, path: Path) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {text}")
+    return int(text)
+
+
 def parser(*, with_shell: bool = False) -> argparse.ArgumentParser:
     """The command line; the shell's own options (and the shell) load only for `patchbay shell`."""
     root = argparse.ArgumentParser(prog="patchbay", description="Integration governance for Slack.")
@@ -251,7 +257,7 @@ def parser(*, with_shell: bool = False) -> argparse.ArgumentParser:
     run_p = sub.add_parser("run", help="run in Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN)")
     run_p.add_argument(
         "--http-port",
-        type=int,
+        type=_port,
         help="also serve POST /runs, /healthz and /metrics on this port (default: PATCHBAY_HTTP_PORT)",
     )
     run_p.add_argument("--host", default="0.0.0.0", help="the address the HTTP port listens on")

@@ -145,3 +145,19 @@ def test_patchbay_run_serves_run_reports_healthz_and_metrics_on_its_http_port(
         output, _ = process.communicate(timeout=10)
     assert "Traceback" not in output and APP_TOKEN not in output
     assert token and token not in output
+
+
+def test_a_port_that_is_not_one_is_refused_before_anything_starts(slack: LocalSlack, tmp_path: Path) -> None:
+    env = {**env_for(slack, tmp_path / "p.db"), "SLACK_APP_TOKEN": APP_TOKEN}
+    for bad in ("0", "70000", "http"):
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "run", "--http-port", bad],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2 and f"not a port number: {bad}" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not slack.calls_to("apps.connections.open")
