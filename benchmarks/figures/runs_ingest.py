@@ -22,6 +22,7 @@ import json
 import os
 import socket
 import statistics
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -177,6 +178,10 @@ class Load:
         )
 
 
+def _log(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _climb(load: Load, rates: tuple[int, ...], log: Callable[[str], None]) -> list[Step]:
     """Step the rate up until a step fails twice in a row (a step that fails is sent once more: on a
     shared machine one burst of someone else's work can sink a single step)."""
@@ -269,11 +274,6 @@ def _compare(mode: str, patchbay: list[Step], bare: list[Step]) -> list[Row]:
 
 @figure("runs-ingest", "POST /runs reports/s with p99 < 50 ms, vs a bare endpoint inserting the same rows")
 def runs_ingest(lab: Lab) -> list[Row]:
-    import sys
-
-    def log(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
-
     results: dict[tuple[str, int], list[Step]] = {}
     for n, kind in enumerate(("patchbay", "bare-runs")):
         for batch, rates in ((1, SINGLE_RATES), (BATCH, BATCH_RATES)):
@@ -282,7 +282,7 @@ def runs_ingest(lab: Lab) -> list[Row]:
             tokens = _tokens(url)
             server = lab.start(kind, url)
             try:
-                results[(kind, batch)] = _climb(Load(server, tokens, batch), rates, log)
+                results[(kind, batch)] = _climb(Load(server, tokens, batch), rates, _log)
             finally:
                 server.stop()
     rows = []
