@@ -35,6 +35,7 @@ SETTLE_S = 0.5  # after a server listens, before its idle RSS is read (threads s
 KINDS = {
     "patchbay": ["-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port"],
     "bare": ["-m", "benchmarks.bare_app", "--port"],
+    "bare-runs": ["-m", "benchmarks.bare_runs", "--port"],
     "floor": ["-m", "benchmarks.floor_app", "--port"],
 }
 

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     patchbay_run_retention_days: int = Field(default=30, ge=1)
     patchbay_run_reports_per_minute: float = Field(default=600, gt=0)
     patchbay_run_reports_burst: int = Field(default=60, ge=1)
+    patchbay_http_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("patchbay_admins", "patchbay_security_reviewers", "patchbay_approvers", mode="before")
     @classmethod

@@ -136,15 +136,19 @@ def ingest_runs(
     return IngestResult(accepted=len(inserted), duplicates=received - len(inserted))
 
 
+COUNTED = {"success": "successes", "error": "errors", "partial": "partials"}
+
+
 def _roll_up(session: Session, integration_id: int, runs: list[dict[str, Any]]) -> None:
-    counts: dict[datetime, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    last_success: dict[datetime, datetime] = {}
-    durations: dict[datetime, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    hours: dict[datetime, dict[str, Any]] = {}
+    durations: dict[tuple[datetime, int], int] = defaultdict(int)
     for run in runs:
         hour = _utc_hour(run["finished_at"])
-        bucket = counts[hour]
+        bucket = hours.setdefault(
+            hour, {"hour": hour, "last_success_at": None, **dict.fromkeys(repo.SUMMED, 0)}
+        )
         bucket["runs"] += 1
-        bucket[{"success": "successes", "error": "errors", "partial": "partials"}[run["status"]]] += 1
+        bucket[COUNTED[run["status"]]] += 1
         if run["records"] is not None:
             bucket["records"] += run["records"]
             bucket["counted_runs"] += 1
@@ -152,19 +156,12 @@ def _roll_up(session: Session, integration_id: int, runs: list[dict[str, Any]]) 
             bucket["lag_seconds"] += int((run["finished_at"] - run["source_event_at"]).total_seconds())
             bucket["lagged_runs"] += 1
         if run["status"] == "success" and (
-            hour not in last_success or last_success[hour] < run["finished_at"]
+            bucket["last_success_at"] is None or bucket["last_success_at"] < run["finished_at"]
         ):
-            last_success[hour] = run["finished_at"]
-        durations[hour][bucket_of(run["duration_ms"])] += 1
-    for hour in sorted(counts):
-        repo.add_to_hour(
-            session,
-            integration_id=integration_id,
-            hour=hour,
-            counts=dict(counts[hour]),
-            last_success_at=last_success.get(hour),
-        )
-        repo.add_durations(session, integration_id=integration_id, hour=hour, buckets=dict(durations[hour]))
+            bucket["last_success_at"] = run["finished_at"]
+        durations[(hour, bucket_of(run["duration_ms"]))] += 1
+    repo.add_to_hours(session, integration_id=integration_id, hours=list(hours.values()))
+    repo.add_durations(session, integration_id=integration_id, buckets=dict(durations))
 
 
 def _file_lines(text: str) -> Iterable[tuple[int, Any]]:

@@ -7,6 +7,7 @@ from benchmarks.figures import (
     memory,
     propose_trigger,
     review_sweep,
+    runs_ingest,
     use_case_cost,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "memory",
     "propose_trigger",
     "review_sweep",
+    "runs_ingest",
     "use_case_cost",
 ]

@@ -1,6 +1,7 @@
 """How Slack's requests reach the app, and how an operator watches it.
 
-http.py            the HTTP front: POST /slack/events, POST /runs, GET /healthz, GET /metrics (waitress)
+http.py            the HTTP front: POST /slack/events, POST /runs, GET /healthz, GET /metrics (waitress);
+                   Socket Mode's HTTP port serves the same, without /slack/events
 gate.py            verifies every Slack request's signature before anything reads it (signing.py: the HMAC)
 run_intake.py      POST /runs: run reports from the platforms, behind a per-integration Bearer token,
                    rate-limited per token (token_bucket.py)

@@ -1,4 +1,8 @@
-"""The HTTP front: Slack's requests on POST /slack/events, run reports on POST /runs, /healthz, /metrics."""
+"""The HTTP front: Slack's requests on POST /slack/events, run reports on POST /runs, /healthz, /metrics.
+
+`patchbay serve` serves all four; `patchbay run --http-port N` (Socket Mode, where Slack's requests
+arrive over the socket) serves the same run reports, /healthz and /metrics, and no /slack/events.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ ROUTES = (EVENTS_PATH, "/healthz", "/metrics", run_intake.RUNS_PATH)
 # two caps: run reports take up to 2 MiB, and the gate holds Slack's bodies to its own 1 MiB (it
 # checks the declared length first, and reads no further than its cap on a body passed on unread).
 WAITRESS_BODY_LIMIT = max(MAX_BODY_BYTES, run_intake.MAX_BODY_BYTES)
+SERVER_THREADS = 16
 StartResponse = Callable[..., Any]
 Wsgi = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -35,9 +40,39 @@ def _answer(start_response: StartResponse, status: str, body: bytes, content_typ
 
 
 def make_wsgi(app: App, sessions: sessionmaker[Session], *, signing_secret: str) -> Wsgi:
-    """Route the four paths; Slack's requests pass the gate before Bolt sees them, run reports do not."""
+    """HTTP mode: route the four paths; Slack's requests pass the gate before Bolt sees them, run
+    reports do not."""
+    return _front(app, sessions, events=_slack_events(app, signing_secret))
+
+
+def make_socket_mode_wsgi(app: App, sessions: sessionmaker[Session]) -> Wsgi:
+    """Socket Mode's HTTP port: run reports, /healthz and /metrics; Slack's requests use the socket."""
+    return _front(app, sessions, events=None)
+
+
+def _slack_events(app: App, signing_secret: str) -> Wsgi:
+    """POST /slack/events: the gate, then Bolt."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     verifier = BytesSignatureVerifier(signing_secret)
+
+    def events(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        admitted = admit(environ, verifier)
+        if isinstance(admitted, Refusal):
+            return _answer(start_response, admitted.status, admitted.reason.encode(), "text/plain")
+        environ["wsgi.input"] = io.BytesIO(admitted)
+        environ["CONTENT_LENGTH"] = str(len(admitted))
+        try:
+            return slack(environ, start_response)
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+            # Bolt reads a few fields while routing, before any listener or error handler runs: a
+            # signed payload shaped unlike Slack's fails there. Its name only, never its text.
+            log.warning("unreadable Slack payload: %s while routing it", type(exc).__name__)
+            return _answer(start_response, UNREADABLE.status, UNREADABLE.reason.encode(), "text/plain")
+
+    return events
+
+
+def _front(app: App, sessions: sessionmaker[Session], *, events: Wsgi | None) -> Wsgi:
     metrics = app_metrics.of(app)
     probe = app_metrics.observed_client(app.client, timeout=SLACK_TIMEOUT_SECONDS)
     health = Health(sessions=sessions, slack=probe)
@@ -54,20 +89,9 @@ def make_wsgi(app: App, sessions: sessionmaker[Session], *, signing_secret: str)
         if path == run_intake.RUNS_PATH and runs is not None:
             # Run reports carry their own Bearer token: they never pass the Slack gate.
             return runs(environ, start_response)
-        if path != EVENTS_PATH or method != "POST":
+        if events is None or path != EVENTS_PATH or method != "POST":
             return _answer(start_response, "404 Not Found", b"not found", "text/plain")
-        admitted = admit(environ, verifier)
-        if isinstance(admitted, Refusal):
-            return _answer(start_response, admitted.status, admitted.reason.encode(), "text/plain")
-        environ["wsgi.input"] = io.BytesIO(admitted)
-        environ["CONTENT_LENGTH"] = str(len(admitted))
-        try:
-            return slack(environ, start_response)
-        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-            # Bolt reads a few fields while routing, before any listener or error handler runs: a
-            # signed payload shaped unlike Slack's fails there. Its name only, never its text.
-            log.warning("unreadable Slack payload: %s while routing it", type(exc).__name__)
-            return _answer(start_response, UNREADABLE.status, UNREADABLE.reason.encode(), "text/plain")
+        return events(environ, start_response)
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         token = request_scope.begin()
@@ -84,6 +108,20 @@ def make_wsgi(app: App, sessions: sessionmaker[Session], *, signing_secret: str)
             request_scope.end(token)
 
     return wsgi
+
+
+def make_server(wsgi: Wsgi, host: str, port: int) -> Any:
+    """The waitress server `patchbay serve` and `patchbay run --http-port` run (16 threads); call run()."""
+    from waitress.server import create_server
+
+    return create_server(
+        wsgi,
+        host=host,
+        port=port,
+        threads=SERVER_THREADS,
+        ident="patchbay",
+        max_request_body_size=WAITRESS_BODY_LIMIT,
+    )
 
 
 class BackgroundServer:

@@ -6,6 +6,7 @@ import json
 import logging
 import weakref
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -68,15 +69,20 @@ class RunIntake:
         """Store authenticated runs, check the alert thresholds, and tell Slack what opened or closed."""
         now = self.clock.now()
         with session_scope(self.sessions) as session:
-            result = ingest_runs(session=session, integration_id=integration_id, reports=reports, now=now)
-        if result.accepted:
-            with session_scope(self.sessions) as session:
-                changed = check_runs(
-                    session=session, integration_id=integration_id, policy=self.policy, now=now
-                )
-            if changed:
-                self.notifier.deliver(now)
+            result, changed = self._store(session, integration_id, reports, now)
+        if changed:
+            self.notifier.deliver(now)
         return result
+
+    def _store(
+        self, session: Session, integration_id: int, reports: Sequence[RunReport], now: datetime
+    ) -> tuple[IngestResult, int]:
+        """The runs and the incidents they open or close, in the caller's transaction."""
+        result = ingest_runs(session=session, integration_id=integration_id, reports=reports, now=now)
+        changed = 0
+        if result.accepted:
+            changed = check_runs(session=session, integration_id=integration_id, policy=self.policy, now=now)
+        return result, changed
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
@@ -93,8 +99,24 @@ class RunIntake:
                 {"message": "Send Authorization: Bearer <token>."},
                 ("WWW-Authenticate", "Bearer"),
             )
+        # One transaction a request: the token is looked up, and the runs stored and checked against
+        # the alert thresholds, together. Slack is told what changed only after it commits.
+        now = self.clock.now()
         with session_scope(self.sessions) as session:
-            integration_id = integration_for(session=session, token=token)
+            answer, changed = self._admit(session, token, environ, start_response, now)
+        if changed:
+            self.notifier.deliver(now)
+        return answer
+
+    def _admit(
+        self,
+        session: Session,
+        token: str,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        now: datetime,
+    ) -> tuple[list[bytes], int]:
+        integration_id = integration_for(session=session, token=token)
         if integration_id is None:
             return self._refuse(
                 start_response,
@@ -102,7 +124,7 @@ class RunIntake:
                 "unauthorized",
                 {"message": "Unknown, rotated or revoked token."},
                 ("WWW-Authenticate", "Bearer"),
-            )
+            ), 0
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -113,7 +135,7 @@ class RunIntake:
                 "413 Content Too Large",
                 "too_large",
                 {"message": f"At most {MAX_BODY_BYTES} bytes."},
-            )
+            ), 0
         wait = self.limits.take(hash_token(token))
         if wait:
             return self._refuse(
@@ -122,26 +144,26 @@ class RunIntake:
                 "rate_limited",
                 {"retry_after": wait},
                 ("Retry-After", str(wait)),
-            )
+            ), 0
         raw = environ["wsgi.input"].read(min(length, MAX_BODY_BYTES + 1)) if length else b""
         try:
             payload = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError):
             return self._refuse(
                 start_response, "400 Bad Request", "invalid", {"fields": {"body": "not a JSON object"}}
-            )
+            ), 0
         try:
             batch = parse_batch(payload)
         except ValidationError as exc:
             return self._refuse(
                 start_response, "422 Unprocessable Entity", "invalid", {"fields": field_errors(exc)}
-            )
-        result = self.accept(integration_id, batch.runs)
+            ), 0
+        result, changed = self._store(session, integration_id, batch.runs, now)
         self.metrics.run_reports.inc(len(batch.runs))
         log.info(
             "runs for #%s: %s stored, %s already stored", integration_id, result.accepted, result.duplicates
         )
-        return _json(start_response, "200 OK", result.model_dump())
+        return _json(start_response, "200 OK", result.model_dump()), changed
 
 
 _BY_APP: weakref.WeakKeyDictionary[App, RunIntake] = weakref.WeakKeyDictionary()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Incident
@@ -35,10 +35,18 @@ def open_once(
     return int(found) if found is not None else None
 
 
+_OPEN_IDS = select(Incident.id).where(
+    Incident.integration_id == bindparam("integration_id"), Incident.closed_at.is_(None)
+)
+
+
 def open_of(session: Session, integration_id: int) -> dict[str, Incident]:
-    """The integration's open incidents by kind."""
-    query = select(Incident).where(Incident.integration_id == integration_id, Incident.closed_at.is_(None))
-    return {row.kind: row for row in session.scalars(query)}
+    """The integration's open incidents by kind. Asked after every run report, and mostly there are
+    none: their ids are read with a statement built once, and only open ones are loaded."""
+    ids = list(session.connection().execute(_OPEN_IDS, {"integration_id": integration_id}).scalars())
+    if not ids:
+        return {}
+    return {row.kind: row for row in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
 
 
 def get(session: Session, incident_id: int) -> Incident | None:

@@ -1,16 +1,18 @@
 """Reported runs and their hourly rollups. Functions flush; the caller commits.
 
-Every write is insert-or-ignore on a unique key followed by atomic increments, so the same run
+A run is inserted "or ignored" on its unique key, and only the runs actually inserted are added to
+the rollups, each hour by one atomic upsert (insert, or add to the row there), so the same run
 arriving on several replicas at once is stored and counted exactly once.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,9 +21,49 @@ from storage.models import Run, RunDuration, RunHour
 
 def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> Any:
     """INSERT ... ON CONFLICT (keys) DO NOTHING, on SQLite and PostgreSQL."""
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(model).values(rows).on_conflict_do_nothing(index_elements=keys)
+    return _dialect(session).insert(model).values(rows).on_conflict_do_nothing(index_elements=keys)
+
+
+def _dialect(session: Session) -> Any:
+    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+
+
+# The statements every POST /runs sends are written once (per dialect) and sent with one parameter
+# set per row (executemany) on the session's connection: SQLAlchemy compiles each once per process,
+# and no ORM machinery runs for rows that are never loaded as objects.
+@functools.cache
+def _new_runs(dialect: Any) -> Any:
+    runs = Run.__table__
+    return (
+        dialect.insert(runs)
+        .on_conflict_do_nothing(index_elements=["integration_id", "run_id"])
+        .returning(runs.c.run_id)
+    )
+
+
+@functools.cache
+def _hour_upsert(dialect: Any) -> Any:
+    hours = RunHour.__table__
+    statement = dialect.insert(hours)
+    new = statement.excluded
+    later = or_(hours.c.last_success_at.is_(None), hours.c.last_success_at < new.last_success_at)
+    return statement.on_conflict_do_update(
+        index_elements=["integration_id", "hour"],
+        set_={
+            **{name: hours.c[name] + new[name] for name in SUMMED},
+            "last_success_at": case((later, new.last_success_at), else_=hours.c.last_success_at),
+        },
+    )
+
+
+@functools.cache
+def _duration_upsert(dialect: Any) -> Any:
+    durations = RunDuration.__table__
+    statement = dialect.insert(durations)
+    return statement.on_conflict_do_update(
+        index_elements=["integration_id", "hour", "bucket"],
+        set_={"runs": durations.c.runs + statement.excluded.runs},
+    )
 
 
 def insert_new(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -29,57 +71,26 @@ def insert_new(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, A
     if not rows:
         return []
     ordered = sorted(rows, key=lambda row: row["run_id"])
-    statement = insert_ignore(session, Run, ordered, ["integration_id", "run_id"]).returning(Run.run_id)
-    inserted = set(session.execute(statement).scalars().all())
-    session.flush()
+    inserted = set(session.connection().execute(_new_runs(_dialect(session)), ordered).scalars().all())
     return [row for row in ordered if row["run_id"] in inserted]
 
 
-def add_to_hour(
-    session: Session,
-    *,
-    integration_id: int,
-    hour: datetime,
-    counts: dict[str, int],
-    last_success_at: datetime | None,
-) -> None:
-    """Add `counts` (runs, successes, errors, partials, records, ...) to one hour's rollup."""
-    key = {"integration_id": integration_id, "hour": hour}
-    zeros = {name: 0 for name in counts}
-    session.execute(insert_ignore(session, RunHour, [{**key, **zeros}], ["integration_id", "hour"]))
-    values: dict[str, Any] = {name: getattr(RunHour, name) + amount for name, amount in counts.items()}
-    if last_success_at is not None:
-        values["last_success_at"] = case(
-            (RunHour.last_success_at.is_(None), last_success_at),
-            (RunHour.last_success_at < last_success_at, last_success_at),
-            else_=RunHour.last_success_at,
-        )
-    session.execute(
-        update(RunHour)
-        .where(RunHour.integration_id == integration_id, RunHour.hour == hour)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+def add_to_hours(session: Session, *, integration_id: int, hours: list[dict[str, Any]]) -> None:
+    """Add each hour's counts (`hour`, every name in SUMMED, `last_success_at` or None) to its rollup,
+    creating the hour's row if it has none: one atomic upsert per hour, in one statement."""
+    if hours:
+        rows = [{"integration_id": integration_id, **hour} for hour in sorted(hours, key=lambda h: h["hour"])]
+        session.connection().execute(_hour_upsert(_dialect(session)), rows)
 
 
-def add_durations(session: Session, *, integration_id: int, hour: datetime, buckets: dict[int, int]) -> None:
-    """Add run counts to one hour's duration histogram."""
-    for bucket, runs in sorted(buckets.items()):
-        key = {"integration_id": integration_id, "hour": hour, "bucket": bucket}
-        session.execute(
-            insert_ignore(session, RunDuration, [{**key, "runs": 0}], ["integration_id", "hour", "bucket"])
-        )
-        session.execute(
-            update(RunDuration)
-            .where(
-                RunDuration.integration_id == integration_id,
-                RunDuration.hour == hour,
-                RunDuration.bucket == bucket,
-            )
-            .values(runs=RunDuration.runs + runs)
-            .execution_options(synchronize_session=False)
-        )
-    session.flush()
+def add_durations(session: Session, *, integration_id: int, buckets: dict[tuple[datetime, int], int]) -> None:
+    """Add run counts to the duration histograms: (hour, bucket) -> runs."""
+    if buckets:
+        rows = [
+            {"integration_id": integration_id, "hour": hour, "bucket": bucket, "runs": runs}
+            for (hour, bucket), runs in sorted(buckets.items())
+        ]
+        session.connection().execute(_duration_upsert(_dialect(session)), rows)
 
 
 SUMMED = ("runs", "successes", "errors", "partials", "records", "counted_runs", "lag_seconds", "lagged_runs")
@@ -157,15 +168,18 @@ def prune(session: Session, *, before: datetime) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+_LAST_RUNS = (
+    select(Run.status, Run.records)
+    .where(Run.integration_id == bindparam("integration_id"))
+    .order_by(Run.finished_at.desc(), Run.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def last_runs(session: Session, integration_id: int, *, limit: int) -> Sequence[tuple[str, int | None]]:
-    """(status, records) of the integration's last `limit` runs, newest first."""
-    query = (
-        select(Run.status, Run.records)
-        .where(Run.integration_id == integration_id)
-        .order_by(Run.finished_at.desc(), Run.id.desc())
-        .limit(limit)
-    )
-    return [(str(status), records) for status, records in session.execute(query)]
+    """(status, records) of the integration's last `limit` runs, newest first (after every report)."""
+    rows = session.connection().execute(_LAST_RUNS, {"integration_id": integration_id, "limit": limit})
+    return [(str(status), records) for status, records in rows]
 
 
 def last_finished(session: Session, integration_id: int) -> datetime | None:

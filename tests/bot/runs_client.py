@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.web.http import EVENTS_PATH
 from tests.conftest import Patchbay
@@ -77,3 +79,15 @@ def connect(patchbay: Patchbay, integration_id: int, *, user: str) -> str:
     view = reply.json["view"]
     text = view["blocks"][0]["text"]["text"]
     return text.split("```")[1]
+
+
+def declared_only(url: str, token: str, declared: int) -> bytes:
+    """Send headers declaring a `declared`-byte body and none of it; return the answer's start."""
+    parts = urlsplit(url)
+    head = (
+        f"POST {parts.path} HTTP/1.1\r\nHost: {parts.hostname}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {declared}\r\n\r\n"
+    )
+    with socket.create_connection((parts.hostname or "", parts.port or 80), timeout=5) as conn:
+        conn.sendall(head.encode())
+        return conn.recv(100)

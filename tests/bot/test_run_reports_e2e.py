@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import threading
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -23,7 +21,7 @@ from bot.playground.executor import TrackingExecutor
 from bot.settings import Settings
 from bot.web.http import BackgroundServer, make_wsgi
 from storage.models import AuditEvent, Incident, IngestToken, Run, RunHour
-from tests.bot.runs_client import card_button, connect, post_runs, run, runs_url
+from tests.bot.runs_client import card_button, connect, declared_only, post_runs, run, runs_url
 from tests.conftest import ALICE, BOB, FRANK, START, Patchbay
 from tests.factories import add_proposal, add_tool, set_state
 
@@ -33,18 +31,6 @@ def live_integration(patchbay: Patchbay) -> int:
     integration_id = add_proposal(patchbay.sessions, source, target)  # owned by Bob
     set_state(patchbay.sessions, integration_id, "live")
     return integration_id
-
-
-def _declared_only(url: str, token: str, declared: int) -> bytes:
-    """Send headers declaring a `declared`-byte body and none of it; return the answer's start."""
-    parts = urlsplit(url)
-    head = (
-        f"POST {parts.path} HTTP/1.1\r\nHost: {parts.hostname}\r\nAuthorization: Bearer {token}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {declared}\r\n\r\n"
-    )
-    with socket.create_connection((parts.hostname or "", parts.port or 80), timeout=5) as conn:
-        conn.sendall(head.encode())
-        return conn.recv(100)
 
 
 def _post_wsgi(patchbay: Patchbay, token: str, body: bytes) -> tuple[int, bytes]:
@@ -156,7 +142,7 @@ def test_runs_are_stored_once_and_every_bad_field_is_named(patchbay: Patchbay) -
     assert post_runs(url, run("r9", at=START), token="pbr_guessed").status == 401
     # Over 2 MiB, waitress refuses the body before reading it (its cap is the larger of the two
     # fronts' caps); behind a server without one, the intake refuses it by the declared length.
-    assert _declared_only(url, token, 2 * 1024 * 1024 + 1).startswith(b"HTTP/1.1 413")
+    assert declared_only(url, token, 2 * 1024 * 1024 + 1).startswith(b"HTTP/1.1 413")
     status, answer = _post_wsgi(patchbay, token, b" " * (2 * 1024 * 1024 + 1))
     assert status == 413 and json.loads(answer)["error"] == "too_large"
 
