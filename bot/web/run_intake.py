@@ -20,6 +20,7 @@ from commands.incidents import check_runs
 from commands.policy import Policy
 from commands.run_reports import IngestResult, RunReport, field_errors, ingest_runs, parse_batch
 from commands.run_tokens import hash_token, integration_for
+from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
 RUNS_PATH = "/runs"
@@ -71,9 +72,8 @@ class RunIntake:
             result = ingest_runs(session=session, integration_id=integration_id, reports=reports, now=now)
         if result.accepted:
             with session_scope(self.sessions) as session:
-                changed = check_runs(
-                    session=session, integration_id=integration_id, policy=self.policy, now=now
-                )
+                policy = read_policy(session=session, defaults=self.policy).policy
+                changed = check_runs(session=session, integration_id=integration_id, policy=policy, now=now)
             if changed:
                 self.notifier.deliver(now)
         return result
