@@ -35,6 +35,7 @@ class Callback(StrEnum):
     SETTINGS = "settings"
     TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
     RUN_TOKEN = "run_token"
+    THRESHOLDS = "thresholds"
 
 
 class Action(StrEnum):
@@ -61,6 +62,7 @@ class Action(StrEnum):
     TEARDOWN_DONE = "teardown_done"
     TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
     CONNECT_RUNS = "connect_runs"
+    THRESHOLDS = "thresholds"
     INCIDENT_ACK = "incident_ack"
     INCIDENT_SNOOZE = "incident_snooze"
     CHECK_IN_GOOD = "check_in_good"
@@ -163,6 +165,8 @@ class Block(StrEnum):
     AUTO_SUSPEND_CAP = "auto_suspend_cap"
     EXPECTED_MINUTES = "expected_minutes"
     RUN_BUTTONS = "run_buttons"
+    RUNBOOK_BUTTONS = "runbook_buttons"
+    THRESHOLD_BUTTONS = "threshold_buttons"
     INCIDENT_BUTTONS = "incident_buttons"
     CHECK_IN_BUTTONS = "check_in_buttons"
 

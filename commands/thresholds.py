@@ -56,6 +56,7 @@ class IntegrationThresholds(BaseModel):
     title: str
     owner_id: str
     rules: list[Threshold]
+    timing_minutes: int
     version: int = 0
 
     def value(self, name: str) -> float | int | bool:
@@ -115,8 +116,14 @@ def thresholds_of(*, session: Session, integration: Integration, policy: Policy)
         title=integration.title,
         owner_id=integration.owner_id,
         rules=_rules(integration, policy, overrides),
+        timing_minutes=int(expected_interval(integration, {}).total_seconds() // 60),
         version=row.version if row else 0,
     )
+
+
+def thresholds_for(*, session: Session, integration_id: int, policy: Policy) -> IntegrationThresholds:
+    """The thresholds in force for one integration, by its id."""
+    return thresholds_of(session=session, integration=get_integration(session, integration_id), policy=policy)
 
 
 def _editable(session: Session, actor: Actor, integration_id: int) -> Integration:
@@ -214,9 +221,7 @@ def change_thresholds(
     before = dict(row.overrides) if row else {}
     current = row.version if row else 0
     changed = {
-        name: (before.get(name), wanted.get(name))
-        for name in OWN
-        if before.get(name) != wanted.get(name)
+        name: (before.get(name), wanted.get(name)) for name in OWN if before.get(name) != wanted.get(name)
     }
     if changed and version != current:
         raise Conflict(

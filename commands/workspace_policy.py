@@ -109,7 +109,9 @@ def _check_together(policy: Policy) -> None:
     """The rules that tie two settings together, each reported at the field to change."""
     errors = {}
     if policy.review_escalate_days <= max(policy.review_reminder_days):
-        errors["review_escalate_days"] = "Escalate after the last reminder: enter more days than any reminder."
+        errors["review_escalate_days"] = (
+            "Escalate after the last reminder: enter more days than any reminder."
+        )
     if policy.alert_min_runs > policy.alert_window_runs:
         errors["alert_min_runs"] = (
             f"The alert looks at the last {policy.alert_window_runs} runs: enter that many or fewer."

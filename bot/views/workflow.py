@@ -28,6 +28,7 @@ from bot.views.measures import measure_actions
 from bot.views.proposals import integration_card
 from bot.views.run_reports import run_report_actions
 from bot.views.teardown import teardown_blocks
+from bot.views.thresholds import thresholds_actions
 from commands.lifecycle import RULES, Step, next_steps
 from commands.proposals import IntegrationCard
 from commands.security_review import SANDBOX_CHECKS
@@ -229,6 +230,7 @@ def governance_card(card: IntegrationCard) -> list[SlackBlock]:
         + step_buttons(card)
         + measure_actions(card)
         + run_report_actions(card)
+        + thresholds_actions(card)
     )
     return integration_card(card, buttons=buttons)
 

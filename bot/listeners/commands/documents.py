@@ -14,7 +14,12 @@ from commands.documents import integration_document
 def show_doc(req: SlashRequest) -> None:
     integration_id = parse_id(req.args)
     with transaction(req.context) as session:
-        doc = integration_document(session=session, integration_id=integration_id, now=req.context["now"])
+        doc = integration_document(
+            session=session,
+            integration_id=integration_id,
+            now=req.context["now"],
+            policy=req.context["policy"],
+        )
     req.ack(
         response_type="in_channel",
         blocks=document_blocks(slack_text(doc), integration_id=doc.id),
