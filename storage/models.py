@@ -107,6 +107,7 @@ class Integration(Base):
     card_ts: Mapped[str | None] = mapped_column(String(32))
     state_since: Mapped[datetime | None]
     live_at: Mapped[datetime | None]
+    retested_at: Mapped[datetime | None]  # set by a retest after a suspension, cleared on redeploy
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     rotated_at: Mapped[datetime | None]
     orphaned_at: Mapped[datetime | None]

@@ -26,6 +26,8 @@ STEP_DONE = {
     Step.FINISH_TEARDOWN: "settled the last teardown item",
     Step.CHANGE_SECURITY: "changed its scopes or data; it goes back through security review",
     Step.NEEDS_CHANGES: "said it needs changes",
+    Step.RETEST: "retested it in the sandbox after the suspension",
+    Step.REDEPLOY: "redeployed it after its retest",
 }
 WAITING_FOR = {
     State.PROPOSED: "a security reviewer to start the review",

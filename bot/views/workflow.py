@@ -44,6 +44,7 @@ from commands.vocabulary import (
 STYLES = {
     Step.APPROVE: "primary",
     Step.DEPLOY: "primary",
+    Step.REDEPLOY: "primary",
     Step.REJECT: "danger",
     Step.RETIRE: "danger",
     Step.SUSPEND: "danger",
@@ -53,7 +54,7 @@ YES_NO = [option("yes", "Yes"), option("no", "No")]
 
 def step_buttons(card: IntegrationCard) -> list[SlackBlock]:
     """Buttons for every step that can follow the card's state (each checks who presses it)."""
-    steps = next_steps(card.state)
+    steps = next_steps(card.state, retested=card.retested)
     if not steps:
         return []
     elements = []
@@ -176,11 +177,19 @@ def sandbox_modal(ref: StepRef, *, title: str) -> View:
         ),
     )
     blocks = [
-        section(f"*#{ref.integration_id} {escape(title)}*: record the sandbox test before deploying."),
+        section(
+            f"*#{ref.integration_id} {escape(title)}*: "
+            + (
+                "retest it in the sandbox before redeploying."
+                if ref.step is Step.RETEST
+                else "record the sandbox test before deploying."
+            )
+        ),
         checklist,
         text_input(Block.NOTES, "Notes", optional=True, multiline=True, max_length=2000),
     ]
-    return _modal(Callback.SANDBOX, ref, "Sandbox test", "Record test", blocks)
+    title_ = "Retest in sandbox" if ref.step is Step.RETEST else "Sandbox test"
+    return _modal(Callback.SANDBOX, ref, title_, "Record test", blocks)
 
 
 def change_modal(ref: StepRef, *, title: str, scopes: str, data_classes: Sequence[str]) -> View:

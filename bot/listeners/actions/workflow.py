@@ -17,7 +17,7 @@ from bot.views.workflow import change_modal, reason_modal, sandbox_modal, securi
 from commands.lifecycle import RULES, Step
 from commands.workflow import check_step, current_security, pending_scopes, take_step
 
-FORM_STEPS = {Step.SUBMIT_REVIEW, Step.RECORD_SANDBOX, Step.CHANGE_SECURITY}
+FORM_STEPS = {Step.SUBMIT_REVIEW, Step.RECORD_SANDBOX, Step.RETEST, Step.CHANGE_SECURITY}
 
 
 def on_step(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -60,7 +60,7 @@ def on_step(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebCli
 def _form(ref: StepRef, title: str, scopes: str, classes: list[str]) -> View:
     if ref.step is Step.SUBMIT_REVIEW:
         return security_review_modal(ref, title=title, scopes=scopes, data_classes=classes)
-    if ref.step is Step.RECORD_SANDBOX:
+    if ref.step in (Step.RECORD_SANDBOX, Step.RETEST):
         return sandbox_modal(ref, title=title)
     if ref.step is Step.CHANGE_SECURITY:
         return change_modal(ref, title=title, scopes=scopes, data_classes=classes)

@@ -61,6 +61,7 @@ def submit_sandbox(ack: Ack, view: dict[str, Any], context: BoltContext, client:
             form=form,
             policy=context["policy"],
             now=context["now"],
+            step=ref.step,
         )
     ack()
     after_change(client, context)

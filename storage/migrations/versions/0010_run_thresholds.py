@@ -1,4 +1,4 @@
-"""Run-health thresholds an integration sets for itself, over the workspace policy.
+"""Run-health thresholds an integration sets for itself, and when it was retested after a suspension.
 
 Revision ID: 0010
 Revises: 0009
@@ -17,6 +17,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.add_column("integrations", sa.Column("retested_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "integration_thresholds",
         sa.Column("integration_id", sa.Integer, sa.ForeignKey("integrations.id"), primary_key=True),
@@ -29,3 +30,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("integration_thresholds")
+    op.drop_column("integrations", "retested_at")
