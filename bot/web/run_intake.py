@@ -20,6 +20,7 @@ from commands.incidents import check_runs
 from commands.policy import Policy
 from commands.run_reports import IngestResult, RunReport, field_errors, ingest_runs, parse_batch
 from commands.run_tokens import hash_token, integration_for
+from commands.stray_reports import report_from_retired
 from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
@@ -78,6 +79,15 @@ class RunIntake:
                 self.notifier.deliver(now)
         return result
 
+    def _still_running(self, token: str) -> None:
+        """A retired integration's token: something still runs; its owner and the channel hear of it."""
+        now = self.clock.now()
+        with session_scope(self.sessions) as session:
+            raised = report_from_retired(session=session, token=token, now=now)
+        if raised is not None:
+            log.warning("a run report arrived for retired #%s: something is still running", raised)
+            self.notifier.deliver(now)
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
             return _json(
@@ -96,6 +106,7 @@ class RunIntake:
         with session_scope(self.sessions) as session:
             integration_id = integration_for(session=session, token=token)
         if integration_id is None:
+            self._still_running(token)
             return self._refuse(
                 start_response,
                 "401 Unauthorized",
