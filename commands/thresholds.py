@@ -74,8 +74,14 @@ class ThresholdsChange(BaseModel):
 
 
 def effective_policy(policy: Policy, overrides: dict[str, Any]) -> Policy:
-    """The workspace policy with an integration's own values on top (validated when they were saved)."""
+    """The workspace policy with an integration's own values on top (validated when they were saved).
+
+    An own minimum of runs above a window the workspace has since narrowed counts as the whole window,
+    so the integration still alerts.
+    """
     own = {name: value for name, value in overrides.items() if name in Policy.model_fields}
+    if "alert_min_runs" in own:
+        own["alert_min_runs"] = min(int(own["alert_min_runs"]), policy.alert_window_runs)
     return policy.model_copy(update=own) if own else policy
 
 
