@@ -7,16 +7,17 @@ integration that did not set its own value.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import Conflict, InvalidInput, NotAllowed
-from commands.fields import validate_fields
-from commands.policy import PERCENT_FIELDS, PERCENT_MESSAGE, Policy, rate_of_percent
+from commands.fields import Form, validate_fields
+from commands.policy import PERCENT_MESSAGE, Policy, rate_of_percent
 from commands.proposals import get_integration
 from commands.run_health import WATCHED
 from commands.vocabulary import State, Timing
@@ -36,7 +37,7 @@ OWN: tuple[str, ...] = (
 )
 REALTIME_EXPECTED = timedelta(days=1)
 EXPECTED_MAX_MINUTES = 31 * 24 * 60
-INHERIT, ON, OFF = "inherit", "on", "off"
+INHERIT, ON, OFF = "inherit", "on", "off"  # the auto-suspend choices
 
 
 class Threshold(BaseModel):
@@ -155,55 +156,49 @@ def thresholds_to_edit(
     return thresholds_of(session=session, integration=integration, policy=policy)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def _percent(value: Any) -> Any:
+    if value is None or isinstance(value, float):
+        return value
+    rate = rate_of_percent(value)
+    if rate is None:
+        raise PydanticCustomError("percent", PERCENT_MESSAGE)
+    return rate
+
+
+def _bounds(name: str) -> list[Any]:
+    """The bounds the workspace policy puts on a field: one definition for both forms."""
+    return list(Policy.model_fields[name].metadata)
+
+
+class ThresholdsForm(Form):
+    """An integration's alert-thresholds form: a blank field follows the workspace."""
+
+    alert_error_rate: Annotated[float | None, BeforeValidator(_percent)] = None
+    alert_min_runs: Annotated[int, *_bounds("alert_min_runs")] | None = None
+    expected_minutes: Annotated[int, Field(ge=1, le=EXPECTED_MAX_MINUTES)] | None = None
+    alert_silence_factor: Annotated[int, *_bounds("alert_silence_factor")] | None = None
+    alert_records_factor: Annotated[int, *_bounds("alert_records_factor")] | None = None
+    auto_suspend: Literal["inherit", "on", "off"] = "inherit"
+
+    def overrides(self) -> dict[str, Any]:
+        """What the integration sets for itself."""
+        own: dict[str, Any] = self.model_dump(exclude_none=True, exclude={"auto_suspend"})
+        if self.auto_suspend != INHERIT:
+            own["auto_suspend"] = self.auto_suspend == ON
+        return own
 
 
 def _parse(values: dict[str, Any], policy: Policy) -> dict[str, Any]:
     """The form's values as overrides (blank: the workspace's), or InvalidInput at each bad field."""
-    unknown = sorted(set(values) - set(OWN))
-    if unknown:
-        raise InvalidInput({name: "This is not an alert threshold." for name in unknown})
-    own: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name in OWN:
-        raw = values.get(name)
-        if _blank(raw) or raw == INHERIT:
-            continue
-        if name in PERCENT_FIELDS:
-            rate = rate_of_percent(raw)
-            if rate is None:
-                errors[name] = PERCENT_MESSAGE
-            else:
-                own[name] = rate
-        elif name == "auto_suspend":
-            if raw not in (ON, OFF):
-                errors[name] = "Pick one of the listed options."
-            else:
-                own[name] = raw == ON
-        elif name == EXPECTED_MINUTES:
-            text = str(raw).strip()
-            if not text.isdigit() or not 1 <= int(text) <= EXPECTED_MAX_MINUTES:
-                errors[name] = f"Enter whole minutes from 1 to {EXPECTED_MAX_MINUTES}, like 60."
-            else:
-                own[name] = int(text)
-        else:
-            own[name] = raw
-    checked = {name: value for name, value in own.items() if name in Policy.model_fields}
-    try:
-        held = validate_fields(Policy, {**policy.model_dump(), **checked}, message=bounded_message)
-    except InvalidInput as invalid:
-        errors = {**{k: v for k, v in invalid.errors.items() if k in OWN}, **errors}
-    else:
-        own.update({name: getattr(held, name) for name in checked})
-        if "alert_min_runs" in own and held.alert_min_runs > policy.alert_window_runs:
-            errors["alert_min_runs"] = (
-                f"The alert looks at the last {policy.alert_window_runs} runs (the workspace's setting): "
-                "enter that many or fewer."
-            )
-    if errors:
-        raise InvalidInput(errors)
-    return own
+    form = validate_fields(ThresholdsForm, values, message=bounded_message)
+    if form.alert_min_runs is not None and form.alert_min_runs > policy.alert_window_runs:
+        raise InvalidInput(
+            {
+                "alert_min_runs": f"The alert looks at the last {policy.alert_window_runs} runs (the "
+                "workspace's setting): enter that many or fewer."
+            }
+        )
+    return form.overrides()
 
 
 def change_thresholds(

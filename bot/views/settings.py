@@ -161,7 +161,8 @@ SECTIONS: tuple[tuple[str, tuple[Block, ...]], ...] = (
 YES_NO = [option("yes", "Yes"), option("no", "No")]
 
 
-def _bound(name: str, kind: type) -> Any:
+def policy_bound(name: str, kind: type) -> Any:
+    """A bound the Policy puts on one of its fields (Ge, Le or MaxLen), or None."""
     for item in Policy.model_fields[name].metadata:
         if isinstance(item, kind):
             return getattr(item, {Ge: "ge", Le: "le", MaxLen: "max_length"}[kind])
@@ -201,13 +202,15 @@ def _input(name: Block, policy: Policy) -> InputBlock:
                 action_id=Field.VALUE,
                 is_decimal_allowed=annotation is Decimal,
                 initial_value=_number(value),
-                min_value=_number(_bound(name, Ge)),
-                max_value=_number(_bound(name, Le)),
+                min_value=_number(policy_bound(name, Ge)),
+                max_value=_number(policy_bound(name, Le)),
             ),
         )
     if isinstance(value, tuple):
         return text_input(name, label, initial=", ".join(str(v) for v in value), max_length=30, hint=hint)
-    return text_input(name, label, initial=str(value), max_length=_bound(name, MaxLen) or 200, hint=hint)
+    return text_input(
+        name, label, initial=str(value), max_length=policy_bound(name, MaxLen) or 200, hint=hint
+    )
 
 
 def settings_modal(state: PolicyState) -> View:

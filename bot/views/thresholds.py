@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotated_types import Ge, Le
 from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.views import View
 
@@ -21,6 +22,7 @@ from bot.views.elements import (
     section,
     select_input,
 )
+from bot.views.settings import policy_bound
 from commands.policy import PERCENT_FIELDS, Policy, percent_of_rate
 from commands.proposals import IntegrationCard
 from commands.run_health import WATCHED
@@ -91,15 +93,15 @@ def thresholds_modal(thresholds: IntegrationThresholds, workspace: Policy) -> Vi
         value = thresholds.value(name)
         return percent_of_rate(float(value)) if name in PERCENT_FIELDS else str(value)
 
-    def numbers(name: Block, low: str, high: str, workspace_value: Any) -> SlackBlock:
+    def numbers(name: Block, high: int | None = None) -> SlackBlock:
         return number_input(
             name,
             LABELS[name],
             initial=initial(name),
-            min_value=low,
-            max_value=high,
+            min_value=str(policy_bound(name, Ge)),
+            max_value=str(high or policy_bound(name, Le)),
             optional=True,
-            hint=_hint(name, workspace_value),
+            hint=_hint(name, getattr(workspace, name)),
         )
 
     suspend = INHERIT
@@ -122,7 +124,7 @@ def thresholds_modal(thresholds: IntegrationThresholds, workspace: Policy) -> Vi
             optional=True,
             hint=_hint(Block.ALERT_ERROR_RATE, workspace.alert_error_rate),
         ),
-        numbers(Block.ALERT_MIN_RUNS, "1", str(workspace.alert_window_runs), workspace.alert_min_runs),
+        numbers(Block.ALERT_MIN_RUNS, workspace.alert_window_runs),
         number_input(
             Block.EXPECTED_MINUTES,
             LABELS[Block.EXPECTED_MINUTES],
@@ -132,8 +134,8 @@ def thresholds_modal(thresholds: IntegrationThresholds, workspace: Policy) -> Vi
             optional=True,
             hint=f"Blank: {thresholds.timing_minutes} min, from its timing.",
         ),
-        numbers(Block.ALERT_SILENCE_FACTOR, "1", "100", workspace.alert_silence_factor),
-        numbers(Block.ALERT_RECORDS_FACTOR, "2", "1000", workspace.alert_records_factor),
+        numbers(Block.ALERT_SILENCE_FACTOR),
+        numbers(Block.ALERT_RECORDS_FACTOR),
         select_input(
             Block.AUTO_SUSPEND,
             LABELS[Block.AUTO_SUSPEND],

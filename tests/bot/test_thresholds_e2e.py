@@ -230,7 +230,10 @@ def test_bad_input_at_every_threshold_field_gets_its_error_there(
     errors = patchbay.submit(view, bad, user=BOB).json["errors"]
     assert set(errors) == set(bad)
     assert errors["alert_min_runs"] == "Enter 1 or more."
-    assert errors["expected_minutes"].startswith("Enter whole minutes")
+    assert errors["expected_minutes"] == "Enter a whole number, like 30"
+    assert patchbay.submit(view, {"expected_minutes": "50000"}, user=BOB).json["errors"] == {
+        "expected_minutes": "Enter 44640 or less."
+    }
     over = patchbay.submit(view, {"alert_min_runs": "21"}, user=BOB).json["errors"]
     assert "last 20 runs (the workspace's setting)" in over["alert_min_runs"]
     assert events(patchbay, "integration.thresholds_changed") == []
