@@ -46,7 +46,7 @@ from commands.reviews import CycleKind, Outcome, ReviewAnswer, ReviewItem, Statu
 from commands.run_tokens import TokenStatus
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
 from commands.teardown import NotApplicableForm
-from commands.thresholds import IntegrationThresholds, Threshold, ThresholdsForm
+from commands.thresholds import OWN, IntegrationThresholds, Threshold, ThresholdsForm
 from commands.tools import ToolCard, ToolDraft
 from commands.vocabulary import Category, State
 from commands.workspace_policy import PolicyState
@@ -72,11 +72,7 @@ class Modal:
 
 def _thresholds() -> IntegrationThresholds:
     workspace = Policy()
-    rules = [
-        Threshold(name=name, value=getattr(workspace, name, 1440), own=False)
-        for name in ("alert_error_rate", "alert_min_runs", "expected_minutes")
-        + ("alert_silence_factor", "alert_records_factor", "auto_suspend")
-    ]
+    rules = [Threshold(name=name, value=getattr(workspace, name, 1440), own=False) for name in OWN]
     return IntegrationThresholds(integration_id=1, title="X", owner_id=BOB, rules=rules, timing_minutes=1440)
 
 
