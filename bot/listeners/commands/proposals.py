@@ -55,9 +55,13 @@ def show(req: SlashRequest) -> None:
         card = show_integration(session=session, integration_id=integration_id, policy=req.context["policy"])
         watched = card.state in WATCHED
         health = health_of(session=session, integration_id=card.id, now=now) if watched else None
-        rules = thresholds_for(session=session, integration_id=card.id, policy=req.context["policy"])
+        rules = (
+            thresholds_for(session=session, integration_id=card.id, policy=req.context["policy"])
+            if watched
+            else None
+        )
     buttons = card_buttons(card, req.context["actor"])
-    if health is not None:
+    if health is not None and rules is not None:
         buttons = health_card_blocks(health, now) + thresholds_blocks(rules) + buttons
     req.ack(blocks=integration_card(card, buttons=buttons), text=named(card.id, card.title))
 
