@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import Conflict, InvalidInput, NotAllowed
-from commands.fields import Form, validate_fields
+from commands.fields import Form, NoSecret, validate_fields
 from commands.policy import PERCENT_MESSAGE, Policy, rate_of_percent
 from commands.proposals import get_integration
 from commands.run_health import WATCHED
@@ -178,7 +178,7 @@ class ThresholdsForm(Form):
     expected_minutes: Annotated[int, Field(ge=1, le=EXPECTED_MAX_MINUTES)] | None = None
     alert_silence_factor: Annotated[int, *_bounds("alert_silence_factor")] | None = None
     alert_records_factor: Annotated[int, *_bounds("alert_records_factor")] | None = None
-    auto_suspend: Literal["inherit", "on", "off"] = "inherit"
+    auto_suspend: Annotated[Literal["inherit", "on", "off"], NoSecret] = "inherit"
 
     def overrides(self) -> dict[str, Any]:
         """What the integration sets for itself."""
