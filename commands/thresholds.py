@@ -157,8 +157,9 @@ def thresholds_to_edit(
 
 
 def _percent(value: Any) -> Any:
-    if value is None or isinstance(value, float):
-        return value
+    """A percentage as typed (always text from the form) into the rate the policy holds."""
+    if value is None:
+        return None
     rate = rate_of_percent(value)
     if rate is None:
         raise PydanticCustomError("percent", PERCENT_MESSAGE)
