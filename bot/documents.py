@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.text import Markup, escape, render
+from bot.views.thresholds import thresholds_line
 from commands.documents import IntegrationDocument
 from commands.vocabulary import lowerfirst
 
@@ -80,6 +81,7 @@ def _environment() -> Environment:
         last_review=last_review,
         next_review=next_review,
         timing=timing,
+        thresholds=thresholds_line,
     )
     return env
 

@@ -237,6 +237,13 @@ class SettingsMeta(BaseModel):
     version: Annotated[int, Field(ge=0, le=ROW_ID_MAX)]
 
 
+class ThresholdsMeta(BaseModel):
+    """private_metadata of an integration's alert-thresholds modal: which one, and the version opened."""
+
+    integration_id: RowId
+    version: Annotated[int, Field(ge=0, le=ROW_ID_MAX)]
+
+
 class ListRef(BaseModel):
     """A page of a list, carried in a pagination button."""
 

@@ -35,6 +35,7 @@ class Callback(StrEnum):
     SETTINGS = "settings"
     TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
     RUN_TOKEN = "run_token"
+    THRESHOLDS = "thresholds"
 
 
 class Action(StrEnum):
@@ -61,6 +62,7 @@ class Action(StrEnum):
     TEARDOWN_DONE = "teardown_done"
     TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
     CONNECT_RUNS = "connect_runs"
+    THRESHOLDS = "thresholds"
     INCIDENT_ACK = "incident_ack"
     INCIDENT_SNOOZE = "incident_snooze"
     CHECK_IN_GOOD = "check_in_good"
@@ -150,7 +152,21 @@ class Block(StrEnum):
     REVIEW_REMINDER_DAYS = "review_reminder_days"
     REVIEW_ESCALATE_DAYS = "review_escalate_days"
     GOVERNANCE_CHANNEL = "governance_channel"
+    ALERT_ERROR_RATE = "alert_error_rate"
+    ALERT_WINDOW_RUNS = "alert_window_runs"
+    ALERT_MIN_RUNS = "alert_min_runs"
+    ALERT_SILENCE_FACTOR = "alert_silence_factor"
+    ALERT_RECORDS_FACTOR = "alert_records_factor"
+    ALERT_ESCALATE_HOURS = "alert_escalate_hours"
+    ALERT_SNOOZE_HOURS = "alert_snooze_hours"
+    AUTO_SUSPEND = "auto_suspend"
+    AUTO_SUSPEND_ERROR_RATE = "auto_suspend_error_rate"
+    AUTO_SUSPEND_MIN_RUNS = "auto_suspend_min_runs"
+    AUTO_SUSPEND_CAP = "auto_suspend_cap"
+    EXPECTED_MINUTES = "expected_minutes"
     RUN_BUTTONS = "run_buttons"
+    RUNBOOK_BUTTONS = "runbook_buttons"
+    THRESHOLD_BUTTONS = "threshold_buttons"
     INCIDENT_BUTTONS = "incident_buttons"
     CHECK_IN_BUTTONS = "check_in_buttons"
 

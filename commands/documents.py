@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 from commands.history import integration_history
 from commands.mapping import FieldPair
 from commands.measures import MeasureLine, measures_of
+from commands.policy import Policy
 from commands.proposals import get_integration
 from commands.run_health import WATCHED, Health, health_of
 from commands.secrets import redact
 from commands.security_review import ScopeNeed
 from commands.teardown_plan import TeardownLine, teardown_of
+from commands.thresholds import IntegrationThresholds, thresholds_of
 from commands.vocabulary import (
     AccessLevel,
     Attestation,
@@ -97,6 +99,7 @@ class IntegrationDocument(BaseModel):
     measures: list[MeasureLine]
     teardown: list[TeardownLine] = []
     health: Health | None = None
+    thresholds: IntegrationThresholds | None = None
     generated_at: datetime
 
 
@@ -136,7 +139,10 @@ def _last_answer(session: Session, integration_id: int) -> tuple[date | None, st
     return None, None
 
 
-def document_of(session: Session, integration: Integration, now: datetime) -> IntegrationDocument:
+def document_of(
+    session: Session, integration: Integration, now: datetime, policy: Policy | None = None
+) -> IntegrationDocument:
+    watched = State(integration.state) in WATCHED
     names = {t.id: t.name for t in tool_repo.all_tools(session)}
     security = _security(session, integration.id)
     answered_on, outcome = _last_answer(session, integration.id)
@@ -178,19 +184,22 @@ def document_of(session: Session, integration: Integration, now: datetime) -> In
         next_review_on=integration.next_review_on,
         measures=measures_of(session=session, integration_id=integration.id),
         teardown=teardown_of(session, integration.id),
-        health=health_of(session=session, integration_id=integration.id, now=now)
-        if State(integration.state) in WATCHED
+        health=health_of(session=session, integration_id=integration.id, now=now) if watched else None,
+        thresholds=thresholds_of(session=session, integration=integration, policy=policy)
+        if watched and policy is not None
         else None,
         generated_at=now,
     )
 
 
-def integration_document(*, session: Session, integration_id: int, now: datetime) -> IntegrationDocument:
-    """One integration's living document."""
-    return document_of(session, get_integration(session, integration_id), now)
+def integration_document(
+    *, session: Session, integration_id: int, now: datetime, policy: Policy | None = None
+) -> IntegrationDocument:
+    """One integration's living document (with its alert thresholds, given the policy in force)."""
+    return document_of(session, get_integration(session, integration_id), now, policy)
 
 
-def catalog(*, session: Session, now: datetime) -> list[IntegrationDocument]:
+def catalog(*, session: Session, now: datetime, policy: Policy | None = None) -> list[IntegrationDocument]:
     """The documents of every integration, in id order, for the Markdown catalog."""
     states = [s.value for s in State]
-    return [document_of(session, i, now) for i in dash_repo.integrations_in(session, states=states)]
+    return [document_of(session, i, now, policy) for i in dash_repo.integrations_in(session, states=states)]

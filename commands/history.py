@@ -38,6 +38,17 @@ WORDS = {
     "integration.orphaned": "flagged it orphaned: the owner left Slack",
     "integration.reassigned": "reassigned it",
     "integration.measured": "recorded success measures",
+    "integration.retest": "retested it in the sandbox after the suspension",
+    "integration.redeploy": "redeployed it after its retest",
+    "integration.thresholds_changed": "changed its alert thresholds",
+    "integration.still_running": "reported a run although it is retired: something is still running",
+    "incident.opened": "opened a run-health incident",
+    "incident.closed": "closed a run-health incident: recovered",
+    "incident.acknowledged": "acknowledged the incident",
+    "incident.snoozed": "snoozed the incident",
+    "incident.escalated": "escalated the incident",
+    "incident.retested": "retested it in the sandbox (incident runbook)",
+    "incident.redeployed": "put it back live (incident runbook)",
 }
 
 

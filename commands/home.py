@@ -34,6 +34,7 @@ WAITING_STEPS = frozenset(
         Step.RECORD_SANDBOX,
         Step.DEPLOY,
         Step.RESUME,
+        Step.REDEPLOY,
     }
 )
 HOME_ORDER = (

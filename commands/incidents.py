@@ -22,15 +22,16 @@ from commands.errors import Mention, NotAllowed, NotFound
 from commands.lifecycle import Step
 from commands.outbox import Kind, owe
 from commands.policy import Policy
-from commands.vocabulary import State, Timing
+from commands.thresholds import effective_policy, expected_interval, policy_for
+from commands.vocabulary import State
 from commands.workflow import take_step
-from storage.models import Incident, Integration
+from storage.models import Incident
 from storage.repositories import audit as audit_repo
 from storage.repositories import incidents as repo
 from storage.repositories import integrations as integration_repo
 from storage.repositories import runs as runs_repo
+from storage.repositories import thresholds as thresholds_repo
 
-REALTIME_EXPECTED = timedelta(days=1)
 AUTO_SUSPENDED = "integration.auto_suspended"
 
 
@@ -146,7 +147,11 @@ def _close(session: Session, incident: Incident, now: datetime) -> bool:
 
 
 def check_runs(*, session: Session, integration_id: int, policy: Policy, now: datetime) -> int:
-    """Open or close error-rate and record-count incidents from the latest runs; how many changed."""
+    """Open or close error-rate and record-count incidents from the latest runs; how many changed.
+
+    The integration's own thresholds, where it set any, hold over the workspace's.
+    """
+    workspace, policy = policy, policy_for(session, integration_id, policy)
     latest = runs_repo.last_runs(session, integration_id, limit=max(policy.alert_window_runs, 21))
     window = latest[: policy.alert_window_runs]
     open_now = repo.open_of(session, integration_id)
@@ -167,11 +172,13 @@ def check_runs(*, session: Session, integration_id: int, policy: Policy, now: da
         session, integration_id, latest, open_now.get(IncidentKind.RECORDS), policy, now
     )
     if policy.auto_suspend:
-        changed += _auto_suspend(session, integration_id, policy, now)
+        changed += _auto_suspend(session, integration_id, policy, workspace, now)
     return changed
 
 
-def _auto_suspend(session: Session, integration_id: int, policy: Policy, now: datetime) -> int:
+def _auto_suspend(
+    session: Session, integration_id: int, policy: Policy, workspace: Policy, now: datetime
+) -> int:
     """Suspend a live integration whose runs nearly all fail (Zapier's own rule), within a workspace cap."""
     week = runs_repo.sums_after(session, [integration_id], after=now - timedelta(days=7)).get(
         integration_id, {}
@@ -193,7 +200,7 @@ def _auto_suspend(session: Session, integration_id: int, policy: Policy, now: da
         integration_id=integration_id,
         step=Step.SUSPEND,
         expected=State.LIVE,
-        policy=policy,
+        policy=workspace,
         now=now,
         reason=note,
     )
@@ -236,28 +243,21 @@ def _check_records(
     return 0
 
 
-def expected_interval(integration: Integration) -> timedelta:
-    """How often runs are expected, from the integration's timing."""
-    if integration.timing == Timing.BATCH.value and integration.batch_minutes:
-        return timedelta(minutes=integration.batch_minutes)
-    return REALTIME_EXPECTED
-
-
 def check_silence(*, session: Session, policy: Policy, now: datetime) -> int:
     """Open a silence incident for each live integration with no success for N times its interval."""
     live = integration_repo.all_in(session, states=[State.LIVE.value])
-    last = runs_repo.last_success(session, [i.id for i in live])
+    ids = [i.id for i in live]
+    last = runs_repo.last_success(session, ids)
+    own = thresholds_repo.of_each(session, ids)
     opened = 0
     for integration in live:
         at = last.get(integration.id)
         if at is None:
             continue
-        quiet = now - at
-        if quiet >= policy.alert_silence_factor * expected_interval(integration):
-            detail = {
-                "last_success": at.isoformat(),
-                "expected_minutes": int(expected_interval(integration).total_seconds() // 60),
-            }
+        overrides = own.get(integration.id, {})
+        expected = expected_interval(integration, overrides)
+        if now - at >= effective_policy(policy, overrides).alert_silence_factor * expected:
+            detail = {"last_success": at.isoformat(), "expected_minutes": int(expected.total_seconds() // 60)}
             opened += _open(session, integration.id, IncidentKind.SILENCE, detail, now) is not None
     return opened
 

@@ -24,6 +24,8 @@ class Step(StrEnum):
     CHANGE_SECURITY = "change_security"
     NEEDS_CHANGES = "needs_changes"
     FINISH_TEARDOWN = "finish_teardown"
+    RETEST = "retest"
+    REDEPLOY = "redeploy"
 
 
 class Party(StrEnum):
@@ -58,6 +60,8 @@ class Rule:
     reason_required: bool = False
     not_proposer: bool = False
     not_reviewer: bool = False
+    # None: either way; True: only in the sandbox again after a suspension; False: only the first time.
+    after_retest: bool | None = None
 
 
 OPEN = frozenset({State.PROPOSED, State.SECURITY_REVIEW, State.AWAITING_APPROVAL, State.CHANGES_REQUESTED})
@@ -93,11 +97,20 @@ RULES: dict[Step, Rule] = {
         "Resubmit for review", frozenset({State.CHANGES_REQUESTED}), frozenset({Party.PROPOSER, Party.OWNER})
     ),
     Step.RECORD_SANDBOX: Rule("Record sandbox test", frozenset({State.APPROVED}), frozenset({Party.OWNER})),
-    Step.DEPLOY: Rule("Deploy to production", frozenset({State.IN_SANDBOX}), frozenset({Party.OWNER})),
+    Step.DEPLOY: Rule(
+        "Deploy to production", frozenset({State.IN_SANDBOX}), frozenset({Party.OWNER}), after_retest=False
+    ),
     Step.SUSPEND: Rule(
         "Suspend", frozenset({State.LIVE}), frozenset({Party.OWNER, Party.ADMIN}), reason_required=True
     ),
     Step.RESUME: Rule("Resume", frozenset({State.SUSPENDED}), frozenset({Party.OWNER, Party.ADMIN})),
+    # After a suspension: back through the sandbox checklist, then live again.
+    Step.RETEST: Rule(
+        "Retest in sandbox", frozenset({State.SUSPENDED}), frozenset({Party.OWNER, Party.ADMIN})
+    ),
+    Step.REDEPLOY: Rule(
+        "Redeploy", frozenset({State.IN_SANDBOX}), frozenset({Party.OWNER, Party.ADMIN}), after_retest=True
+    ),
     Step.RETIRE: Rule(
         "Retire",
         frozenset({State.APPROVED, State.IN_SANDBOX, State.LIVE, State.SUSPENDED}),
@@ -128,6 +141,7 @@ class Facts:
     owner_id: str
     proposer_id: str
     reviewer_id: str | None
+    retested: bool = False
 
 
 def parties(actor: Actor, facts: Facts) -> frozenset[Party]:
@@ -144,6 +158,10 @@ def refusal(step: Step, actor: Actor, facts: Facts) -> str | None:
     rule = RULES[step]
     if facts.state not in rule.sources:
         return f"#{facts.id} is {facts.state.label.lower()}; '{rule.label}' is not possible now."
+    if rule.after_retest is not None and rule.after_retest != facts.retested:
+        if facts.retested:
+            return f"#{facts.id} was retested after a suspension: 'Redeploy' puts it back live."
+        return f"#{facts.id} was not retested after a suspension; '{rule.label}' is not possible now."
     who = _who(rule.who, facts)
     if not rule.who & parties(actor, facts):
         return f"Only {who} can do '{rule.label}' on #{facts.id}."
@@ -169,6 +187,10 @@ def _name(party: Party, facts: Facts) -> str:
     return PARTY_NAMES[party]
 
 
-def next_steps(state: State) -> list[Step]:
-    """The steps that can follow `state`, in the order the card offers them."""
-    return [step for step, rule in RULES.items() if state in rule.sources]
+def next_steps(state: State, *, retested: bool = False) -> list[Step]:
+    """The steps that can follow `state` (after a retest or not), in the order the card offers them."""
+    return [
+        step
+        for step, rule in RULES.items()
+        if state in rule.sources and rule.after_retest in (None, retested)
+    ]

@@ -20,6 +20,7 @@ class Say(StrEnum):
     REVIEW_ESCALATION = "review_escalation"
     TEARDOWN_DONE = "teardown_done"
     TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
+    STILL_RUNNING = "still_running"
 
 
 class Notice(BaseModel):

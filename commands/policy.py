@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -26,6 +26,27 @@ ReminderDays = Annotated[
     Lines(30),
     Field(min_length=1, max_length=5),
 ]
+
+
+PERCENT_FIELDS = frozenset({"alert_error_rate", "auto_suspend_error_rate"})
+PERCENT_MESSAGE = "Enter a percentage above 0 and at most 100, like 20."
+
+
+def rate_of_percent(raw: Any) -> float | None:
+    """A rate (0-1] from a percentage as typed ("20", "20%", "12.5"); None when it is not one."""
+    text = str(raw).strip().removesuffix("%").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or not 0 < number <= 100:
+        return None
+    return float(number / 100)
+
+
+def percent_of_rate(rate: float) -> str:
+    """A rate as the percentage people type: 0.2 -> "20", 0.125 -> "12.5"."""
+    return f"{Decimal(str(round(rate * 100, 4))).normalize():f}"
 
 
 class Policy(BaseModel):
@@ -54,16 +75,16 @@ class Policy(BaseModel):
     governance_channel: str = Field(default="", max_length=32, pattern=r"^([CG][A-Z0-9]{2,})?$")
     sweep_claim_seconds: int = Field(default=120, ge=0)
     alert_error_rate: float = Field(default=0.2, gt=0, le=1)
-    alert_window_runs: int = Field(default=20, ge=1)
-    alert_min_runs: int = Field(default=5, ge=1)
-    alert_silence_factor: int = Field(default=3, ge=1)
-    alert_records_factor: int = Field(default=10, ge=2)
-    alert_escalate_hours: int = Field(default=4, ge=1)
-    alert_snooze_hours: int = Field(default=24, ge=1)
+    alert_window_runs: int = Field(default=20, ge=1, le=1000)
+    alert_min_runs: int = Field(default=5, ge=1, le=1000)
+    alert_silence_factor: int = Field(default=3, ge=1, le=100)
+    alert_records_factor: int = Field(default=10, ge=2, le=1000)
+    alert_escalate_hours: int = Field(default=4, ge=1, le=720)
+    alert_snooze_hours: int = Field(default=24, ge=1, le=720)
     auto_suspend: bool = False
     auto_suspend_error_rate: float = Field(default=0.95, gt=0, le=1)
-    auto_suspend_min_runs: int = Field(default=20, ge=1)
-    auto_suspend_cap: int = Field(default=3, ge=0)
+    auto_suspend_min_runs: int = Field(default=20, ge=1, le=100000)
+    auto_suspend_cap: int = Field(default=3, ge=0, le=1000)
 
     def review_days(self, data_classes: list[str]) -> int:
         """Days between reviews: a quarter at most for personal, financial or health data."""

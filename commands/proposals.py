@@ -137,6 +137,7 @@ class IntegrationCard(BaseModel):
     pending_change: str = ""
     next_review_on: date | None = None
     teardown: list[TeardownLine] = []
+    retested: bool = False
 
     @property
     def owner_id(self) -> str:
@@ -349,6 +350,7 @@ def cards_of(
                 pending_change=(integration.pending_change or {}).get("summary", ""),
                 next_review_on=integration.next_review_on,
                 teardown=[line_of(item) for item in teardowns.get(integration.id, [])],
+                retested=integration.retested_at is not None,
             )
         )
     return cards

@@ -8,19 +8,27 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from commands.actor import Actor
+from commands.audit import record_change
 from commands.impact import tool_impact
 from commands.outbox import Kind, owe
 from commands.proposals import get_integration
-from commands.vocabulary import Method
+from commands.vocabulary import Method, State
 from storage.models import Integration
 from storage.repositories import flows as flow_repo
+from storage.repositories import incidents as incident_repo
 from storage.repositories import runs as runs_repo
 from storage.repositories import tools as tool_repo
 
 
 class Phase(StrEnum):
     DOWN = "down"
+    RETESTED = "retested"
     BACK = "back"
+
+
+# What each runbook step adds to the incident's timeline.
+INCIDENT_EVENTS = {"retest": "retested", "redeploy": "redeployed", "resume": "resumed"}
 
 
 class RunbookNotice(BaseModel):
@@ -44,6 +52,7 @@ class Runbook(BaseModel):
     integration_id: int
     title: str
     owner_id: str
+    state: State
     method: Method
     source_tool: str
     target_tool: str
@@ -81,6 +90,7 @@ def runbook_of(*, session: Session, integration: Integration, now: datetime) -> 
         integration_id=integration.id,
         title=integration.title,
         owner_id=integration.owner_id,
+        state=State(integration.state),
         method=Method(integration.method),
         source_tool=names.get(integration.source_tool_id, "?"),
         target_tool=names.get(integration.target_tool_id, "?"),
@@ -100,11 +110,32 @@ def runbook_of(*, session: Session, integration: Integration, now: datetime) -> 
 
 
 def owe_runbook(session: Session, integration: Integration, *, phase: Phase, now: datetime) -> None:
-    """The runbook in the card's thread (when it goes down) and a word to everyone affected."""
+    """The runbook's step in the card's thread and, when it goes down or comes back, a word to everyone
+    affected."""
     notices = [RunbookNotice(integration_id=integration.id, phase=phase)]
-    notices += [
-        RunbookNotice(integration_id=integration.id, phase=phase, person=person)
-        for person in affected_people(session, integration)
-    ]
+    if phase is not Phase.RETESTED:
+        notices += [
+            RunbookNotice(integration_id=integration.id, phase=phase, person=person)
+            for person in affected_people(session, integration)
+        ]
     for notice in notices:
         owe(session, kind=Kind.RUNBOOK, integration_id=integration.id, now=now, text=notice.model_dump_json())
+
+
+def record_on_incident(
+    session: Session, integration_id: int, *, step: str, actor: Actor, now: datetime
+) -> None:
+    """Add a runbook step (retest, redeploy, resume) to the timeline of the integration's latest incident."""
+    incident = incident_repo.latest_of(session, integration_id)
+    if incident is None:
+        return
+    record_change(
+        session,
+        actor=actor,
+        now=now,
+        action=f"incident.{INCIDENT_EVENTS[step]}",
+        entity_type="integration",
+        entity_id=integration_id,
+        before=None,
+        after={"incident": incident.id},
+    )

@@ -10,7 +10,7 @@ from commands.lifecycle import RULES, Step
 from commands.vocabulary import State
 from commands.workflow import check_step, current_security, pending_scopes
 
-FORM_STEPS = frozenset({Step.SUBMIT_REVIEW, Step.RECORD_SANDBOX, Step.CHANGE_SECURITY})
+FORM_STEPS = frozenset({Step.SUBMIT_REVIEW, Step.RECORD_SANDBOX, Step.RETEST, Step.CHANGE_SECURITY})
 
 
 class StepForm(BaseModel):

@@ -19,7 +19,7 @@ from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.proposals import IntegrationCard, approvals_needed, card_of
 from commands.run_tokens import revoke_tokens
-from commands.runbook import Phase, owe_runbook
+from commands.runbook import Phase, owe_runbook, record_on_incident
 from commands.security_review import (
     SANDBOX_CHECKS,
     SandboxForm,
@@ -52,6 +52,7 @@ def facts_of(session: Session, integration: Integration) -> Facts:
         owner_id=integration.owner_id,
         proposer_id=integration.proposer_id,
         reviewer_id=review.reviewer_id if review else None,
+        retested=integration.retested_at is not None,
     )
 
 
@@ -105,8 +106,9 @@ def _move(
         revoke_tokens(session=session, actor=actor, integration_id=integration.id, now=now, why=step.value)
     if to is State.SUSPENDED:
         owe_runbook(session, integration, phase=Phase.DOWN, now=now)
-    elif before is State.SUSPENDED and to is State.LIVE:
-        owe_runbook(session, integration, phase=Phase.BACK, now=now)
+    elif step in RUNBOOK_STEPS:
+        record_on_incident(session, integration.id, step=step, actor=actor, now=now)
+        owe_runbook(session, integration, phase=RUNBOOK_STEPS[step], now=now)
     record_change(
         session,
         actor=actor,
@@ -133,6 +135,10 @@ def _move(
             note=note,
         ),
     )
+
+
+# The runbook's steps after a suspension, and what each tells the thread (and the people affected).
+RUNBOOK_STEPS = {Step.RETEST: Phase.RETESTED, Step.REDEPLOY: Phase.BACK, Step.RESUME: Phase.BACK}
 
 
 def _tell(session: Session, integration: Integration, *, actor: Actor, now: datetime, notice: Notice) -> None:
@@ -212,6 +218,10 @@ def take_step(
             extra={"next_review_on": review_on.isoformat()},
         )
         automate_flows_of(session, integration, actor=actor, now=now)
+    elif step is Step.REDEPLOY:
+        _move(
+            session, integration, step=step, to=State.LIVE, actor=actor, now=now, values={"retested_at": None}
+        )
     elif step is Step.RETIRE:
         _move(session, integration, step=step, to=State.RETIRING, actor=actor, now=now, note=note)
         open_teardown(session, integration, now=now)
@@ -358,22 +368,35 @@ def submit_security_review(
     return card_of(session, integration, policy)
 
 
+SANDBOX_STEPS = {Step.RECORD_SANDBOX: State.APPROVED, Step.RETEST: State.SUSPENDED}
+
+
 def record_sandbox(
-    *, session: Session, actor: Actor, integration_id: int, form: SandboxForm, policy: Policy, now: datetime
+    *,
+    session: Session,
+    actor: Actor,
+    integration_id: int,
+    form: SandboxForm,
+    policy: Policy,
+    now: datetime,
+    step: Step = Step.RECORD_SANDBOX,
 ) -> IntegrationCard:
-    """The owner records the sandbox test against the checklist."""
+    """Record the sandbox test against the checklist: before going live, or a retest after a suspension."""
+    if step not in SANDBOX_STEPS:
+        raise InvalidInput({"form": f"'{RULES[step].label}' is not a sandbox test."})
     integration = _locked(session, integration_id)
-    _authorise(session, integration, Step.RECORD_SANDBOX, actor, State.APPROVED)
+    _authorise(session, integration, step, actor, SANDBOX_STEPS[step])
     check_sandbox(form)
     _move(
         session,
         integration,
-        step=Step.RECORD_SANDBOX,
+        step=step,
         to=State.IN_SANDBOX,
         actor=actor,
         now=now,
         note=form.notes,
         extra={"checklist": [SANDBOX_CHECKS[key] for key in form.checklist]},
+        values={"retested_at": now} if step is Step.RETEST else None,
     )
     return card_of(session, integration, policy)
 

@@ -13,17 +13,13 @@ from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import Command, Conflict, InvalidInput, NotAllowed
 from commands.fields import field_message, validate_fields
-from commands.policy import Policy
+from commands.policy import PERCENT_FIELDS, PERCENT_MESSAGE, Policy, rate_of_percent
 from storage.repositories import policy as repo
 
 log = logging.getLogger(__name__)
 
-# What `/patchbay settings` offers; the sweep's claim and the run-health alerts stay in the environment.
-EDITABLE: tuple[str, ...] = tuple(
-    name
-    for name in Policy.model_fields
-    if name != "sweep_claim_seconds" and not name.startswith(("alert_", "auto_suspend"))
-)
+# What `/patchbay settings` offers; only the sweep's claim stays in the environment.
+EDITABLE: tuple[str, ...] = tuple(name for name in Policy.model_fields if name != "sweep_claim_seconds")
 
 
 class PolicyState(BaseModel):
@@ -77,7 +73,7 @@ def policy_to_edit(*, session: Session, actor: Actor, defaults: Policy) -> Polic
     return read_policy(session=session, defaults=defaults)
 
 
-def _bounded_message(error: Any) -> str:
+def bounded_message(error: Any) -> str:
     ctx = error.get("ctx") or {}
     if error["type"] == "greater_than_equal":
         return f"Enter {ctx['ge']} or more."
@@ -96,6 +92,34 @@ def _bounded_message(error: Any) -> str:
     return field_message(error)
 
 
+def _rates(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The percentage fields, as typed, turned into the rates the policy holds; errors at their field."""
+    converted, errors = dict(values), {}
+    for name in PERCENT_FIELDS & set(values):
+        rate = rate_of_percent(values[name])
+        if rate is None:
+            errors[name] = PERCENT_MESSAGE
+            converted.pop(name)
+        else:
+            converted[name] = rate
+    return converted, errors
+
+
+def _check_together(policy: Policy) -> None:
+    """The rules that tie two settings together, each reported at the field to change."""
+    errors = {}
+    if policy.review_escalate_days <= max(policy.review_reminder_days):
+        errors["review_escalate_days"] = (
+            "Escalate after the last reminder: enter more days than any reminder."
+        )
+    if policy.alert_min_runs > policy.alert_window_runs:
+        errors["alert_min_runs"] = (
+            f"The alert looks at the last {policy.alert_window_runs} runs: enter that many or fewer."
+        )
+    if errors:
+        raise InvalidInput(errors)
+
+
 def change_policy(
     *, session: Session, actor: Actor, defaults: Policy, values: dict[str, Any], version: int, now: datetime
 ) -> PolicyChange:
@@ -109,11 +133,14 @@ def change_policy(
     if unknown:
         raise NotAllowed(f"These settings cannot be changed in Slack: {', '.join(unknown)}.")
     state = read_policy(session=session, defaults=defaults)
-    wanted = validate_fields(Policy, {**state.policy.model_dump(), **values}, message=_bounded_message)
-    if wanted.review_escalate_days <= max(wanted.review_reminder_days):
-        raise InvalidInput(
-            {"review_escalate_days": "Escalate after the last reminder: enter more days than any reminder."}
-        )
+    values, errors = _rates(values)
+    try:
+        wanted = validate_fields(Policy, {**state.policy.model_dump(), **values}, message=bounded_message)
+    except InvalidInput as invalid:
+        raise InvalidInput({**invalid.errors, **errors}) from None
+    if errors:
+        raise InvalidInput(errors)
+    _check_together(wanted)
     before, after = state.policy.model_dump(mode="json"), wanted.model_dump(mode="json")
     changed = {name: (before[name], after[name]) for name in EDITABLE if before[name] != after[name]}
     if not changed:

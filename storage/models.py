@@ -107,6 +107,7 @@ class Integration(Base):
     card_ts: Mapped[str | None] = mapped_column(String(32))
     state_since: Mapped[datetime | None]
     live_at: Mapped[datetime | None]
+    retested_at: Mapped[datetime | None]  # set by a retest after a suspension, cleared on redeploy
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     rotated_at: Mapped[datetime | None]
     orphaned_at: Mapped[datetime | None]
@@ -432,3 +433,18 @@ class TeardownItem(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("integration_id", "kind", name="uq_teardown_item"),)
+
+
+class IntegrationThresholds(Base):
+    """The run-health thresholds one integration sets for itself; the rest follow the workspace policy.
+
+    `overrides` holds only the values set (field -> value); `version` goes up with every change.
+    """
+
+    __tablename__ = "integration_thresholds"
+
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"), primary_key=True)
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)

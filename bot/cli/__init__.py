@@ -32,6 +32,7 @@ from commands.proposals import plan_csv
 from commands.run_reports import import_runs
 from commands.stackmap import stack_map, to_dot
 from commands.tool_csv import Outcome, export_tools, import_tools
+from commands.workspace_policy import read_policy
 from storage.backup import BackupRefused, backup_sqlite
 from storage.db import is_sqlite, make_engine, make_sessionmaker, migrate, schema_is_current, session_scope
 
@@ -224,7 +225,8 @@ def export_docs_dir(settings: Settings, directory: Path) -> int:
     sessions = make_sessionmaker(make_engine(settings.database_url))
     now = Clock().now()
     with session_scope(sessions) as session:
-        docs = catalog(session=session, now=now)
+        policy = read_policy(session=session, defaults=settings.policy).policy
+        docs = catalog(session=session, now=now, policy=policy)
     written = write_catalog(directory, docs, now)
     print(f"wrote {len(written)} files to {directory} (index.md and {len(docs)} integration pages)")
     return 0

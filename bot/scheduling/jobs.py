@@ -361,10 +361,11 @@ def incident_watch(
     *, settings: Settings, sessions: sessionmaker[Session]
 ) -> Callable[[datetime], WatchReport]:
     """The frequent job: open silence incidents, escalate the unacknowledged ones."""
-    policy = settings.policy
+    defaults = settings.policy
 
     def watch(now: datetime) -> WatchReport:
         with session_scope(sessions) as session:
+            policy = read_policy(session=session, defaults=defaults).policy
             silent = check_silence(session=session, policy=policy, now=now)
         with session_scope(sessions) as session:
             escalated = escalate_due(session=session, policy=policy, now=now)

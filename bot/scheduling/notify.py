@@ -29,7 +29,7 @@ from bot.views.fallbacks import card_fallback, orphan_fallback
 from bot.views.incidents import incident_dm_blocks, incident_text
 from bot.views.notices import notice_text
 from bot.views.reviews import orphan_card
-from bot.views.runbook import runbook_text
+from bot.views.runbook import runbook_blocks, runbook_text
 from bot.views.workflow import CHANNEL_PROBLEMS, card_not_posted, governance_card
 from commands.check_ins import CheckInNotice, check_in_view
 from commands.incidents import Audience, IncidentNotice, incident_view
@@ -267,10 +267,11 @@ class Delivery:
             blocks = None if check_in.answered else check_in_blocks(due)
             return self._in_thread(session, due.integration_id, check_in_text(due), blocks)
         notice = RunbookNotice.model_validate_json(item.text)
-        text = runbook_text(runbook(session=session, integration_id=notice.integration_id), notice)
+        book = runbook(session=session, integration_id=notice.integration_id)
+        text = runbook_text(book, notice)
         if notice.person:
             return Worded(notice.person, "", text, person=True)
-        return self._in_thread(session, notice.integration_id, text)
+        return self._in_thread(session, notice.integration_id, text, runbook_blocks(book, notice))
 
     def _in_thread(
         self, session: Session, integration_id: int, text: str, blocks: list[SlackBlock] | None = None

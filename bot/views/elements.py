@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     InputBlock,
     InteractiveElement,
     MarkdownTextObject,
+    NumberInputElement,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -82,6 +83,48 @@ def text_input(
             max_length=max_length,
             placeholder=plain(placeholder) if placeholder else None,
         ),
+    )
+
+
+def number_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: str = "",
+    decimal: bool = False,
+    min_value: str | None = None,
+    max_value: str | None = None,
+    optional: bool = False,
+    hint: str = "",
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        optional=optional,
+        hint=plain(hint) if hint else None,
+        element=NumberInputElement(
+            action_id=Field.VALUE,
+            is_decimal_allowed=decimal,
+            initial_value=initial or None,
+            min_value=min_value,
+            max_value=max_value,
+        ),
+    )
+
+
+def percent_input(
+    block_id: str, label: str, initial: str = "", *, optional: bool = False, hint: str = ""
+) -> InputBlock:
+    """A percentage, typed as people say it (20 for 20%)."""
+    return number_input(
+        block_id,
+        label,
+        initial=initial,
+        decimal=True,
+        min_value="0.01",
+        max_value="100",
+        optional=optional,
+        hint=hint,
     )
 
 

@@ -41,6 +41,7 @@ TO_DO = {
     Step.RECORD_SANDBOX: "record the sandbox test",
     Step.DEPLOY: "deploy it to production",
     Step.RESUME: "resume or retire it (suspended)",
+    Step.REDEPLOY: "redeploy it (retested after a suspension)",
 }
 
 

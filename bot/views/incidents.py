@@ -45,8 +45,9 @@ def incident_text(view: IncidentView, notice: IncidentNotice) -> str:
     if notice.event is Event.AUTO_SUSPENDED:
         return (
             f":octagonal_sign: Patchbay suspended {_name(view)}: {what}. It cannot stop it in the "
-            "platform itself: switch the Zap, scenario, workflow or recipe off there now. The runbook is in "
-            "the card's thread; press *Resume* once it is fixed and retested."
+            "platform itself: switch the Zap, scenario, workflow or recipe off there now. The runbook is "
+            "in the card's thread: fix it, *Retest in sandbox* and *Redeploy* there, or press *Resume* if "
+            "nothing needed fixing."
         )
     if notice.event is Event.ACKNOWLEDGED:
         return f":eyes: <@{notice.by}> is looking into {_name(view)}."

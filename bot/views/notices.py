@@ -26,6 +26,8 @@ STEP_DONE = {
     Step.FINISH_TEARDOWN: "settled the last teardown item",
     Step.CHANGE_SECURITY: "changed its scopes or data; it goes back through security review",
     Step.NEEDS_CHANGES: "said it needs changes",
+    Step.RETEST: "retested it in the sandbox after the suspension",
+    Step.REDEPLOY: "redeployed it after its retest",
 }
 WAITING_FOR = {
     State.PROPOSED: "a security reviewer to start the review",
@@ -75,6 +77,13 @@ def _line(n: Notice) -> str:
     elif n.say in (Say.TEARDOWN_DONE, Say.TEARDOWN_NOT_APPLICABLE):
         done = "ticked" if n.say is Say.TEARDOWN_DONE else "marked not applicable"
         line = f"{user(n.actor_id)} {done}: {TeardownKind(n.item).label}"
+    elif n.say is Say.STILL_RUNNING:
+        return (
+            f":warning: Something is still running for {_named(n)}, which is {State(n.after).label.lower()}: "
+            f"a run report arrived with its revoked token. {user(n.owner_id)}, switch the automation off in "
+            "its platform and remove the token there; Patchbay refused the report. "
+            "(Said once a day while reports keep coming.)"
+        )
     elif n.say is Say.PROPOSED_FOR_YOU:
         return (
             f"{user(n.actor_id)} proposed {_named(n)} with you as its owner. "

@@ -25,9 +25,9 @@ from slack_sdk.models.views import View
 from bot.forms import SettingsMeta
 from bot.ids import Block, Callback, Field
 from bot.text import escape
-from bot.views.elements import context, plain, user
+from bot.views.elements import context, percent_input, plain, user
 from bot.views.limits import limits, select_field, text_field
-from commands.policy import Policy
+from commands.policy import PERCENT_FIELDS, Policy, percent_of_rate
 from commands.workspace_policy import PolicyChange, PolicyState
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -82,6 +82,41 @@ LABELS: dict[str, tuple[str, str]] = {
         "Governance channel",
         "Where proposal cards and escalations are posted. Invite Patchbay to it first.",
     ),
+    Block.ALERT_ERROR_RATE: (
+        "Alert at an error rate of (%)",
+        "Over an integration's latest runs, like 20. It recovers below half of it.",
+    ),
+    Block.ALERT_WINDOW_RUNS: ("Latest runs the error rate counts", "Like 20."),
+    Block.ALERT_MIN_RUNS: (
+        "Runs needed before an error-rate alert",
+        "At most the runs counted, like 5.",
+    ),
+    Block.ALERT_SILENCE_FACTOR: (
+        "Alert after no success for (times the expected interval)",
+        "The interval comes from the integration's timing: batch every N minutes, or a day.",
+    ),
+    Block.ALERT_RECORDS_FACTOR: (
+        "Alert when a run's record count is off by (times)",
+        "Compared with the median of its recent runs, like 10.",
+    ),
+    Block.ALERT_ESCALATE_HOURS: (
+        "Escalate an unacknowledged alert after (hours)",
+        "Posted to the governance channel.",
+    ),
+    Block.ALERT_SNOOZE_HOURS: ("Snooze lasts (hours)", "How long Snooze holds back the escalation."),
+    Block.AUTO_SUSPEND: (
+        "Suspend integrations that nearly always fail",
+        "Patchbay suspends it, revokes its run-report token and posts the runbook.",
+    ),
+    Block.AUTO_SUSPEND_ERROR_RATE: (
+        "Auto-suspend at an error rate of (%) over 7 days",
+        "Like 95, Zapier's own rule.",
+    ),
+    Block.AUTO_SUSPEND_MIN_RUNS: ("Auto-suspend only after more than (runs in 7 days)", "Like 20."),
+    Block.AUTO_SUSPEND_CAP: (
+        "Auto-suspend at most (integrations a day)",
+        "Beyond it an alert still goes out, and a person decides.",
+    ),
 }
 SECTIONS: tuple[tuple[str, tuple[Block, ...]], ...] = (
     (
@@ -101,6 +136,27 @@ SECTIONS: tuple[tuple[str, tuple[Block, ...]], ...] = (
     ),
     ("Reminders", (Block.NUDGE_AFTER_DAYS, Block.ESCALATE_AFTER_DAYS)),
     ("Where", (Block.GOVERNANCE_CHANNEL,)),
+    (
+        "Run health",
+        (
+            Block.ALERT_ERROR_RATE,
+            Block.ALERT_WINDOW_RUNS,
+            Block.ALERT_MIN_RUNS,
+            Block.ALERT_SILENCE_FACTOR,
+            Block.ALERT_RECORDS_FACTOR,
+            Block.ALERT_ESCALATE_HOURS,
+            Block.ALERT_SNOOZE_HOURS,
+        ),
+    ),
+    (
+        "Auto-suspend",
+        (
+            Block.AUTO_SUSPEND,
+            Block.AUTO_SUSPEND_ERROR_RATE,
+            Block.AUTO_SUSPEND_MIN_RUNS,
+            Block.AUTO_SUSPEND_CAP,
+        ),
+    ),
 )
 
 
@@ -126,6 +182,8 @@ def _input(name: Block, policy: Policy) -> InputBlock:
         )
     if annotation is bool:
         return select_field(Policy, name, label, initial="yes" if value else "no", hint=hint, required=True)
+    if name in PERCENT_FIELDS:
+        return percent_input(name, label, percent_of_rate(value), hint=hint)
     if annotation in (int, Decimal):
         bounds = limits(Policy, name)
         return InputBlock(
@@ -175,6 +233,8 @@ def _shown(name: str, value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if name in PERCENT_FIELDS and isinstance(value, float):
+        return f"{percent_of_rate(value)}%"
     return escape(str(value))
 
 

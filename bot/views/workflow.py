@@ -25,6 +25,7 @@ from bot.views.measures import measure_actions
 from bot.views.proposals import integration_card
 from bot.views.run_reports import run_report_actions
 from bot.views.teardown import teardown_blocks
+from bot.views.thresholds import thresholds_actions
 from commands.lifecycle import RULES, Step, next_steps
 from commands.proposals import IntegrationCard
 from commands.security_review import (
@@ -38,6 +39,7 @@ from commands.security_review import (
 STYLES = {
     Step.APPROVE: "primary",
     Step.DEPLOY: "primary",
+    Step.REDEPLOY: "primary",
     Step.REJECT: "danger",
     Step.RETIRE: "danger",
     Step.SUSPEND: "danger",
@@ -46,7 +48,7 @@ STYLES = {
 
 def step_buttons(card: IntegrationCard) -> list[SlackBlock]:
     """Buttons for every step that can follow the card's state (each checks who presses it)."""
-    steps = next_steps(card.state)
+    steps = next_steps(card.state, retested=card.retested)
     if not steps:
         return []
     elements = []
@@ -160,11 +162,19 @@ def sandbox_modal(ref: StepRef, *, title: str) -> View:
         ),
     )
     blocks = [
-        section(f"*#{ref.integration_id} {escape(title)}*: record the sandbox test before deploying."),
+        section(
+            f"*#{ref.integration_id} {escape(title)}*: "
+            + (
+                "retest it in the sandbox before redeploying."
+                if ref.step is Step.RETEST
+                else "record the sandbox test before deploying."
+            )
+        ),
         checklist,
         text_field(SandboxForm, Block.NOTES, "Notes", multiline=True),
     ]
-    return _modal(Callback.SANDBOX, ref, "Sandbox test", "Record test", blocks)
+    title_ = "Retest in sandbox" if ref.step is Step.RETEST else "Sandbox test"
+    return _modal(Callback.SANDBOX, ref, title_, "Record test", blocks)
 
 
 def change_modal(ref: StepRef, *, title: str, scopes: str, data_classes: Sequence[str]) -> View:
@@ -208,6 +218,7 @@ def governance_card(card: IntegrationCard) -> list[SlackBlock]:
         + step_buttons(card)
         + measure_actions(card)
         + run_report_actions(card)
+        + thresholds_actions(card)
     )
     return integration_card(card, buttons=buttons)
 

@@ -21,6 +21,8 @@ from commands.incidents import check_runs
 from commands.policy import Policy
 from commands.run_reports import IngestResult, RunReport, field_errors, ingest_runs, parse_batch
 from commands.run_tokens import hash_token, integration_for
+from commands.stray_reports import report_from_retired
+from commands.workspace_policy import read_policy
 from storage.db import session_scope
 
 RUNS_PATH = "/runs"
@@ -81,7 +83,8 @@ class RunIntake:
         result = ingest_runs(session=session, integration_id=integration_id, reports=reports, now=now)
         changed = 0
         if result.accepted:
-            changed = check_runs(session=session, integration_id=integration_id, policy=self.policy, now=now)
+            policy = read_policy(session=session, defaults=self.policy).policy
+            changed = check_runs(session=session, integration_id=integration_id, policy=policy, now=now)
         return result, changed
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -118,13 +121,17 @@ class RunIntake:
     ) -> tuple[list[bytes], int]:
         integration_id = integration_for(session=session, token=token)
         if integration_id is None:
+            # A retired integration's token: something still runs; its owner and the channel hear of it.
+            retired = report_from_retired(session=session, token=token, now=now)
+            if retired is not None:
+                log.warning("a run report arrived for retired #%s: something is still running", retired)
             return self._refuse(
                 start_response,
                 "401 Unauthorized",
                 "unauthorized",
                 {"message": "Unknown, rotated or revoked token."},
                 ("WWW-Authenticate", "Bearer"),
-            ), 0
+            ), int(retired is not None)
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:

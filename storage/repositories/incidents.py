@@ -49,6 +49,12 @@ def open_of(session: Session, integration_id: int) -> dict[str, Incident]:
     return {row.kind: row for row in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
 
 
+def latest_of(session: Session, integration_id: int) -> Incident | None:
+    """The integration's most recently opened incident, open or closed."""
+    query = select(Incident).where(Incident.integration_id == integration_id)
+    return session.scalars(query.order_by(Incident.id.desc()).limit(1)).first()
+
+
 def get(session: Session, incident_id: int) -> Incident | None:
     return session.get(Incident, incident_id)
 

@@ -47,3 +47,10 @@ def integration_of(session: Session, token_hash: str) -> tuple[int, str] | None:
     """The integration an active token reports for, and that integration's state."""
     row = session.connection().execute(_ACTIVE_BY_HASH, {"token_hash": token_hash}).first()
     return (int(row[0]), str(row[1])) if row else None
+
+
+def integration_of_any(session: Session, token_hash: str) -> int | None:
+    """The integration a token was issued for, revoked or not."""
+    query = select(IngestToken.integration_id).where(IngestToken.token_hash == token_hash).limit(1)
+    found = session.scalars(query).first()
+    return int(found) if found is not None else None

@@ -180,6 +180,18 @@ def test_every_lifecycle_button_and_form_moves_once(patchbay: Patchbay, retry: b
     submit_four(patchbay, patchbay.last_view(), {"reason": "Duplicates in Asana"}, user=BOB, retry=retry)
     button, where = card_button(patchbay, "Resume")
     click_four(patchbay, button, user=ALICE, retry=retry, **where)
+    patchbay.wait_idle()
+    no_message_twice(patchbay.slack.messages)
+    first_cycle = len(patchbay.slack.messages)
+    # Suspended again (the same runbook is posted again), then back through the sandbox and redeployed.
+    button, where = card_button(patchbay, "Suspend")
+    patchbay.click(button, user=BOB, **where)
+    submit_four(patchbay, patchbay.last_view(), {"reason": "Duplicates again"}, user=BOB, retry=retry)
+    button, where = card_button(patchbay, "Retest in sandbox")
+    patchbay.click(button, user=BOB, **where)
+    submit_four(patchbay, patchbay.last_view(), {"checklist": ALL_CHECKS}, user=BOB, retry=retry)
+    button, where = card_button(patchbay, "Redeploy")
+    click_four(patchbay, button, user=ALICE, retry=retry, **where)
 
     with patchbay.sessions() as session:
         assert session.scalars(select(Integration.state)).one() == "live"
@@ -188,12 +200,14 @@ def test_every_lifecycle_button_and_form_moves_once(patchbay: Patchbay, retry: b
         "integration.start_review",
         "integration.approve",
         "integration.deploy",
-        "integration.suspend",
         "integration.resume",
+        "integration.retest",
+        "integration.redeploy",
     ):
         assert actions[action] == 1, (action, actions)
+    assert actions["integration.suspend"] == 2, actions
     patchbay.wait_idle()
-    no_message_twice(patchbay.slack.messages)
+    no_message_twice(patchbay.slack.messages[first_cycle:])
 
     # A second proposal, rejected with a reason.
     add_proposal(patchbay.sessions, target, source, title="Tasks back to CRM", data_kinds=["tasks"])

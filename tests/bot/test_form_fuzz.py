@@ -32,6 +32,7 @@ from bot.views.reviews import answer_modal
 from bot.views.run_reports import connect_modal
 from bot.views.settings import settings_modal
 from bot.views.teardown import not_applicable_modal
+from bot.views.thresholds import thresholds_modal
 from bot.views.tools import owner_modal, tool_modal
 from bot.views.workflow import change_modal, reason_modal, sandbox_modal, security_review_modal
 from bot.web.signing import sign
@@ -39,12 +40,13 @@ from commands.fields import Form, validate_fields
 from commands.flows import FlowDraft
 from commands.lifecycle import Step
 from commands.measures import MeasuresForm
-from commands.policy import Policy
+from commands.policy import PERCENT_FIELDS, Policy, rate_of_percent
 from commands.proposals import ProposalDraft
 from commands.reviews import CycleKind, Outcome, ReviewAnswer, ReviewItem, Status
 from commands.run_tokens import TokenStatus
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
 from commands.teardown import NotApplicableForm
+from commands.thresholds import OWN, IntegrationThresholds, Threshold, ThresholdsForm
 from commands.tools import ToolCard, ToolDraft
 from commands.vocabulary import Category, State
 from commands.workspace_policy import PolicyState
@@ -66,6 +68,12 @@ class Modal:
     values: dict[str, Any]
     form: type[BaseModel]  # a Form, or the Policy the settings modal edits
     reads_meta: bool
+
+
+def _thresholds() -> IntegrationThresholds:
+    workspace = Policy()
+    rules = [Threshold(name=name, value=getattr(workspace, name, 1440), own=False) for name in OWN]
+    return IntegrationThresholds(integration_id=1, title="X", owner_id=BOB, rules=rules, timing_minutes=1440)
 
 
 def _modals() -> list[Modal]:
@@ -140,6 +148,12 @@ def _modals() -> list[Modal]:
             True,
         ),
         (
+            thresholds_modal(_thresholds(), Policy()),
+            {"alert_error_rate": "30", "alert_min_runs": "4", "auto_suspend": "on"},
+            ThresholdsForm,
+            True,
+        ),
+        (
             not_applicable_modal(TeardownRef(item_id=1), label="X"),
             {"reason": "No webhooks"},
             NotApplicableForm,
@@ -161,8 +175,9 @@ def _parses(modal: Modal, payload: dict[str, Any]) -> None:
         values = {Block.OWNER: values.get(Block.OWNER, "")}
     if issubclass(modal.form, Form):
         modal.form.parse(values)
-    else:
-        validate_fields(modal.form, values)
+    else:  # the settings modal shows rates as percentages
+        rates = {name: rate_of_percent(values[name]) for name in PERCENT_FIELDS & set(values)}
+        validate_fields(modal.form, {**values, **rates})
 
 
 Break = Callable[[random.Random, dict[str, Any], Modal], str]

@@ -460,11 +460,12 @@ def test_a_missing_script_is_reported_in_one_line(tmp_path: Path, capsys: pytest
 
 
 def test_an_admin_changes_the_settings_in_the_shell_and_the_channel_is_kept(shell: Shell) -> None:
-    keep_all = "\n".join([":keep"] * 14)
+    keep_all = "\n".join([":keep"] * 25)  # every setting after the hourly rate, run health included
     script = f"/patchbay settings\n75\n{keep_all}\n"
     out = shell(script)
     assert "Patchbay settings" in out and "Hourly rate [50]>" in out
     assert "Governance channel [C0GOVERN]> :keep" in out
+    assert "Alert at an error rate of (%) [20]> :keep" in out
     assert "Hourly rate: 50 -> 75" in out
     assert "Governance channel:" not in out.split("Saved the workspace settings")[-1]
     assert "I don't know" not in out

@@ -29,6 +29,9 @@ EXPECTED: dict[Step, tuple[set[State], set[str]]] = {
     Step.RESUBMIT: ({S.CHANGES_REQUESTED}, {"proposer", "owner"}),
     Step.RECORD_SANDBOX: ({S.APPROVED}, {"owner"}),
     Step.DEPLOY: ({S.IN_SANDBOX}, {"owner"}),
+    Step.RETEST: ({S.SUSPENDED}, {"owner", "admin"}),
+    # Only after a retest (see below): never for an integration in the sandbox for the first time.
+    Step.REDEPLOY: (set(), {"owner", "admin"}),
     Step.SUSPEND: ({S.LIVE}, {"owner", "admin"}),
     Step.RESUME: ({S.SUSPENDED}, {"owner", "admin"}),
     Step.RETIRE: ({S.APPROVED, S.IN_SANDBOX, S.LIVE, S.SUSPENDED}, {"owner", "admin"}),
@@ -76,3 +79,19 @@ def test_the_reviewer_of_this_round_cannot_approve_it() -> None:
 def test_terminal_states_offer_no_steps() -> None:
     assert next_steps(State.REJECTED) == [] and next_steps(State.RETIRED) == []
     assert next_steps(State.RETIRING) == []  # settled through its teardown checklist, not steps
+
+
+@pytest.mark.parametrize("who", list(PEOPLE))
+def test_after_a_retest_redeploy_replaces_deploy(who: str) -> None:
+    retested = Facts(
+        id=7,
+        state=State.IN_SANDBOX,
+        owner_id="UOWNER",
+        proposer_id="UPROPOSER",
+        reviewer_id=None,
+        retested=True,
+    )
+    assert (refusal(Step.REDEPLOY, PEOPLE[who], retested) is None) == (who in {"owner", "admin"})
+    assert "Redeploy" in str(refusal(Step.DEPLOY, PEOPLE[who], retested))
+    assert next_steps(State.IN_SANDBOX, retested=True) == [Step.REDEPLOY, Step.RETIRE, Step.CHANGE_SECURITY]
+    assert Step.REDEPLOY not in next_steps(State.IN_SANDBOX)

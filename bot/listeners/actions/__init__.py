@@ -11,6 +11,7 @@ from bot.listeners.actions import (
     reviews,
     run_reports,
     teardown,
+    thresholds,
     tools,
     workflow,
 )
@@ -27,3 +28,4 @@ def register(app: App) -> None:
     incidents.register(app)
     check_ins.register(app)
     teardown.register(app)
+    thresholds.register(app)

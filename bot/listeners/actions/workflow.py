@@ -55,7 +55,7 @@ def _form(ref: StepRef, found: StepForm) -> View:
         return security_review_modal(
             ref, title=found.title, scopes=found.scopes, data_classes=found.data_classes
         )
-    if ref.step is Step.RECORD_SANDBOX:
+    if ref.step in (Step.RECORD_SANDBOX, Step.RETEST):
         return sandbox_modal(ref, title=found.title)
     if ref.step is Step.CHANGE_SECURITY:
         return change_modal(ref, title=found.title, scopes=found.scopes, data_classes=found.data_classes)

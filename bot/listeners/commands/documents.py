@@ -14,7 +14,12 @@ from commands.documents import integration_document
 def show_doc(cmd: SlashRequest) -> None:
     integration_id = parse_id(cmd.args)
     with transaction(cmd.context) as session:
-        doc = integration_document(session=session, integration_id=integration_id, now=cmd.request.now)
+        doc = integration_document(
+            session=session,
+            integration_id=integration_id,
+            now=cmd.request.now,
+            policy=cmd.request.policy,
+        )
     cmd.ack(
         response_type="in_channel",
         blocks=document_blocks(slack_text(doc), integration_id=doc.id),

@@ -13,6 +13,7 @@ from bot.views.reviews import reviews_list
 from bot.views.run_health import health_card_blocks
 from bot.views.run_reports import run_report_actions
 from bot.views.teardown import teardown_blocks
+from bot.views.thresholds import thresholds_actions, thresholds_blocks
 from bot.views.workflow import history_blocks, lifecycle_lines, step_buttons
 from commands.actor import Actor
 from commands.errors import InvalidInput
@@ -20,6 +21,7 @@ from commands.history import integration_history
 from commands.proposals import IntegrationCard, can_edit, plan, queue, show_integration
 from commands.reviews import reviews_for
 from commands.run_health import WATCHED, health_of
+from commands.thresholds import thresholds_for
 
 
 def propose(cmd: SlashRequest) -> None:
@@ -51,12 +53,16 @@ def show(cmd: SlashRequest) -> None:
     now = cmd.request.now
     with transaction(cmd.context) as session:
         card = show_integration(session=session, integration_id=integration_id, policy=cmd.request.policy)
-        health = (
-            health_of(session=session, integration_id=card.id, now=now) if card.state in WATCHED else None
+        watched = card.state in WATCHED
+        health = health_of(session=session, integration_id=card.id, now=now) if watched else None
+        rules = (
+            thresholds_for(session=session, integration_id=card.id, policy=cmd.request.policy)
+            if watched
+            else None
         )
     buttons = card_buttons(card, cmd.request.actor)
-    if health is not None:
-        buttons = health_card_blocks(health, now) + buttons
+    if health is not None and rules is not None:
+        buttons = health_card_blocks(health, now) + thresholds_blocks(rules) + buttons
     cmd.ack(blocks=integration_card(card, buttons=buttons), text=named(card.id, card.title))
 
 
@@ -70,6 +76,7 @@ def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:
         + step_buttons(card)
         + measure_actions(card)
         + run_report_actions(card)
+        + thresholds_actions(card)
     )
 
 

@@ -6,7 +6,9 @@ from bot.listeners.commands.proposals import parse_id
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
 from bot.views.run_health import health_board_blocks, health_detail_blocks
+from bot.views.thresholds import thresholds_blocks
 from commands.run_health import health_board, health_of
+from commands.thresholds import thresholds_for
 
 
 def show_health(cmd: SlashRequest) -> None:
@@ -17,7 +19,11 @@ def show_health(cmd: SlashRequest) -> None:
             cmd.ack(blocks=health_board_blocks(board, now), text="Run health")
             return
         health = health_of(session=session, integration_id=parse_id(cmd.args), now=now, failed=True)
-    cmd.ack(blocks=health_detail_blocks(health, now), text=f"Run health of #{health.integration_id}")
+        rules = thresholds_for(
+            session=session, integration_id=health.integration_id, policy=cmd.request.policy
+        )
+    blocks = health_detail_blocks(health, now) + thresholds_blocks(rules)
+    cmd.ack(blocks=blocks, text=f"Run health of #{health.integration_id}")
 
 
 SUBCOMMANDS = [

@@ -19,7 +19,8 @@ SUBCOMMANDS = [
     Subcommand(
         ("settings",),
         "settings",
-        "Change the workspace policy: rates, caps, review cadence, reminders, governance channel (admins).",
+        "Change the workspace policy: rates, caps, review cadence, reminders, governance channel, run-health "
+        "thresholds (admins).",
         "/patchbay settings",
         settings,
     ),

@@ -10,6 +10,7 @@ from bot.listeners.views import (
     run_reports,
     settings,
     teardown,
+    thresholds,
     tools,
     workflow,
 )
@@ -25,3 +26,4 @@ def register(app: App) -> None:
     run_reports.register(app)
     settings.register(app)
     teardown.register(app)
+    thresholds.register(app)

@@ -56,6 +56,7 @@ def submit_sandbox(ack: Ack, context: BoltContext, client: WebClient) -> None:
             form=test,
             policy=req.policy,
             now=req.now,
+            step=ref.step,
         )
     ack()
     after_change(client, context)

@@ -41,6 +41,8 @@ EMOJI = {
     "octagonal_sign": "🛑",
     "satellite_antenna": "📡",
     "zzz": "💤",
+    "bell": "🔔",
+    "test_tube": "🧪",
 }
 _EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
 

@@ -17,12 +17,17 @@ from bot.views.flows import flow_modal
 from bot.views.help import help_blocks
 from bot.views.home import TO_DO, home_view, to_do
 from bot.views.reviews import answer_modal, answered_reply, orphan_card, review_reply, reviews_list
+from bot.views.runbook import runbook_blocks
+from bot.views.thresholds import thresholds_modal
 from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
 from commands.home import WAITING_STEPS, Home, MyIntegration, QueueLine, StackTotals, ToolLine, Waiting
 from commands.lifecycle import Step
+from commands.policy import Policy
 from commands.reviews import Answered, CycleKind, Outcome, ReviewItem, Status, StatusRow
+from commands.runbook import Fallback, Phase, Runbook, RunbookNotice
+from commands.thresholds import IntegrationThresholds, Threshold
 from commands.tools import ToolCard, ToolPage
-from commands.vocabulary import Category, DataClass, DataKind, IntegrationOption, State
+from commands.vocabulary import Category, DataClass, DataKind, IntegrationOption, Method, State
 from tests.blockkit import available, problems
 from tests.bot.views.snapshot import SNAPSHOTS, as_json, matches_snapshot
 
@@ -101,6 +106,34 @@ HOME = Home(
     ),
 )
 
+THRESHOLDS = IntegrationThresholds(
+    integration_id=12,
+    title=HOSTILE,
+    owner_id="U0BOB0002",
+    rules=[
+        Threshold(name="alert_error_rate", value=0.125, own=True),
+        Threshold(name="alert_min_runs", value=5, own=False),
+        Threshold(name="expected_minutes", value=60, own=True),
+        Threshold(name="alert_silence_factor", value=3, own=False),
+        Threshold(name="alert_records_factor", value=10, own=False),
+        Threshold(name="auto_suspend", value=False, own=True),
+    ],
+    timing_minutes=1440,
+    version=2,
+)
+RUNBOOK = Runbook(
+    integration_id=12,
+    title=HOSTILE,
+    owner_id="U0BOB0002",
+    state=State.SUSPENDED,
+    method=Method.ZAPIER,
+    source_tool="Stripe & co",
+    target_tool="<Xero>",
+    runs_7d=22,
+    failed_7d=22,
+    fallbacks=[Fallback(data=HOSTILE, source_tool="Stripe", target_tool="Xero", done_by="U0FRANK06")],
+    affected=["U0FRANK06"],
+)
 CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
     "tool_card": lambda: tool_card(SALESFORCE),
     "tool_card_retired": lambda: tool_card(SALESFORCE.model_copy(update={"retired": True, "notes": ""})),
@@ -124,6 +157,8 @@ CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
     "flow_modal": lambda: flow_modal(user_id="U0BOB0002"),
     "help": lambda: help_blocks([("tools [filter]", "The registry.", "/patchbay tools crm")]),
     "home": lambda: home_view(HOME),
+    "thresholds_modal": lambda: thresholds_modal(THRESHOLDS, Policy()),
+    "runbook_down": lambda: runbook_blocks(RUNBOOK, RunbookNotice(integration_id=12, phase=Phase.DOWN)) or [],
 }
 
 

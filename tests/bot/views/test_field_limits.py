@@ -27,20 +27,22 @@ from bot.views.proposals import proposal_modal
 from bot.views.reviews import answer_modal
 from bot.views.settings import settings_modal
 from bot.views.teardown import not_applicable_modal
+from bot.views.thresholds import thresholds_modal
 from bot.views.tools import owner_modal, tool_modal
 from bot.views.workflow import change_modal, reason_modal, sandbox_modal, security_review_modal
 from commands.flows import FlowDraft
 from commands.lifecycle import Step
 from commands.measures import MeasuresForm
-from commands.policy import Policy
+from commands.policy import PERCENT_FIELDS, Policy
 from commands.proposals import ProposalDraft
 from commands.reviews import Outcome, ReviewAnswer
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
 from commands.teardown import NotApplicableForm
+from commands.thresholds import ThresholdsForm
 from commands.tools import ToolDraft
 from commands.vocabulary import State
 from commands.workspace_policy import PolicyState
-from tests.bot.views.test_builders import SALESFORCE, _review
+from tests.bot.views.test_builders import SALESFORCE, THRESHOLDS, _review
 
 STEP = StepRef(integration_id=12, step=Step.SUBMIT_REVIEW, state=State.SECURITY_REVIEW)
 
@@ -63,6 +65,7 @@ MODALS: dict[str, tuple[Callable[[], View], type[BaseModel]]] = {
     "sandbox_modal": (lambda: sandbox_modal(STEP, title="Deals"), SandboxForm),
     "change_modal": (lambda: change_modal(STEP, title="Deals", scopes="", data_classes=()), ScopeChange),
     "settings_modal": (lambda: settings_modal(PolicyState(policy=Policy(), version=1)), Policy),
+    "thresholds_modal": (lambda: thresholds_modal(THRESHOLDS, Policy()), ThresholdsForm),
 }
 # Modals that show and ask nothing a person types.
 WITHOUT_INPUTS = {"more_modal", "connect_modal", "token_modal", "already_saved_modal"}
@@ -71,6 +74,9 @@ WITHOUT_INPUTS = {"more_modal", "connect_modal", "token_modal", "already_saved_m
 OPEN_LENGTH = {("flow_modal", "integration_id"), ("proposal_modal", "mapping")}
 # Inputs that are not a field of the model: a confirmation the listener reads itself.
 NOT_FIELDS = {("proposal_modal", "confirm_similar")}
+# Inputs deliberately stricter than their model: an integration's own minimum of runs is capped by
+# the workspace's window, which the form's model cannot know.
+CAPPED = {("thresholds_modal", "alert_min_runs")}
 # Options the app words itself (scores 1 to 5 with their meanings, the sandbox checklist).
 OWN_OPTIONS = {"frequency", "impact", "feasibility", "checklist", "confirm_retire"}
 
@@ -108,6 +114,15 @@ def test_each_input_takes_what_its_model_accepts(name: str) -> None:
         elif kind in ("static_select", "multi_static_select", "checkboxes") and field not in OWN_OPTIONS:
             offered = [option["value"] for option in element["options"]]
             assert offered == [option.value for option in bounds.choices], where
+        elif kind == "number_input" and field in PERCENT_FIELDS:
+            # Typed as a percentage of the policy's rate, above its exclusive 0.
+            bounds = limits(Policy, field)
+            assert bounds.minimum is not None and bounds.maximum is not None, where
+            assert bounds.minimum * 100 < _number(element["min_value"]), where
+            assert _number(element["max_value"]) == bounds.maximum * 100, where
+        elif kind == "number_input" and (name, field) in CAPPED:
+            assert _number(element["min_value"]) == bounds.minimum, where
+            assert bounds.maximum is not None and _number(element["max_value"]) <= bounds.maximum, where
         elif kind == "number_input":
             assert _number(element["min_value"]) == bounds.minimum, where
             assert _number(element["max_value"]) == bounds.maximum, where
