@@ -13,9 +13,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from commands.history import integration_history
+from commands.integrations import get_integration
 from commands.mapping import FieldPair
 from commands.measures import MeasureLine, measures_of
-from commands.proposals import get_integration
 from commands.run_health import WATCHED, Health, health_of
 from commands.secrets import redact
 from commands.security_review import ScopeNeed

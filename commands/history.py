@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from commands.proposals import get_integration
+from commands.integrations import get_integration
 from commands.reviews import Outcome
 from storage.repositories import audit
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from commands.impact import tool_impact
+from commands.integrations import get_integration
 from commands.outbox import Kind, owe
-from commands.proposals import get_integration
 from commands.vocabulary import Method
 from storage.models import Integration
 from storage.repositories import flows as flow_repo

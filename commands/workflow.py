@@ -17,7 +17,7 @@ from commands.lifecycle import RULES, Facts, Step, refusal
 from commands.notices import Notice, Say
 from commands.outbox import Kind, owe
 from commands.policy import Policy
-from commands.proposals import IntegrationCard, approvals_needed, card_of
+from commands.proposal_card import IntegrationCard, approvals_needed, card_of
 from commands.run_tokens import revoke_tokens
 from commands.runbook import Phase, owe_runbook
 from commands.security_review import (

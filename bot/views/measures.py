@@ -11,7 +11,7 @@ from bot.ids import Action, Block, Callback
 from bot.text import escape
 from bot.views.elements import actions, button, plain, section, text_input
 from commands.measures import MEASURABLE, MeasureLine
-from commands.proposals import IntegrationCard
+from commands.proposal_card import IntegrationCard
 from commands.vocabulary import counted
 
 

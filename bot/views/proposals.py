@@ -33,7 +33,10 @@ from bot.views.elements import (
     user_input,
 )
 from commands.economics import Economics
-from commands.proposals import IntegrationCard, PlanRow, ProposalDraft, QueuePage
+from commands.plan import PlanRow
+from commands.proposal_card import IntegrationCard
+from commands.proposal_form import ProposalDraft
+from commands.queue import QueuePage
 from commands.vocabulary import SCORE_MEANINGS, ConflictRule, DataKind, Direction, Method, Timing, counted
 
 

@@ -10,7 +10,7 @@ from bot.ids import Action, Block, Callback, teardown_block
 from bot.text import escape
 from bot.views.elements import actions, button, context, plain, section, text_input, user
 from bot.views.fallbacks import named
-from commands.proposals import IntegrationCard
+from commands.proposal_card import IntegrationCard
 from commands.teardown import Settled
 from commands.teardown_plan import TeardownFacts, TeardownKind, TeardownLine, TeardownStatus
 

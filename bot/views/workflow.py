@@ -29,7 +29,7 @@ from bot.views.proposals import integration_card
 from bot.views.run_reports import run_report_actions
 from bot.views.teardown import teardown_blocks
 from commands.lifecycle import RULES, Step, next_steps
-from commands.proposals import IntegrationCard
+from commands.proposal_card import IntegrationCard
 from commands.security_review import SANDBOX_CHECKS
 from commands.vocabulary import (
     AccessLevel,

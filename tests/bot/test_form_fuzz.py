@@ -40,7 +40,7 @@ from commands.flows import FlowDraft
 from commands.lifecycle import Step
 from commands.measures import MeasuresForm
 from commands.policy import Policy
-from commands.proposals import ProposalDraft
+from commands.proposal_form import ProposalDraft
 from commands.reviews import CycleKind, Outcome, ReviewAnswer, ReviewItem, Status
 from commands.run_tokens import TokenStatus
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm

@@ -17,7 +17,10 @@ from bot.views.workflow import history_blocks, lifecycle_lines, step_buttons
 from commands.actor import Actor
 from commands.errors import InvalidInput
 from commands.history import integration_history
-from commands.proposals import IntegrationCard, can_edit, plan, queue, show_integration
+from commands.plan import plan
+from commands.proposal_card import IntegrationCard, show_integration
+from commands.proposal_writes import can_edit
+from commands.queue import queue
 from commands.reviews import reviews_for
 from commands.run_health import WATCHED, health_of
 
