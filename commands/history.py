@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from commands.integrations import get_integration
-from commands.reviews import Outcome
+from commands.review_items import Outcome
 from storage.repositories import audit
 
 WORDS = {

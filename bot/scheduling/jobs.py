@@ -33,20 +33,18 @@ from commands.notices import Notice, Say
 from commands.nudges import nudge_waiting
 from commands.outbox import Kind as OutboxKind
 from commands.outbox import owe
+from commands.ownership import flag_orphaned, owners_to_check
 from commands.policy import Policy
-from commands.reviews import (
-    CycleKind,
+from commands.review_cycles import schedule_due
+from commands.review_items import CycleKind
+from commands.review_nudges import claim_nudge, due_nudges
+from commands.review_sweep import (
     OwnerBatch,
     claim_batches,
-    claim_nudge,
-    due_nudges,
-    flag_orphaned,
     last_confirmed_ts,
     mark_sent,
-    owners_to_check,
     record_thread,
     release,
-    schedule_due,
     thread_for,
 )
 from commands.run_health import quarter_figures

@@ -23,7 +23,9 @@ from bot.views.elements import (
     user,
 )
 from bot.views.run_health import quarter_line
-from commands.reviews import Answered, CycleKind, Outcome, ReviewItem, StatusRow
+from commands.review_answers import Answered
+from commands.review_items import CycleKind, Outcome, ReviewItem
+from commands.review_status import StatusRow
 from commands.run_health import Figures
 
 YES_NO = [option("yes", "Yes"), option("no", "No")]

@@ -41,7 +41,8 @@ from commands.lifecycle import Step
 from commands.measures import MeasuresForm
 from commands.policy import Policy
 from commands.proposal_form import ProposalDraft
-from commands.reviews import CycleKind, Outcome, ReviewAnswer, ReviewItem, Status
+from commands.review_answers import ReviewAnswer
+from commands.review_items import CycleKind, Outcome, ReviewItem, Status
 from commands.run_tokens import TokenStatus
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
 from commands.teardown import NotApplicableForm

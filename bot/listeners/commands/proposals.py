@@ -21,7 +21,7 @@ from commands.plan import plan
 from commands.proposal_card import IntegrationCard, show_integration
 from commands.proposal_writes import can_edit
 from commands.queue import queue
-from commands.reviews import reviews_for
+from commands.review_status import reviews_for
 from commands.run_health import WATCHED, health_of
 
 

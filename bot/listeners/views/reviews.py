@@ -13,7 +13,7 @@ from bot.ids import Callback
 from bot.middleware import transaction
 from bot.views.fallbacks import answered_fallback
 from bot.views.reviews import answered_reply
-from commands.reviews import ReviewAnswer, answer_review
+from commands.review_answers import ReviewAnswer, answer_review
 
 
 def submit_answer(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -19,7 +19,9 @@ from bot.views.home import home_view
 from bot.views.reviews import answer_modal, answered_reply, orphan_card, review_reply, reviews_list
 from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
 from commands.home import Home, MyIntegration, QueueLine, StackTotals, ToolLine, Waiting
-from commands.reviews import Answered, CycleKind, Outcome, ReviewItem, Status, StatusRow
+from commands.review_answers import Answered
+from commands.review_items import CycleKind, Outcome, ReviewItem, Status
+from commands.review_status import StatusRow
 from commands.tools import ToolCard, ToolPage
 from commands.vocabulary import Category, DataClass, DataKind, IntegrationOption, State
 from tests.blockkit import available, problems
