@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from commands.vocabulary import DataClass, Labelled, State
-from storage.models import ReviewCycle
+from storage.models import Integration, ReviewCycle
 from storage.repositories import integrations as integration_repo
 from storage.repositories import reviews as repo
 from storage.repositories import tools as tool_repo
@@ -61,13 +61,19 @@ class ReviewItem(BaseModel):
 
 
 def items_of(
-    session: Session, cycles: Sequence[ReviewCycle], *, maybe_sent: Collection[int] = ()
+    session: Session,
+    cycles: Sequence[ReviewCycle],
+    *,
+    maybe_sent: Collection[int] = (),
+    integrations: Mapping[int, Integration] | None = None,
 ) -> list[ReviewItem]:
     """The items of these cycles, in their order: one query per kind of row, however many cycles.
 
-    `maybe_sent` names the cycles an interrupted sweep may already have posted.
+    `maybe_sent` names the cycles an interrupted sweep may already have posted; `integrations`, the
+    cycles' integrations when the caller has already read them.
     """
-    integrations = integration_repo.by_ids(session, {c.integration_id for c in cycles})
+    if integrations is None:
+        integrations = integration_repo.by_ids(session, {c.integration_id for c in cycles})
     names = tool_repo.names(
         session,
         {i.source_tool_id for i in integrations.values()} | {i.target_tool_id for i in integrations.values()},

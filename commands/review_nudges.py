@@ -26,11 +26,8 @@ def due_nudges(*, session: Session, now: datetime, policy: Policy) -> list[Nudge
     No reminder goes to an owner who has left (the integration is orphaned) until an admin reassigns it.
     """
     cycles = [cycle for cycle in repo.sent_unanswered(session) if cycle.sent_at is not None]
-    orphaned = {
-        i.id
-        for i in integration_repo.by_ids(session, {c.integration_id for c in cycles}).values()
-        if i.orphaned_at
-    }
+    integrations = integration_repo.by_ids(session, {c.integration_id for c in cycles})
+    orphaned = {i.id for i in integrations.values() if i.orphaned_at}
     steps = policy.review_reminder_days
     due: list[tuple[str, int, int, int]] = []  # kind, number, cycle id, days waited
     for cycle in cycles:
@@ -42,7 +39,10 @@ def due_nudges(*, session: Session, now: datetime, policy: Policy) -> list[Nudge
         if cycle.escalated_at is None and waited >= policy.review_escalate_days:
             due.append(("escalation", 1, cycle.id, waited))
     wanted = {cycle_id for _, _, cycle_id, _ in due}
-    items = {item.cycle_id: item for item in items_of(session, [c for c in cycles if c.id in wanted])}
+    items = {
+        item.cycle_id: item
+        for item in items_of(session, [c for c in cycles if c.id in wanted], integrations=integrations)
+    }
     return [
         Nudge(kind=kind, number=number, item=items[cycle_id], days_waiting=waited)
         for kind, number, cycle_id, waited in due

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +32,7 @@ from commands.teardown_plan import open_teardown
 from commands.vocabulary import CredentialType, ReviewOutcome, State
 from storage.models import Approval, Integration, SecurityReview
 from storage.repositories import audit
+from storage.repositories import integrations as integration_repo
 from storage.repositories import security_reviews as repo
 
 
@@ -92,13 +92,7 @@ def _move(
     """Change state with a conditional UPDATE, audit it, and owe Slack the card, thread and DMs."""
     before = State(integration.state)
     changes = {"state": to.value, "state_since": now, "updated_at": now, **(values or {})}
-    result = session.execute(
-        update(Integration)
-        .where(Integration.id == integration.id, Integration.state == before.value)
-        .values(version=Integration.version + 1, **changes)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not integration_repo.move_state(session, integration.id, from_state=before.value, values=changes):
         raise _already_moved(session, integration, before)
     session.refresh(integration)
     if before is State.LIVE:
@@ -431,7 +425,7 @@ def change_security(
 
 def pending_scopes(*, session: Session, integration_id: int) -> tuple[str, list[str]] | None:
     """The scopes and data classes of a change waiting for review, if there is one."""
-    integration = session.get(Integration, integration_id)
+    integration = integration_repo.get(session, integration_id)
     if integration is None or not integration.pending_change:
         return None
     change = integration.pending_change
