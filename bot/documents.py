@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.text import Markup, escape, render
+from bot.views.history import entry_note, what
 from commands.documents import IntegrationDocument
 from commands.vocabulary import lowerfirst
 
@@ -60,6 +61,8 @@ def _environment() -> Environment:
         quote=_quote,
         code=lambda text: text.replace("`", "'"),
         lowerfirst=lowerfirst,
+        what=what,
+        note=entry_note,
     )
     return env
 

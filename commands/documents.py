@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from commands.history import integration_history
+from commands.history import HistoryEntry, integration_history
 from commands.integrations import get_integration
 from commands.mapping import FieldPair
 from commands.measures import MeasureLine, measures_of
@@ -58,13 +58,6 @@ class SecuritySummary(BaseModel):
     rotation_days: int
 
 
-class HistoryLine(BaseModel):
-    at: datetime
-    actor_id: str
-    what: str
-    note: str
-
-
 class IntegrationDocument(BaseModel):
     id: int
     slug: str
@@ -88,7 +81,7 @@ class IntegrationDocument(BaseModel):
     owner_id: str
     proposer_id: str
     security: SecuritySummary | None
-    history: list[HistoryLine]
+    history: list[HistoryEntry]
     last_review: str
     next_review: str
     measures: list[MeasureLine]
@@ -175,10 +168,7 @@ def document_of(session: Session, integration: Integration, now: datetime) -> In
         owner_id=integration.owner_id,
         proposer_id=integration.proposer_id,
         security=security,
-        history=[
-            HistoryLine(at=e.at, actor_id=e.actor_id, what=e.what, note=redact(e.note))
-            for e in history.entries
-        ],
+        history=[e.model_copy(update={"note": redact(e.note)}) for e in history.entries],
         last_review=_last_review(session, integration.id, security),
         next_review=_next_review(integration),
         measures=measures_of(session=session, integration_id=integration.id),

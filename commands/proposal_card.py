@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from commands.economics import Economics, evaluate
 from commands.integrations import get_integration
+from commands.notices import ChangeSummary
 from commands.policy import Policy
 from commands.proposal_form import ProposalDraft, draft_of
 from commands.teardown_plan import TeardownLine, line_of
@@ -43,7 +44,7 @@ class IntegrationCard(BaseModel):
     approvals_needed: int = 1
     reviewer_id: str | None = None
     review_outcome: ReviewOutcome | None = None
-    pending_change: str = ""
+    pending_change: ChangeSummary | None = None
     next_review_on: date | None = None
     teardown: list[TeardownLine] = []
 
@@ -67,6 +68,14 @@ def economics_of(draft: ProposalDraft | Integration, policy: Policy) -> Economic
         effort_hours=draft.effort_hours,
         policy=policy,
     )
+
+
+def pending_of(integration: Integration) -> ChangeSummary | None:
+    """The change of scopes or data classes waiting for review, if there is one."""
+    pending = integration.pending_change or {}
+    if "change" in pending:
+        return ChangeSummary.model_validate(pending["change"])
+    return ChangeSummary(summary=pending["summary"]) if pending.get("summary") else None
 
 
 def approvals_needed(data_classes: list[str], policy: Policy) -> int:
@@ -124,7 +133,7 @@ def cards_of(
                 approvals_needed=approvals_needed(integration.data_classes, policy),
                 reviewer_id=review.reviewer_id if review else None,
                 review_outcome=ReviewOutcome(review.outcome) if review else None,
-                pending_change=(integration.pending_change or {}).get("summary", ""),
+                pending_change=pending_of(integration),
                 next_review_on=integration.next_review_on,
                 teardown=[line_of(item) for item in teardowns.get(integration.id, [])],
             )

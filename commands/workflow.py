@@ -13,7 +13,7 @@ from commands.audit import record_change
 from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from commands.flows import automate_flows_of
 from commands.lifecycle import RULES, Facts, Step, refusal
-from commands.notices import Notice, Say
+from commands.notices import ChangeSummary, Notice, Say
 from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.proposal_card import IntegrationCard, approvals_needed, card_of
@@ -125,8 +125,21 @@ def _move(
             before=before.value,
             after=to.value,
             note=note,
+            **_told(extra or {}),
         ),
     )
+
+
+def _told(extra: dict[str, Any]) -> dict[str, Any]:
+    """The facts of the audit record that the step's notice words too."""
+    told: dict[str, Any] = {}
+    if extra.get("personal_account"):
+        told["personal_account"] = True
+    if "kept" in extra:
+        told["kept"] = extra["kept"]
+    if "change" in extra:
+        told["change"] = ChangeSummary.model_validate(extra["change"])
+    return told
 
 
 def _tell(session: Session, integration: Integration, *, actor: Actor, now: datetime, notice: Notice) -> None:
@@ -316,13 +329,13 @@ def submit_security_review(
         created_at=now,
     )
     repo.add(session, review)
-    flags = (
-        " :warning: uses a person's own account"
-        if form.credential_type is CredentialType.PERSONAL_ACCOUNT
-        else ""
-    )
-    note = (form.notes + flags).strip()
-    summary = {"outcome": form.outcome.value, "data_classes": review.data_classes, "review_id": review.id}
+    summary: dict[str, Any] = {
+        "outcome": form.outcome.value,
+        "data_classes": review.data_classes,
+        "review_id": review.id,
+    }
+    if form.credential_type is CredentialType.PERSONAL_ACCOUNT:
+        summary["personal_account"] = True
     change_of = integration.resume_state
     if change_of is not None:
         target = State(change_of)
@@ -330,7 +343,7 @@ def submit_security_review(
         if form.outcome is ReviewOutcome.PASS:
             values |= {"data_classes": review.data_classes, "rotation_days": form.rotation_days}
         else:
-            note = f"The change was not accepted; it stays {target.label.lower()} as before. {note}".strip()
+            summary["kept"] = target.value
     else:
         target = {
             ReviewOutcome.PASS: State.AWAITING_APPROVAL,
@@ -345,7 +358,7 @@ def submit_security_review(
         to=target,
         actor=actor,
         now=now,
-        note=note,
+        note=form.notes,
         extra=summary,
         values=values,
     )
@@ -390,20 +403,18 @@ def change_security(
     old_scopes = {line.split(" - ")[0] for line in scopes_text.splitlines() if line}
     new_scopes = {need.scope for need in change.scopes}
     new_classes = [c.value for c in change.data_classes]
-    parts = []
-    if new_scopes - old_scopes:
-        parts.append("adds scopes " + ", ".join(sorted(new_scopes - old_scopes)))
-    if old_scopes - new_scopes:
-        parts.append("drops scopes " + ", ".join(sorted(old_scopes - new_scopes)))
-    if set(new_classes) != set(classes):
-        parts.append(f"data classes {', '.join(classes) or 'none'} -> {', '.join(new_classes)}")
-    if not parts:
+    summary = ChangeSummary(
+        added_scopes=sorted(new_scopes - old_scopes),
+        dropped_scopes=sorted(old_scopes - new_scopes),
+        classes_before=classes if set(new_classes) != set(classes) else None,
+        classes_after=new_classes if set(new_classes) != set(classes) else [],
+    )
+    if not (summary.added_scopes or summary.dropped_scopes or summary.classes_before is not None):
         raise InvalidInput({"scopes": "Nothing changed: edit the scopes or the data classes."})
-    summary = "; ".join(parts)
     pending = {
         "scopes": [need.model_dump() for need in change.scopes],
         "data_classes": new_classes,
-        "summary": summary,
+        "change": summary.model_dump(exclude_defaults=True),
     }
     _move(
         session,
@@ -412,8 +423,7 @@ def change_security(
         to=State.SECURITY_REVIEW,
         actor=actor,
         now=now,
-        note=f"Change under review: {summary}",
-        extra={"change": summary},
+        extra={"change": summary.model_dump(exclude_defaults=True)},
         values={
             "pending_change": pending,
             "resume_state": integration.state,

@@ -24,6 +24,7 @@ from bot.views.elements import (
     select_input,
     text_input,
 )
+from bot.views.history import change_words
 from bot.views.measures import measure_actions
 from bot.views.proposals import integration_card
 from bot.views.run_reports import run_report_actions
@@ -82,7 +83,9 @@ def lifecycle_lines(card: IntegrationCard) -> list[SlackBlock]:
         who = ", ".join(f"<@{a}>" for a in card.approvers) or "none yet"
         lines.append(f"Approvals: {len(card.approvers)} of {card.approvals_needed} ({who})")
     if card.pending_change:
-        lines.append(f":arrows_counterclockwise: Change under review: {escape(card.pending_change)}")
+        lines.append(
+            f":arrows_counterclockwise: Change under review: {escape(change_words(card.pending_change))}"
+        )
     if card.next_review_on:
         lines.append(f"Next review: {card.next_review_on.isoformat()}")
     return [context("  ·  ".join(lines))] if lines else []
@@ -205,20 +208,6 @@ def change_modal(ref: StepRef, *, title: str, scopes: str, data_classes: Sequenc
         ),
     ]
     return _modal(Callback.SECURITY_CHANGE, ref, "Change scopes or data", "Send to review", blocks)
-
-
-def history_blocks(
-    integration_id: int, title: str, events: list[tuple[str, str, str, str]]
-) -> list[SlackBlock]:
-    """`events` are (when, actor id, what, note) rows from the audit log."""
-    lines = [
-        f"`{when}` <@{actor}> {what}" + (f"\n      > {escape(note)[:300]}" if note else "")
-        for when, actor, what, note in events
-    ]
-    blocks: list[SlackBlock] = [section(f"*History of #{integration_id} {escape(title)}*")]
-    for start in range(0, len(lines), 20):
-        blocks.append(section("\n".join(lines[start : start + 20])[:2900]))
-    return blocks[:50]
 
 
 def governance_card(card: IntegrationCard) -> list[SlackBlock]:

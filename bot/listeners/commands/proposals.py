@@ -7,13 +7,14 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
 from bot.views.fallbacks import named
+from bot.views.history import history_blocks
 from bot.views.measures import measure_actions
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
 from bot.views.reviews import reviews_list
 from bot.views.run_health import health_card_blocks
 from bot.views.run_reports import run_report_actions
 from bot.views.teardown import teardown_blocks
-from bot.views.workflow import history_blocks, lifecycle_lines, step_buttons
+from bot.views.workflow import lifecycle_lines, step_buttons
 from commands.actor import Actor
 from commands.errors import InvalidInput
 from commands.history import integration_history
@@ -80,10 +81,7 @@ def history(req: SlashRequest) -> None:
     integration_id = parse_id(req.args)
     with transaction(req.context) as session:
         found = integration_history(session=session, integration_id=integration_id)
-    rows = [(e.at.strftime("%Y-%m-%d %H:%M"), e.actor_id, e.what, e.note) for e in found.entries]
-    req.ack(
-        blocks=history_blocks(found.integration_id, found.title, rows), text=f"History of #{integration_id}"
-    )
+    req.ack(blocks=history_blocks(found), text=f"History of #{integration_id}")
 
 
 def reviews(req: SlashRequest) -> None:
