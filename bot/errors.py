@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.text import escape, fill
+from bot.text import escape, fill, plain_fill
 from bot.views.saved import already_saved_modal, already_saved_text
 from bot.web.listener_names import listener_name
 from commands.errors import InvalidInput, PatchbayError
@@ -124,7 +124,11 @@ def handle(
         error = PatchbayError(already_saved_text(error.entity_type, error.entity_id))
     if isinstance(error, PatchbayError):
         if kind == "view_submission" and response is not None:
-            errors = error.errors if isinstance(error, InvalidInput) else {"form": error.message}
+            errors = (
+                error.errors
+                if isinstance(error, InvalidInput)
+                else {"form": plain_fill(error.template, **error.quoted)}
+            )
             placed = field_errors(body.get("view") or {}, errors)
             if placed:
                 return _json({"response_action": "errors", "errors": placed})

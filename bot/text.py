@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+
+from commands.errors import Command, Mention
+
+USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
 class Markup(str):
@@ -24,9 +29,29 @@ def render(value: object) -> str:
     return value if isinstance(value, Markup) else escape(str(value))
 
 
+def _value(value: str, *, escaped: bool) -> str:
+    if isinstance(value, Mention) and USER_ID.fullmatch(value):
+        return f"<@{value}>"
+    if isinstance(value, Command):
+        return f"`{value}`"
+    return escape(value) if escaped else value
+
+
 def fill(template: str, **values: str) -> str:
-    """`template` (the app's own wording) with each of `values` (people's text) escaped into it."""
-    return template.format(**{name: escape(value) for name, value in values.items()}) if values else template
+    """`template` (the app's own wording) with each of `values` (people's text) escaped into it.
+
+    A `Mention` becomes a mention of that person and a `Command` is shown as code.
+    """
+    if not values:
+        return template
+    return template.format(**{name: _value(value, escaped=True) for name, value in values.items()})
+
+
+def plain_fill(template: str, **values: str) -> str:
+    """The same sentence for plain text (a modal's field error), where nothing is escaped."""
+    if not values:
+        return template
+    return template.format(**{name: _value(value, escaped=False) for name, value in values.items()})
 
 
 def money(amount: Decimal | float | None, currency: str = "") -> str:

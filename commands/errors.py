@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 
+class Mention(str):
+    """A Slack user id named in a sentence: `bot/` shows it as a mention of that person."""
+
+
+class Command(str):
+    """A Patchbay command named in a sentence (`/patchbay settings`): `bot/` shows it as code."""
+
+
 class PatchbayError(Exception):
-    """Base class: a sentence for the user.
+    """Base class: a plain sentence for the user, never Slack markup.
 
     People's text never goes into `template` itself: it is passed as a named value
     (`NotFound("No tool called {name}.", name=typed)`), which the edge escapes before showing it.
+    A person or a command is a named value too (`owner=Mention(user_id)`), which the edge words.
     `message` is the sentence with the values filled in as they are (for logs and tests).
     """
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import NotAllowed, PatchbayError
+from commands.errors import Mention, NotAllowed, PatchbayError
 from commands.fields import raise_errors
 from commands.integrations import get_integration
 from commands.notices import Notice, Say
@@ -121,8 +121,9 @@ def proposal_for_editor(
     integration = get_integration(session, integration_id)
     if actor.user_id not in (integration.proposer_id, integration.owner_id):
         raise NotAllowed(
-            f"Only the proposer <@{integration.proposer_id}> or the owner <@{integration.owner_id}> "
-            f"can edit #{integration.id}."
+            f"Only the proposer {{proposer}} or the owner {{owner}} can edit #{integration.id}.",
+            proposer=Mention(integration.proposer_id),
+            owner=Mention(integration.owner_id),
         )
     if State(integration.state) not in EDITABLE:
         raise NotAllowed(

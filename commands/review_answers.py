@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from commands.errors import Conflict, InvalidInput, Mention, NotAllowed, NotFound
 from commands.fields import Choice, Form, LongText, YesNo
 from commands.lifecycle import Step
 from commands.notices import Notice, Say
@@ -55,10 +55,13 @@ def _cycle_for_answer(
     assert integration is not None
     if cycle.status == Status.ANSWERED.value:
         outcome = Outcome(cycle.outcome).label.lower() if cycle.outcome else "answered"
-        raise Conflict(f"<@{cycle.answered_by}> already answered this review: {outcome}.")
+        raise Conflict(
+            f"{{by}} already answered this review: {outcome}.", by=Mention(cycle.answered_by or "")
+        )
     if actor.user_id != integration.owner_id and not actor.is_admin:
         raise NotAllowed(
-            f"Only #{integration.id}'s owner <@{integration.owner_id}> or a Patchbay admin can answer."
+            f"Only #{integration.id}'s owner {{owner}} or a Patchbay admin can answer.",
+            owner=Mention(integration.owner_id),
         )
     return cycle, integration
 

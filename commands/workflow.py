@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from commands.errors import Conflict, InvalidInput, Mention, NotAllowed, NotFound
 from commands.flows import automate_flows_of
 from commands.lifecycle import RULES, Facts, Step, refusal
 from commands.notices import ChangeSummary, Notice, Say
@@ -62,7 +62,9 @@ def _already_moved(session: Session, integration: Integration, expected: State) 
     if last is None:
         return Conflict(f"#{integration.id} is {state} now, not {expected.label.lower()}.")
     when = last.at.strftime("%Y-%m-%d %H:%M UTC")
-    return Conflict(f"#{integration.id} is already {state}: <@{last.actor_id}> acted first ({when}).")
+    return Conflict(
+        f"#{integration.id} is already {state}: {{actor}} acted first ({when}).", actor=Mention(last.actor_id)
+    )
 
 
 def _authorise(
@@ -73,7 +75,7 @@ def _authorise(
     facts = facts_of(session, integration)
     reason = refusal(step, actor, facts)
     if reason:
-        raise NotAllowed(reason)
+        raise NotAllowed(reason, owner=Mention(facts.owner_id), proposer=Mention(facts.proposer_id))
     return facts
 
 
