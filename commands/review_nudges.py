@@ -7,6 +7,8 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from commands.notices import Notice, Say
+from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.review_items import ReviewItem, items_of
 from storage.repositories import integrations as integration_repo
@@ -49,10 +51,54 @@ def due_nudges(*, session: Session, now: datetime, policy: Policy) -> list[Nudge
     ]
 
 
-def claim_nudge(*, session: Session, nudge: Nudge, now: datetime) -> bool:
+def _claim(*, session: Session, nudge: Nudge, now: datetime) -> bool:
     """Take the nudge for this sweep; False when another sweep already sent it."""
     if nudge.kind == "reminder":
         return repo.bump_reminders(
             session, cycle_id=nudge.item.cycle_id, expected=nudge.number - 1, to=nudge.number
         )
     return repo.mark_escalated(session, cycle_id=nudge.item.cycle_id, at=now)
+
+
+def owe_nudge(
+    *, session: Session, nudge: Nudge, now: datetime, admins: list[str], governance_channel: bool
+) -> bool:
+    """Claim the nudge and owe its message: a reminder in the owner's review thread, an escalation in
+    the governance channel (when there is one). False when another sweep took it or nothing is owed."""
+    if not _claim(session=session, nudge=nudge, now=now):
+        return False
+    item = nudge.item
+    if nudge.kind == "reminder":
+        owe(
+            session,
+            kind=Kind.REPLY,
+            now=now,
+            recipient=item.channel or item.owner_id,
+            thread_ts=item.thread_ts or "",
+            text=Notice(
+                say=Say.REVIEW_REMINDER,
+                integration_id=item.integration_id,
+                title=item.title,
+                owner_id=item.owner_id,
+                have=nudge.number,
+                days=nudge.days_waiting,
+            ).model_dump_json(),
+        )
+        return True
+    if not governance_channel:
+        return False
+    owe(
+        session,
+        kind=Kind.CHANNEL,
+        now=now,
+        text=Notice(
+            say=Say.REVIEW_ESCALATION,
+            integration_id=item.integration_id,
+            title=item.title,
+            flow=item.flow,
+            owner_id=item.owner_id,
+            admins=admins,
+            days=nudge.days_waiting,
+        ).model_dump_json(),
+    )
+    return True
