@@ -99,6 +99,10 @@ _READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
 }
 
 
+class FormValues(dict[str, Any]):
+    """A submitted modal's values by block_id, for a use-case that validates them itself."""
+
+
 def read_form(view: Any) -> dict[str, Any]:
     """Map each input block_id to the value its element holds.
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.middleware import deliver, transaction
+from bot.request import request_of
 from bot.views.home import home_view
 from commands.home import home
 from commands.run_health import WATCHED, health_of_each
@@ -17,18 +17,18 @@ from commands.run_health import WATCHED, health_of_each
 log = logging.getLogger(__name__)
 
 
-def publish_home(client: WebClient, context: BoltContext | dict[str, Any], user_id: str) -> None:
+def publish_home(client: WebClient, context: BoltContext, user_id: str) -> None:
     """Build the person's dashboard in its own read transaction and publish it."""
-    actor = context["roles"].actor(user_id)
-    now = context["now"]
+    req = request_of(context)
+    now = req.now
     with transaction(context) as session:
-        found = home(session=session, actor=actor, policy=context["policy"], today=now.date())
+        found = home(session=session, actor=req.actor_of(user_id), policy=req.policy, today=now.date())
         watched = [i.id for i in found.integrations if i.state in WATCHED]
         health = health_of_each(session=session, integration_ids=watched, now=now)
     client.views_publish(user_id=user_id, view=home_view(found, health=health, now=now))
 
 
-def refresh_home(client: WebClient, context: BoltContext | dict[str, Any], user_id: str) -> None:
+def refresh_home(client: WebClient, context: BoltContext, user_id: str) -> None:
     """Republish the home after a change; a failure is logged, never shown to the person."""
     try:
         publish_home(client, context, user_id)
@@ -39,4 +39,4 @@ def refresh_home(client: WebClient, context: BoltContext | dict[str, Any], user_
 def after_change(client: WebClient, context: BoltContext) -> None:
     """What every listener does once its change committed: tell Slack, then refresh the actor's home."""
     deliver(context)
-    refresh_home(client, context, context["actor"].user_id)
+    refresh_home(client, context, request_of(context).actor.user_id)

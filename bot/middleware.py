@@ -1,4 +1,4 @@
-"""Per-request context: who is acting, what time it is, and the one place transactions commit."""
+"""Per-request context: the typed Request, each listener's parsed input, the one place transactions commit."""
 
 from __future__ import annotations
 
@@ -6,16 +6,21 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.forms import FormValues, read_form, read_meta, read_value
+from bot.request import REQUEST, Request, keep, request_of
 from bot.roles import RoleDirectory
 from bot.scheduling.notify import Notifier
 from commands import once
+from commands.errors import PatchbayError
+from commands.fields import Check, Form
 from commands.installation import record_reinstall
 from commands.policy import Policy
 from commands.workspace_policy import read_policy
@@ -55,7 +60,7 @@ def install(
     notifier: Notifier,
     runs_url: str = "",
 ) -> None:
-    """Put `sessions`, `now`, `policy` and `actor` into every request's context.
+    """Put one typed `Request` (actor, now, policy, sessions...) into every request's context.
 
     Bolt runs this after its own signature check (which Socket Mode, authenticated by the
     connection, skips), so `verified` is set only on requests that passed it.
@@ -70,19 +75,22 @@ def install(
     ) -> BoltResponse:
         context["verified"] = True
         context["ack"] = KeptAck()
-        context["sessions"] = sessions
-        context["now"] = clock.now()
-        context["clock"] = clock
-        context["roles"] = roles
+        now = clock.now()
         with session_scope(sessions) as session:  # one transaction for what every request reads first
-            context["policy"] = read_policy(session=session, defaults=policy).policy
+            workspace_policy = read_policy(session=session, defaults=policy).policy
             if context.team_id and request.body.get("type") != "event_callback":
-                _resume(session, context.team_id, context["now"])
-        context["default_policy"] = policy
-        context["notifier"] = notifier
-        context["runs_url"] = runs_url
-        if context.user_id:
-            context["actor"] = roles.actor(context.user_id)
+                _resume(session, context.team_id, now)
+        context[REQUEST] = Request(
+            user=roles.actor(context.user_id) if context.user_id else None,
+            now=now,
+            policy=workspace_policy,
+            default_policy=policy,
+            sessions=sessions,
+            clock=clock,
+            roles=roles,
+            notifier=notifier,
+            runs_url=runs_url,
+        )
         key = request_key(request.body)
         if key:
             context[ONCE_KEY] = key
@@ -136,9 +144,10 @@ def transaction(context: BoltContext | dict[str, Any]) -> Iterator[Session]:
     DM, a views.update) is reported as what it is: the change stands.
     """
     key: str | None = context.get(ONCE_KEY)
-    with session_scope(context["sessions"]) as session:
+    request = request_of(context)
+    with session_scope(request.sessions) as session:
         if key:
-            once.claim(session=session, key=key, now=context["now"])
+            once.claim(session=session, key=key, now=request.now)
         event.listen(session, "after_flush", _wrote)
         yield session
         wrote = bool(session.new or session.dirty or session.deleted) or session.info.get("wrote", False)
@@ -162,4 +171,71 @@ def saved(context: BoltContext, what: str) -> None:
 
 def deliver(context: BoltContext) -> None:
     """Send Slack what the committed change owes it (cards, threads, DMs); failures are retried later."""
-    context["notifier"].deliver(context["clock"].now())
+    request = request_of(context)
+    request.notifier.deliver(request.clock.now())
+
+
+Values = dict[str, Any]
+FormCheck = Callable[[Session, Values, BoltContext], dict[str, str]]
+"""Rules a form's values must meet that need the database (or another parsed input)."""
+ListenerMiddleware = Callable[..., None]
+Parsed = TypeVar("Parsed")
+Model = TypeVar("Model", bound=BaseModel)
+AForm = TypeVar("AForm", bound=Form)
+
+
+def parse(kind: type[Parsed], read: Callable[[dict[str, Any], BoltContext], Parsed]) -> ListenerMiddleware:
+    """Listener middleware: read the listener's `kind` from the payload before its body runs.
+
+    A refusal (a stale button, a form with errors) is kept in place of the value and raised when the
+    body asks for it with `parsed(context, kind)`: a button has acknowledged by then, and a modal's
+    errors go to its blocks, exactly as when the body parsed its own input.
+    """
+
+    def parse_input(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
+        value: object
+        try:
+            value = read(body, context)
+        except PatchbayError as refusal:
+            value = refusal
+        keep(context, kind, value)
+        next()
+
+    parse_input.__name__ = parse_input.__qualname__ = f"parse_{kind.__name__}"
+    return parse_input
+
+
+def button(model: type[Model]) -> ListenerMiddleware:
+    """The clicked button's value as `model`."""
+    return parse(model, lambda body, _context: read_value(body, model))
+
+
+def metadata(model: type[Model], *, empty: str | None = None) -> ListenerMiddleware:
+    """The submitted modal's private_metadata as `model` (`empty` stands in for a blank one)."""
+    return parse(model, lambda body, _context: read_meta(body.get("view"), model, empty=empty))
+
+
+def form(
+    model: type[AForm], *, rules: Check | None = None, check: FormCheck | None = None
+) -> ListenerMiddleware:
+    """The submitted modal's inputs as `model`, every error at its block in one pass.
+
+    `rules` span fields; `check` (one or the other) needs the database too, and runs in a read
+    transaction of the request (the use-case checks again in the transaction that writes).
+    """
+    if rules is not None and check is not None:
+        raise TypeError("give a form rules or a check, not both")
+
+    def read(body: dict[str, Any], context: BoltContext) -> AForm:
+        values = read_form(body.get("view"))
+        if check is None:
+            return model.parse(values, check=rules)
+        with transaction(context) as session:
+            return model.parse(values, check=lambda valid: check(session, valid, context))
+
+    return parse(model, read)
+
+
+def form_values() -> ListenerMiddleware:
+    """The submitted modal's inputs by block_id, for a use-case that validates them itself."""
+    return parse(FormValues, lambda body, _context: FormValues(read_form(body.get("view"))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Self, TypeVar, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -189,7 +189,7 @@ class Form(BaseModel):
         return field is not None and not field.is_required()
 
     @classmethod
-    def parse(cls, data: dict[str, Any], *, check: Check | None = None) -> Any:
+    def parse(cls, data: dict[str, Any], *, check: Check | None = None) -> Self:
         """Validate `data` or raise InvalidInput with one message per field.
 
         `check` (rules that span fields or need the database) sees the values of every field that is

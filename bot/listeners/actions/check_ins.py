@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App, BoltContext
 
-from bot.forms import CheckInRef, read_value
+from bot.forms import CheckInRef
 from bot.ids import Action
-from bot.middleware import deliver, transaction
+from bot.middleware import button, deliver, transaction
+from bot.request import parsed, request_of
 from commands.check_ins import answer_check_in
 
 
-def on_answer(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+def on_answer(ack: Ack, context: BoltContext) -> None:
     ack()
-    ref = read_value(body, CheckInRef)
+    req, ref = request_of(context), parsed(context, CheckInRef)
     with transaction(context) as session:
         answer_check_in(
-            session=session,
-            actor=context["actor"],
-            check_in_id=ref.check_in_id,
-            answer=ref.answer,
-            now=context["now"],
+            session=session, actor=req.actor, check_in_id=ref.check_in_id, answer=ref.answer, now=req.now
         )
     deliver(context)
 
 
 def register(app: App) -> None:
-    app.action(Action.CHECK_IN_GOOD)(on_answer)
-    app.action(Action.CHECK_IN_INVESTIGATE)(on_answer)
+    for action in (Action.CHECK_IN_GOOD, Action.CHECK_IN_INVESTIGATE):
+        app.action(action, middleware=[button(CheckInRef)])(on_answer)

@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
 
-from bot.forms import IncidentRef, read_value
+from bot.forms import IncidentRef
 from bot.ids import Action
-from bot.middleware import deliver, transaction
+from bot.middleware import button, deliver, transaction
+from bot.request import parsed, request_of
 from commands.incidents import acknowledge, snooze
 
 
-def on_acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+def on_acknowledge(ack: Ack, context: BoltContext) -> None:
     ack()
-    ref = read_value(body, IncidentRef)
+    req, ref = request_of(context), parsed(context, IncidentRef)
     with transaction(context) as session:
-        acknowledge(session=session, actor=context["actor"], incident_id=ref.incident_id, now=context["now"])
+        acknowledge(session=session, actor=req.actor, incident_id=ref.incident_id, now=req.now)
     deliver(context)
 
 
-def on_snooze(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def on_snooze(ack: Ack, context: BoltContext) -> None:
     ack()
-    ref = read_value(body, IncidentRef)
+    req, ref = request_of(context), parsed(context, IncidentRef)
     with transaction(context) as session:
-        snooze(
-            session=session,
-            actor=context["actor"],
-            incident_id=ref.incident_id,
-            policy=context["policy"],
-            now=context["now"],
-        )
+        snooze(session=session, actor=req.actor, incident_id=ref.incident_id, policy=req.policy, now=req.now)
     deliver(context)
 
 
 def register(app: App) -> None:
-    app.action(Action.INCIDENT_ACK)(on_acknowledge)
-    app.action(Action.INCIDENT_SNOOZE)(on_snooze)
+    app.action(Action.INCIDENT_ACK, middleware=[button(IncidentRef)])(on_acknowledge)
+    app.action(Action.INCIDENT_SNOOZE, middleware=[button(IncidentRef)])(on_snooze)

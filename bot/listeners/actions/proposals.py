@@ -7,9 +7,10 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.forms import IntegrationRef, ListRef, ProposalMeta, read_value
+from bot.forms import IntegrationRef, ListRef, ProposalMeta
 from bot.ids import Action, Field
-from bot.middleware import transaction
+from bot.middleware import button, transaction
+from bot.request import parsed, request_of
 from bot.views.elements import option
 from bot.views.proposals import proposal_modal, queue_blocks
 from bot.views.tools import tool_modal
@@ -26,20 +27,18 @@ def suggest_tools(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack(options=[option(str(tool.id), tool.name).to_dict() for tool in found])
 
 
-def register_missing_tool(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+def register_missing_tool(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    client.views_push(trigger_id=body["trigger_id"], view=tool_modal(owner_id=body["user"]["id"]))
+    owner_id = request_of(context).actor.user_id
+    client.views_push(trigger_id=body["trigger_id"], view=tool_modal(owner_id=owner_id))
 
 
 def edit_proposal(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = read_value(body, IntegrationRef)
+    req, ref = request_of(context), parsed(context, IntegrationRef)
     with transaction(context) as session:
         card = proposal_for_editor(
-            session=session,
-            actor=context["actor"],
-            integration_id=ref.integration_id,
-            policy=context["policy"],
+            session=session, actor=req.actor, integration_id=ref.integration_id, policy=req.policy
         )
         names = tool_names(session=session, ids=[card.draft.source_tool_id, card.draft.target_tool_id])
     view = proposal_modal(
@@ -48,17 +47,17 @@ def edit_proposal(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def queue_page(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def queue_page(ack: Ack, context: BoltContext, respond: Respond) -> None:
     ack()
-    ref = read_value(body, ListRef)
+    req, ref = request_of(context), parsed(context, ListRef)
     with transaction(context) as session:
-        page = queue(session=session, policy=context["policy"], page=ref.page)
+        page = queue(session=session, policy=req.policy, page=ref.page)
     respond(replace_original=True, blocks=queue_blocks(page), text="Integration queue")
 
 
 def register(app: App) -> None:
     app.options(Field.TOOL_PICK)(suggest_tools)
     app.action(Action.REGISTER_MISSING_TOOL)(register_missing_tool)
-    app.action(Action.PROPOSAL_EDIT)(edit_proposal)
-    app.action(Action.QUEUE_PREV)(queue_page)
-    app.action(Action.QUEUE_NEXT)(queue_page)
+    app.action(Action.PROPOSAL_EDIT, middleware=[button(IntegrationRef)])(edit_proposal)
+    for action in (Action.QUEUE_PREV, Action.QUEUE_NEXT):
+        app.action(action, middleware=[button(ListRef)])(queue_page)

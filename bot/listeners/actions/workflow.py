@@ -9,63 +9,58 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.forms import StepRef, read_value
+from bot.forms import StepRef
 from bot.home import after_change
 from bot.ids import STEP_PREFIX
-from bot.middleware import transaction
+from bot.middleware import button, transaction
+from bot.request import parsed, request_of
 from bot.views.workflow import change_modal, reason_modal, sandbox_modal, security_review_modal
-from commands.lifecycle import RULES, Step
-from commands.workflow import check_step, current_security, pending_scopes, take_step
-
-FORM_STEPS = {Step.SUBMIT_REVIEW, Step.RECORD_SANDBOX, Step.CHANGE_SECURITY}
+from commands.lifecycle import Step
+from commands.step_forms import StepForm, needs_form, open_step_form
+from commands.workflow import take_step
 
 
 def on_step(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    ref = read_value(body, StepRef)
-    actor, trigger = context["actor"], body["trigger_id"]
-    if ref.step in FORM_STEPS or RULES[ref.step].reason_required:
+    req, ref = request_of(context), parsed(context, StepRef)
+    if needs_form(ref.step):
         with transaction(context) as session:
-            title, _ = check_step(
+            found = open_step_form(
                 session=session,
-                actor=actor,
+                actor=req.actor,
                 integration_id=ref.integration_id,
                 step=ref.step,
                 expected=ref.state,
             )
-            scopes, classes = current_security(session=session, integration_id=ref.integration_id)
-            if ref.step is Step.SUBMIT_REVIEW:
-                scopes, classes = pending_scopes(session=session, integration_id=ref.integration_id) or (
-                    scopes,
-                    classes,
-                )
-        client.views_open(trigger_id=trigger, view=_form(ref, title, scopes, classes))
+        client.views_open(trigger_id=body["trigger_id"], view=_form(ref, found))
         return
     with transaction(context) as session:
         card = take_step(
             session=session,
-            actor=actor,
+            actor=req.actor,
             integration_id=ref.integration_id,
             step=ref.step,
             expected=ref.state,
-            policy=context["policy"],
-            now=context["now"],
+            policy=req.policy,
+            now=req.now,
         )
     if ref.step is Step.START_REVIEW:
         review = StepRef(integration_id=card.id, step=Step.SUBMIT_REVIEW, state=card.state)
-        client.views_open(trigger_id=trigger, view=security_review_modal(review, title=card.title))
+        client.views_open(trigger_id=body["trigger_id"], view=security_review_modal(review, title=card.title))
     after_change(client, context)
 
 
-def _form(ref: StepRef, title: str, scopes: str, classes: list[str]) -> View:
+def _form(ref: StepRef, found: StepForm) -> View:
     if ref.step is Step.SUBMIT_REVIEW:
-        return security_review_modal(ref, title=title, scopes=scopes, data_classes=classes)
+        return security_review_modal(
+            ref, title=found.title, scopes=found.scopes, data_classes=found.data_classes
+        )
     if ref.step is Step.RECORD_SANDBOX:
-        return sandbox_modal(ref, title=title)
+        return sandbox_modal(ref, title=found.title)
     if ref.step is Step.CHANGE_SECURITY:
-        return change_modal(ref, title=title, scopes=scopes, data_classes=classes)
-    return reason_modal(ref, title=title)
+        return change_modal(ref, title=found.title, scopes=found.scopes, data_classes=found.data_classes)
+    return reason_modal(ref, title=found.title)
 
 
 def register(app: App) -> None:
-    app.action(re.compile("^" + re.escape(STEP_PREFIX)))(on_step)
+    app.action(re.compile("^" + re.escape(STEP_PREFIX)), middleware=[button(StepRef)])(on_step)

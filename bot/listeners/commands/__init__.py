@@ -10,13 +10,14 @@ from slack_sdk import WebClient
 from bot.ids import Command
 from bot.listeners.commands import documents, flows, proposals, run_health, settings, stackmap, tools
 from bot.listeners.commands.router import SlashRequest, Subcommand, closest, match
+from bot.request import request_of
 from bot.views.help import help_blocks, unknown_text
 from commands.fields import secret_refusal
 
 
-def _help(req: SlashRequest) -> None:
+def _help(cmd: SlashRequest) -> None:
     entries = [(sub.usage, sub.summary, sub.example) for sub in SUBCOMMANDS]
-    req.ack(blocks=help_blocks(entries), text="Patchbay help")
+    cmd.ack(blocks=help_blocks(entries), text="Patchbay help")
 
 
 SUBCOMMANDS: list[Subcommand] = [
@@ -44,7 +45,12 @@ def patchbay(
         ack(text=unknown_text(text, closest(SUBCOMMANDS, text)))
         return
     sub, args = found
-    sub.handler(SlashRequest(args=args, ack=ack, respond=respond, client=client, body=body, context=context))
+    request = request_of(context)
+    sub.handler(
+        SlashRequest(
+            args=args, request=request, ack=ack, respond=respond, client=client, body=body, context=context
+        )
+    )
 
 
 def register(app: App) -> None:

@@ -11,11 +11,11 @@ from bot.views.fallbacks import named
 from commands.documents import integration_document
 
 
-def show_doc(req: SlashRequest) -> None:
-    integration_id = parse_id(req.args)
-    with transaction(req.context) as session:
-        doc = integration_document(session=session, integration_id=integration_id, now=req.context["now"])
-    req.ack(
+def show_doc(cmd: SlashRequest) -> None:
+    integration_id = parse_id(cmd.args)
+    with transaction(cmd.context) as session:
+        doc = integration_document(session=session, integration_id=integration_id, now=cmd.request.now)
+    cmd.ack(
         response_type="in_channel",
         blocks=document_blocks(slack_text(doc), integration_id=doc.id),
         text=named(doc.id, doc.title),

@@ -8,15 +8,15 @@ from bot.views.flows import flow_modal, opportunities_blocks
 from commands.flows import opportunities
 
 
-def flow_add(req: SlashRequest) -> None:
-    req.ack()
-    req.client.views_open(trigger_id=req.body["trigger_id"], view=flow_modal(user_id=req.user_id))
+def flow_add(cmd: SlashRequest) -> None:
+    cmd.ack()
+    cmd.client.views_open(trigger_id=cmd.body["trigger_id"], view=flow_modal(user_id=cmd.user_id))
 
 
-def show_opportunities(req: SlashRequest) -> None:
-    with transaction(req.context) as session:
+def show_opportunities(cmd: SlashRequest) -> None:
+    with transaction(cmd.context) as session:
         found = opportunities(session=session)
-    req.ack(blocks=opportunities_blocks(found), text="Integration opportunities")
+    cmd.ack(blocks=opportunities_blocks(found), text="Integration opportunities")
 
 
 SUBCOMMANDS = [

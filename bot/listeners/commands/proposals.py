@@ -26,21 +26,21 @@ from commands.review_status import reviews_for
 from commands.run_health import WATCHED, health_of
 
 
-def propose(req: SlashRequest) -> None:
-    req.ack()
-    req.client.views_open(trigger_id=req.body["trigger_id"], view=proposal_modal(owner_id=req.user_id))
+def propose(cmd: SlashRequest) -> None:
+    cmd.ack()
+    cmd.client.views_open(trigger_id=cmd.body["trigger_id"], view=proposal_modal(owner_id=cmd.user_id))
 
 
-def show_queue(req: SlashRequest) -> None:
-    with transaction(req.context) as session:
-        page = queue(session=session, policy=req.context["policy"])
-    req.ack(blocks=queue_blocks(page), text="Integration queue")
+def show_queue(cmd: SlashRequest) -> None:
+    with transaction(cmd.context) as session:
+        page = queue(session=session, policy=cmd.request.policy)
+    cmd.ack(blocks=queue_blocks(page), text="Integration queue")
 
 
-def show_plan(req: SlashRequest) -> None:
-    with transaction(req.context) as session:
+def show_plan(cmd: SlashRequest) -> None:
+    with transaction(cmd.context) as session:
         rows = plan(session=session)
-    req.ack(response_type="in_channel", blocks=plan_blocks(rows), text="Integration plan")
+    cmd.ack(response_type="in_channel", blocks=plan_blocks(rows), text="Integration plan")
 
 
 def parse_id(text: str) -> int:
@@ -50,18 +50,18 @@ def parse_id(text: str) -> int:
     return int(token)
 
 
-def show(req: SlashRequest) -> None:
-    integration_id = parse_id(req.args)
-    now = req.context["now"]
-    with transaction(req.context) as session:
-        card = show_integration(session=session, integration_id=integration_id, policy=req.context["policy"])
+def show(cmd: SlashRequest) -> None:
+    integration_id = parse_id(cmd.args)
+    now = cmd.request.now
+    with transaction(cmd.context) as session:
+        card = show_integration(session=session, integration_id=integration_id, policy=cmd.request.policy)
         health = (
             health_of(session=session, integration_id=card.id, now=now) if card.state in WATCHED else None
         )
-    buttons = card_buttons(card, req.context["actor"])
+    buttons = card_buttons(card, cmd.request.actor)
     if health is not None:
         buttons = health_card_blocks(health, now) + buttons
-    req.ack(blocks=integration_card(card, buttons=buttons), text=named(card.id, card.title))
+    cmd.ack(blocks=integration_card(card, buttons=buttons), text=named(card.id, card.title))
 
 
 def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:
@@ -77,20 +77,20 @@ def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:
     )
 
 
-def history(req: SlashRequest) -> None:
-    integration_id = parse_id(req.args)
-    with transaction(req.context) as session:
+def history(cmd: SlashRequest) -> None:
+    integration_id = parse_id(cmd.args)
+    with transaction(cmd.context) as session:
         found = integration_history(session=session, integration_id=integration_id)
-    req.ack(blocks=history_blocks(found), text=f"History of #{integration_id}")
+    cmd.ack(blocks=history_blocks(found), text=f"History of #{integration_id}")
 
 
-def reviews(req: SlashRequest) -> None:
-    actor = req.context["actor"]
-    with transaction(req.context) as session:
+def reviews(cmd: SlashRequest) -> None:
+    actor = cmd.request.actor
+    with transaction(cmd.context) as session:
         rows = reviews_for(
-            session=session, actor=actor, as_of=req.context["now"].date(), everyone=actor.is_admin
+            session=session, actor=actor, as_of=cmd.request.now.date(), everyone=actor.is_admin
         )
-    req.ack(blocks=reviews_list(rows, everyone=actor.is_admin), text="Reviews due")
+    cmd.ack(blocks=reviews_list(rows, everyone=actor.is_admin), text="Reviews due")
 
 
 SUBCOMMANDS = [

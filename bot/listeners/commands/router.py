@@ -10,12 +10,18 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.request import Request
+
 
 @dataclass(frozen=True)
 class SlashRequest:
-    """What a subcommand handler gets: the words after its name and Bolt's utilities."""
+    """What a subcommand handler gets: the words after its name, the typed request, Bolt's utilities.
+
+    `context` is for `transaction(context)`; everything else about the request is in `request`.
+    """
 
     args: str
+    request: Request
     ack: Ack
     respond: Respond
     client: WebClient

@@ -9,15 +9,15 @@ from bot.views.run_health import health_board_blocks, health_detail_blocks
 from commands.run_health import health_board, health_of
 
 
-def show_health(req: SlashRequest) -> None:
-    now = req.context["now"]
-    with transaction(req.context) as session:
-        if not req.args.strip():
+def show_health(cmd: SlashRequest) -> None:
+    now = cmd.request.now
+    with transaction(cmd.context) as session:
+        if not cmd.args.strip():
             board = health_board(session=session, now=now)
-            req.ack(blocks=health_board_blocks(board, now), text="Run health")
+            cmd.ack(blocks=health_board_blocks(board, now), text="Run health")
             return
-        health = health_of(session=session, integration_id=parse_id(req.args), now=now, failed=True)
-    req.ack(blocks=health_detail_blocks(health, now), text=f"Run health of #{health.integration_id}")
+        health = health_of(session=session, integration_id=parse_id(cmd.args), now=now, failed=True)
+    cmd.ack(blocks=health_detail_blocks(health, now), text=f"Run health of #{health.integration_id}")
 
 
 SUBCOMMANDS = [

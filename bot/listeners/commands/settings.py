@@ -8,13 +8,11 @@ from bot.views.settings import settings_modal
 from commands.workspace_policy import policy_to_edit
 
 
-def settings(req: SlashRequest) -> None:
-    with transaction(req.context) as session:
-        state = policy_to_edit(
-            session=session, actor=req.context["actor"], defaults=req.context["default_policy"]
-        )
-    req.ack()
-    req.client.views_open(trigger_id=req.body["trigger_id"], view=settings_modal(state))
+def settings(cmd: SlashRequest) -> None:
+    with transaction(cmd.context) as session:
+        state = policy_to_edit(session=session, actor=cmd.request.actor, defaults=cmd.request.default_policy)
+    cmd.ack()
+    cmd.client.views_open(trigger_id=cmd.body["trigger_id"], view=settings_modal(state))
 
 
 SUBCOMMANDS = [

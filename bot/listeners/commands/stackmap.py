@@ -14,19 +14,19 @@ from commands.stackmap import stack_map, to_dot
 FOCUS_HINT = "Focus on one part with `/patchbay map crm` or `/patchbay map Salesforce`."
 
 
-def show_map(req: SlashRequest) -> None:
+def show_map(cmd: SlashRequest) -> None:
     if dot_binary() is None:
-        req.ack(text=GraphvizMissing().message)
+        cmd.ack(text=GraphvizMissing().message)
         return
-    with transaction(req.context) as session:
-        graph = stack_map(session=session, focus=req.args or None)
+    with transaction(cmd.context) as session:
+        graph = stack_map(session=session, focus=cmd.args or None)
     if not graph.nodes and not graph.collapsed:
-        req.ack(text="No tools are registered yet: start with `/patchbay tool add`.")
+        cmd.ack(text="No tools are registered yet: start with `/patchbay tool add`.")
         return
-    req.ack(text=f"Drawing the map of {graph.tools} tools…")
+    cmd.ack(text=f"Drawing the map of {graph.tools} tools…")
     png = draw(to_dot(graph), ImageFormat.PNG)
-    req.client.files_upload_v2(
-        channel=req.body["channel_id"],
+    cmd.client.files_upload_v2(
+        channel=cmd.body["channel_id"],
         content=png,
         filename="stack-map.png",
         title=escape(graph.title),
@@ -34,14 +34,14 @@ def show_map(req: SlashRequest) -> None:
     )
 
 
-def show_impact(req: SlashRequest) -> None:
-    name = req.args.strip()
+def show_impact(cmd: SlashRequest) -> None:
+    name = cmd.args.strip()
     if not name:
-        req.ack(text="Which tool? Try `/patchbay impact Salesforce`.")
+        cmd.ack(text="Which tool? Try `/patchbay impact Salesforce`.")
         return
-    with transaction(req.context) as session:
+    with transaction(cmd.context) as session:
         found = tool_impact(session=session, name=name)
-    req.ack(blocks=impact_blocks(found), text=impact_fallback(found.tool.name))
+    cmd.ack(blocks=impact_blocks(found), text=impact_fallback(found.tool.name))
 
 
 SUBCOMMANDS = [

@@ -10,27 +10,27 @@ from bot.views.tools import tool_card, tool_modal, tools_list
 from commands.tools import find_tool, list_tools
 
 
-def tool_add(req: SlashRequest) -> None:
-    req.ack()
-    req.client.views_open(
-        trigger_id=req.body["trigger_id"], view=tool_modal(owner_id=req.user_id, name=req.args.strip()[:80])
+def tool_add(cmd: SlashRequest) -> None:
+    cmd.ack()
+    cmd.client.views_open(
+        trigger_id=cmd.body["trigger_id"], view=tool_modal(owner_id=cmd.user_id, name=cmd.args.strip()[:80])
     )
 
 
-def tools(req: SlashRequest) -> None:
-    with transaction(req.context) as session:
-        page = list_tools(session=session, query=parse_filter(req.args))
-    req.ack(blocks=tools_list(page, filter_text=req.args.strip()))
+def tools(cmd: SlashRequest) -> None:
+    with transaction(cmd.context) as session:
+        page = list_tools(session=session, query=parse_filter(cmd.args))
+    cmd.ack(blocks=tools_list(page, filter_text=cmd.args.strip()))
 
 
-def tool_show(req: SlashRequest) -> None:
-    name = req.args.strip()
+def tool_show(cmd: SlashRequest) -> None:
+    name = cmd.args.strip()
     if not name:
-        req.ack(text="Which tool? Try `/patchbay tool HubSpot`, or `/patchbay tools` to list them.")
+        cmd.ack(text="Which tool? Try `/patchbay tool HubSpot`, or `/patchbay tools` to list them.")
         return
-    with transaction(req.context) as session:
+    with transaction(cmd.context) as session:
         card = find_tool(session=session, name=name)
-    req.ack(blocks=tool_card(card), text=escape(card.name))
+    cmd.ack(blocks=tool_card(card), text=escape(card.name))
 
 
 SUBCOMMANDS = [

@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 
 from bot.ids import Event
 from bot.middleware import transaction
+from bot.request import request_of
 from commands.installation import RemovalReason, record_removal
 
 log = logging.getLogger(__name__)
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 def _removed(context: BoltContext, reason: RemovalReason) -> None:
     team_id = context.team_id or ""
     with transaction(context) as session:
-        record_removal(session=session, team_id=team_id, reason=reason, now=context["now"])
+        record_removal(session=session, team_id=team_id, reason=reason, now=request_of(context).now)
     log.warning("Patchbay is %s in %s: nothing is posted there until it is reinstalled", reason, team_id)
 
 

@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.forms import ReviewRef, read_form, read_meta
+from bot.forms import ReviewRef
 from bot.home import after_change
 from bot.ids import Callback
-from bot.middleware import transaction
+from bot.middleware import form, metadata, transaction
+from bot.request import parsed, request_of
 from bot.views.fallbacks import answered_fallback
 from bot.views.reviews import answered_reply
 from commands.review_answers import ReviewAnswer, answer_review
 
 
-def submit_answer(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    ref = read_meta(view, ReviewRef)
-    answer = ReviewAnswer.parse(read_form(view))
+def submit_answer(ack: Ack, context: BoltContext, client: WebClient) -> None:
+    req, ref, answer = request_of(context), parsed(context, ReviewRef), parsed(context, ReviewAnswer)
     with transaction(context) as session:
         answered = answer_review(
             session=session,
-            actor=context["actor"],
+            actor=req.actor,
             cycle_id=ref.cycle_id,
             outcome=ref.outcome,
             answer=answer,
-            policy=context["policy"],
-            now=context["now"],
+            policy=req.policy,
+            now=req.now,
         )
     ack()
     item = answered.item
@@ -42,4 +40,4 @@ def submit_answer(ack: Ack, view: dict[str, Any], context: BoltContext, client: 
 
 
 def register(app: App) -> None:
-    app.view(Callback.REVIEW_ANSWER)(submit_answer)
+    app.view(Callback.REVIEW_ANSWER, middleware=[metadata(ReviewRef), form(ReviewAnswer)])(submit_answer)

@@ -6,10 +6,12 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
-from bot.forms import ToolRef, read_form, read_meta
+from bot.forms import ToolRef, read_form
 from bot.ids import Block, Callback
-from bot.middleware import saved, transaction
+from bot.middleware import Values, form, metadata, parse, saved, transaction
+from bot.request import parsed, request_of
 from bot.text import escape
 from commands.fields import Form, UserId
 from commands.tools import ToolDraft, change_tool_owner, register_tool, tool_errors, update_tool
@@ -19,51 +21,58 @@ class OwnerForm(Form):
     owner_id: UserId
 
 
-def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def submit_tool_add(ack: Ack, context: BoltContext, client: WebClient) -> None:
+    req, draft = request_of(context), parsed(context, ToolDraft)
     with transaction(context) as session:
-        draft = ToolDraft.parse(read_form(view), check=lambda v: tool_errors(session=session, values=v))
-        card = register_tool(session=session, actor=context["actor"], draft=draft, now=context["now"])
+        card = register_tool(session=session, actor=req.actor, draft=draft, now=req.now)
     saved(context, escape(card.name))
     ack()
     client.chat_postMessage(
-        channel=context["actor"].user_id,
+        channel=req.actor.user_id,
         text=f"Registered *{escape(card.name)}*. See it with `/patchbay tool {escape(card.name)}`.",
     )
 
 
-def submit_tool_edit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
-    ref = read_meta(view, ToolRef)
+def submit_tool_edit(ack: Ack, context: BoltContext) -> None:
+    req, ref, draft = request_of(context), parsed(context, ToolRef), parsed(context, ToolDraft)
     with transaction(context) as session:
-        draft = ToolDraft.parse(
-            read_form(view), check=lambda v: tool_errors(session=session, values=v, tool_id=ref.tool_id)
-        )
-        update_tool(
-            session=session, actor=context["actor"], tool_id=ref.tool_id, draft=draft, now=context["now"]
-        )
+        update_tool(session=session, actor=req.actor, tool_id=ref.tool_id, draft=draft, now=req.now)
     ack()
 
 
-def submit_tool_owner(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    ref = read_meta(view, ToolRef)
-    form = OwnerForm.parse({Block.OWNER: read_form(view).get(Block.OWNER, "")})
+def submit_tool_owner(ack: Ack, context: BoltContext, client: WebClient) -> None:
+    req, ref, picked = request_of(context), parsed(context, ToolRef), parsed(context, OwnerForm)
     with transaction(context) as session:
         card = change_tool_owner(
-            session=session,
-            actor=context["actor"],
-            tool_id=ref.tool_id,
-            owner_id=form.owner_id,
-            now=context["now"],
+            session=session, actor=req.actor, tool_id=ref.tool_id, owner_id=picked.owner_id, now=req.now
         )
     saved(context, f"{escape(card.name)}'s new owner")
     ack()
-    if card.owner_id != context["actor"].user_id:
+    if card.owner_id != req.actor.user_id:
         client.chat_postMessage(
             channel=card.owner_id,
-            text=f"<@{context['actor'].user_id}> made you the owner of *{escape(card.name)}* in Patchbay.",
+            text=f"<@{req.actor.user_id}> made you the owner of *{escape(card.name)}* in Patchbay.",
         )
 
 
+def _new_tool_errors(session: Session, values: Values, _context: BoltContext) -> dict[str, str]:
+    return tool_errors(session=session, values=values)
+
+
+def _edited_tool_errors(session: Session, values: Values, context: BoltContext) -> dict[str, str]:
+    return tool_errors(session=session, values=values, tool_id=parsed(context, ToolRef).tool_id)
+
+
+def _read_owner(body: dict[str, Any], _context: BoltContext) -> OwnerForm:
+    """Only the owner picker counts; a missing one reads as empty."""
+    return OwnerForm.parse({Block.OWNER: read_form(body.get("view")).get(Block.OWNER, "")})
+
+
 def register(app: App) -> None:
-    app.view(Callback.TOOL_ADD)(submit_tool_add)
-    app.view(Callback.TOOL_EDIT)(submit_tool_edit)
-    app.view(Callback.TOOL_OWNER)(submit_tool_owner)
+    app.view(Callback.TOOL_ADD, middleware=[form(ToolDraft, check=_new_tool_errors)])(submit_tool_add)
+    app.view(Callback.TOOL_EDIT, middleware=[metadata(ToolRef), form(ToolDraft, check=_edited_tool_errors)])(
+        submit_tool_edit
+    )
+    app.view(Callback.TOOL_OWNER, middleware=[metadata(ToolRef), parse(OwnerForm, _read_owner)])(
+        submit_tool_owner
+    )
