@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.text import Markup, escape, render
+from bot.views.history import entry_note, what
 from bot.views.thresholds import thresholds_line
 from commands.documents import IntegrationDocument
 from commands.vocabulary import lowerfirst
@@ -82,6 +83,8 @@ def _environment() -> Environment:
         next_review=next_review,
         timing=timing,
         thresholds=thresholds_line,
+        what=what,
+        note=entry_note,
     )
     return env
 

@@ -12,7 +12,7 @@ from commands.check_ins import CheckInAnswer
 from commands.errors import InvalidInput, PatchbayError
 from commands.fields import ROW_ID_MAX, RowId
 from commands.lifecycle import Step
-from commands.reviews import Outcome
+from commands.review_items import Outcome
 from commands.tools import ToolQuery
 from commands.vocabulary import Category, State
 

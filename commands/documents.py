@@ -12,11 +12,11 @@ from datetime import date, datetime
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from commands.history import integration_history
+from commands.history import HistoryEntry, integration_history
+from commands.integrations import get_integration
 from commands.mapping import FieldPair
 from commands.measures import MeasureLine, measures_of
 from commands.policy import Policy
-from commands.proposals import get_integration
 from commands.run_health import WATCHED, Health, health_of
 from commands.secrets import redact
 from commands.security_review import ScopeNeed
@@ -60,13 +60,6 @@ class SecuritySummary(BaseModel):
     rotation_days: int
 
 
-class HistoryLine(BaseModel):
-    at: datetime
-    actor_id: str
-    what: str
-    note: str
-
-
 class IntegrationDocument(BaseModel):
     id: int
     slug: str
@@ -91,7 +84,7 @@ class IntegrationDocument(BaseModel):
     owner_id: str
     proposer_id: str
     security: SecuritySummary | None
-    history: list[HistoryLine]
+    history: list[HistoryEntry]
     last_answered_on: date | None
     last_outcome: str | None
     review_scheduled: bool
@@ -174,10 +167,7 @@ def document_of(
         owner_id=integration.owner_id,
         proposer_id=integration.proposer_id,
         security=security,
-        history=[
-            HistoryLine(at=e.at, actor_id=e.actor_id, what=e.what, note=redact(e.note))
-            for e in history.entries
-        ],
+        history=[e.model_copy(update={"note": redact(e.note)}) for e in history.entries],
         last_answered_on=answered_on,
         last_outcome=outcome,
         review_scheduled=State(integration.state) in SCHEDULED,

@@ -14,7 +14,9 @@ from commands.audit import record_change
 from commands.errors import Command, InvalidInput, NotFound
 from commands.fields import Form, RequiredText, RowId, UserId, raise_errors
 from commands.policy import Policy
-from commands.proposals import IntegrationCard, ProposalDraft, propose_integration, tool_pair_errors
+from commands.proposal_card import IntegrationCard
+from commands.proposal_form import ProposalDraft, tool_pair_errors
+from commands.proposal_writes import propose_integration
 from commands.vocabulary import ENDED, DataKind, Direction, Labelled, State, Timing
 from storage.models import Flow, Integration
 from storage.repositories import flows as repo

@@ -9,54 +9,26 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from commands.proposals import get_integration
-from commands.reviews import Outcome
+from commands.integrations import get_integration
+from commands.notices import ChangeSummary
+from commands.review_items import Outcome
+from storage.models import AuditEvent
 from storage.repositories import audit
-
-WORDS = {
-    "integration.proposed": "proposed it",
-    "integration.edited": "edited it",
-    "integration.start_review": "started the security review",
-    "integration.submit_review": "recorded the security review",
-    "integration.approval_recorded": "approved it (more approvals needed)",
-    "integration.approve": "approved it",
-    "integration.request_changes": "requested changes",
-    "integration.reject": "rejected it",
-    "integration.resubmit": "resubmitted it",
-    "integration.record_sandbox": "recorded the sandbox test",
-    "integration.deploy": "deployed it to production",
-    "integration.suspend": "suspended it",
-    "integration.resume": "resumed it",
-    "integration.retire": "started retiring it",
-    "integration.finish_teardown": "settled the last teardown item",
-    "teardown.done": "ticked a teardown item",
-    "teardown.not_applicable": "marked a teardown item not applicable",
-    "integration.change_security": "changed its scopes or data",
-    "integration.needs_changes": "said it needs changes",
-    "integration.reviewed": "answered the quarterly review",
-    "integration.key_rotated": "recorded a key rotation",
-    "integration.orphaned": "flagged it orphaned: the owner left Slack",
-    "integration.reassigned": "reassigned it",
-    "integration.measured": "recorded success measures",
-    "integration.retest": "retested it in the sandbox after the suspension",
-    "integration.redeploy": "redeployed it after its retest",
-    "integration.thresholds_changed": "changed its alert thresholds",
-    "integration.still_running": "reported a run although it is retired: something is still running",
-    "incident.opened": "opened a run-health incident",
-    "incident.closed": "closed a run-health incident: recovered",
-    "incident.acknowledged": "acknowledged the incident",
-    "incident.snoozed": "snoozed the incident",
-    "incident.escalated": "escalated the incident",
-    "incident.retested": "retested it in the sandbox (incident runbook)",
-    "incident.redeployed": "put it back live (incident runbook)",
-}
 
 
 class HistoryEntry(BaseModel):
+    """One audited change, as data: `bot/views/history.py` words it."""
+
     at: datetime
     actor_id: str
-    what: str
+    action: str
+    state: str | None = None  # the state it moved to
+    changed: list[str] = []  # the fields an edit changed
+    outcome: Outcome | None = None  # a quarterly review's answer
     note: str
+    kept: str = ""  # the state a change not accepted left it in
+    change: ChangeSummary | None = None  # what a change of scopes or data classes alters
+    personal_account: bool = False  # the reviewed integration uses a person's own account
 
 
 class History(BaseModel):
@@ -65,15 +37,24 @@ class History(BaseModel):
     entries: list[HistoryEntry]
 
 
-def _describe(action: str, after: dict[str, object] | None) -> str:
-    what = WORDS.get(action, action)
-    if after and "state" in after and action != "integration.proposed":
-        what += f" -> {str(after['state']).replace('_', ' ')}"
-    if after and "changed" not in what and action == "integration.edited":
-        what += " (" + ", ".join(sorted(after)) + ")"
-    if after and action == "integration.reviewed" and "outcome" in after:
-        what += ": " + Outcome(str(after["outcome"])).label.lower()
-    return what
+def _entry(event: AuditEvent) -> HistoryEntry:
+    after = event.after or {}
+    return HistoryEntry(
+        at=event.at,
+        actor_id=event.actor_id,
+        action=event.action,
+        state=str(after["state"]) if "state" in after and event.action != "integration.proposed" else None,
+        changed=sorted(after) if event.action == "integration.edited" else [],
+        outcome=Outcome(str(after["outcome"]))
+        if event.action == "integration.reviewed" and "outcome" in after
+        else None,
+        note=event.note,
+        kept=str(after.get("kept", "")),
+        change=ChangeSummary.model_validate(after["change"])
+        if isinstance(after.get("change"), dict)
+        else None,
+        personal_account=bool(after.get("personal_account")),
+    )
 
 
 def integration_history(*, session: Session, integration_id: int) -> History:
@@ -83,10 +64,7 @@ def integration_history(*, session: Session, integration_id: int) -> History:
     return History(
         integration_id=integration.id,
         title=integration.title,
-        entries=[
-            HistoryEntry(at=e.at, actor_id=e.actor_id, what=_describe(e.action, e.after), note=e.note)
-            for e in events
-        ],
+        entries=[_entry(e) for e in events],
     )
 
 

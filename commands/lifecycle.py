@@ -154,7 +154,11 @@ def parties(actor: Actor, facts: Facts) -> frozenset[Party]:
 
 
 def refusal(step: Step, actor: Actor, facts: Facts) -> str | None:
-    """Why the actor may not take `step` now, in words for them; None when they may."""
+    """Why the actor may not take `step` now, in words for them; None when they may.
+
+    The owner and the proposer are named as `{owner}` and `{proposer}`, filled in by the error
+    that carries the sentence (`NotAllowed(reason, owner=Mention(...), proposer=Mention(...))`).
+    """
     rule = RULES[step]
     if facts.state not in rule.sources:
         return f"#{facts.id} is {facts.state.label.lower()}; '{rule.label}' is not possible now."
@@ -174,16 +178,16 @@ def refusal(step: Step, actor: Actor, facts: Facts) -> str | None:
 
 def _who(who: frozenset[Party], facts: Facts) -> str:
     if {Party.OWNER, Party.PROPOSER} <= who and facts.owner_id == facts.proposer_id:
-        rest = [_name(p, facts) for p in sorted(who - {Party.OWNER, Party.PROPOSER})]
-        return " or ".join([f"the proposer and owner <@{facts.owner_id}>", *rest])
-    return " or ".join(_name(party, facts) for party in sorted(who))
+        rest = [_name(p) for p in sorted(who - {Party.OWNER, Party.PROPOSER})]
+        return " or ".join(["the proposer and owner {owner}", *rest])
+    return " or ".join(_name(party) for party in sorted(who))
 
 
-def _name(party: Party, facts: Facts) -> str:
+def _name(party: Party) -> str:
     if party is Party.OWNER:
-        return f"the owner <@{facts.owner_id}>"
+        return "the owner {owner}"
     if party is Party.PROPOSER:
-        return f"the proposer <@{facts.proposer_id}>"
+        return "the proposer {proposer}"
     return PARTY_NAMES[party]
 
 

@@ -13,7 +13,7 @@ from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import Mention, NotAllowed
 from commands.fields import Form, Hours
-from commands.proposals import get_integration
+from commands.integrations import get_integration
 from commands.vocabulary import State
 from storage.models import Integration, Measurement
 from storage.repositories import measurements as repo

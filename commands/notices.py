@@ -23,11 +23,26 @@ class Say(StrEnum):
     STILL_RUNNING = "still_running"
 
 
+class ChangeSummary(BaseModel):
+    """What a change of scopes or data classes changes: scope names and data class values.
+
+    `summary` is how rows written before this shape described the change.
+    """
+
+    added_scopes: list[str] = []
+    dropped_scopes: list[str] = []
+    classes_before: list[str] | None = None  # None: the data classes stay as they are
+    classes_after: list[str] = []
+    summary: str = ""
+
+
 class Notice(BaseModel):
     """One thread reply, DM or channel message about an integration.
 
     `title` and `note` are people's text; the rest are ids, states, counts and kinds (`item`: a
-    teardown item's kind).
+    teardown item's kind; `kept`: the state a change not accepted leaves it in; `change`: the
+    scopes and data classes a change would alter; `personal_account`: the reviewed integration
+    uses a person's own account).
     """
 
     say: Say
@@ -48,3 +63,6 @@ class Notice(BaseModel):
     review_moved: bool = False
     flow: str = ""
     item: str = ""
+    kept: str = ""
+    change: ChangeSummary | None = None
+    personal_account: bool = False

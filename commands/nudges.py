@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from commands.notices import Notice, Say
@@ -12,33 +12,22 @@ from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.vocabulary import State
 from storage.models import Integration
+from storage.repositories import integrations as repo
 
 WAITING = (State.PROPOSED, State.SECURITY_REVIEW, State.AWAITING_APPROVAL, State.RETIRING)
 
 
-def _take(session: Session, integration: Integration, column: str) -> bool:
+def _take(session: Session, integration: Integration, column: Literal["nudged_for", "escalated_for"]) -> bool:
     """Mark this wait as nudged (or escalated) once; False when another sweep already did."""
-    field = getattr(Integration, column)
-    result = session.execute(
-        update(Integration)
-        .where(
-            Integration.id == integration.id,
-            Integration.state_since == integration.state_since,
-            or_(field.is_(None), field != integration.state_since),
-        )
-        .values({column: integration.state_since})
-        .execution_options(synchronize_session=False)
+    assert integration.state_since is not None
+    return repo.take_wait_notice(
+        session, integration_id=integration.id, state_since=integration.state_since, column=column
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def nudge_waiting(*, session: Session, now: datetime, policy: Policy, admins: list[str]) -> tuple[int, int]:
     """Owe a thread nudge after `nudge_after_days`, an escalation after `escalate_after_days`; counts."""
-    waiting = session.scalars(
-        select(Integration).where(
-            Integration.state.in_([s.value for s in WAITING]), Integration.state_since.is_not(None)
-        )
-    ).all()
+    waiting = repo.waiting_in(session, states=[s.value for s in WAITING])
     nudged = escalated = 0
     for integration in waiting:
         assert integration.state_since is not None

@@ -16,10 +16,10 @@ from enum import StrEnum
 from typing import Protocol
 
 from pydantic import BaseModel
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from storage.models import Integration, Outbox
+from storage.models import Outbox
+from storage.repositories import integrations as integration_repo
 from storage.repositories import outbox as repo
 
 MAX_ATTEMPTS = 20
@@ -145,7 +145,7 @@ class CardRef(BaseModel):
 
 def card_ref(*, session: Session, integration_id: int) -> CardRef | None:
     """Where the integration's governance card was posted, if it was."""
-    integration = session.get(Integration, integration_id)
+    integration = integration_repo.get(session, integration_id)
     if integration is None or not integration.card_channel or not integration.card_ts:
         return None
     return CardRef(channel=integration.card_channel, ts=integration.card_ts)
@@ -153,9 +153,4 @@ def card_ref(*, session: Session, integration_id: int) -> CardRef | None:
 
 def place_card(*, session: Session, integration_id: int, ref: CardRef) -> None:
     """Remember where the card was posted, so later changes update it in place."""
-    session.execute(
-        update(Integration)
-        .where(Integration.id == integration_id)
-        .values(card_channel=ref.channel, card_ts=ref.ts, version=Integration.version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    integration_repo.place_card(session, integration_id=integration_id, channel=ref.channel, ts=ref.ts)

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from commands.durations import percentile
-from commands.proposals import get_integration
+from commands.integrations import get_integration
 from commands.vocabulary import State
 from storage.models import Integration
 from storage.repositories import integrations as integration_repo

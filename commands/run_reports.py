@@ -18,7 +18,7 @@ from commands.actor import Actor
 from commands.audit import record_change
 from commands.durations import bucket_of
 from commands.errors import NotAllowed
-from commands.proposals import get_integration
+from commands.integrations import get_integration
 from commands.secrets import redact
 from commands.vocabulary import State
 from storage.repositories import runs as repo

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import Mention, NotAllowed
-from commands.proposals import get_integration
+from commands.integrations import get_integration
 from commands.vocabulary import State
 from storage.models import IngestToken, Integration
 from storage.repositories import ingest_tokens as repo

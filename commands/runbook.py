@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.impact import tool_impact
+from commands.integrations import get_integration
 from commands.outbox import Kind, owe
-from commands.proposals import get_integration
 from commands.vocabulary import Method, State
 from storage.models import Integration
 from storage.repositories import flows as flow_repo

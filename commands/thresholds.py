@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import Conflict, InvalidInput, NotAllowed
+from commands.errors import Conflict, InvalidInput, Mention, NotAllowed
 from commands.fields import Form, NoSecret, validate_fields
+from commands.integrations import get_integration
 from commands.policy import PERCENT_MESSAGE, Policy, rate_of_percent
-from commands.proposals import get_integration
 from commands.run_health import WATCHED
 from commands.vocabulary import State, Timing
 from commands.workspace_policy import bounded_message
@@ -137,8 +137,9 @@ def _editable(session: Session, actor: Actor, integration_id: int) -> Integratio
     integration = get_integration(session, integration_id)
     if actor.user_id != integration.owner_id and not actor.is_admin:
         raise NotAllowed(
-            f"Only the owner <@{integration.owner_id}> or a Patchbay admin can change the alert "
-            f"thresholds of #{integration.id}."
+            "Only the owner {owner} or a Patchbay admin can change the alert thresholds of "
+            f"#{integration.id}.",
+            owner=Mention(integration.owner_id),
         )
     state = State(integration.state)
     if state not in WATCHED:

@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from commands.errors import Conflict, InvalidInput, Mention, NotAllowed, NotFound
 from commands.flows import automate_flows_of
 from commands.lifecycle import RULES, Facts, Step, refusal
-from commands.notices import Notice, Say
+from commands.notices import ChangeSummary, Notice, Say
 from commands.outbox import Kind, owe
 from commands.policy import Policy
-from commands.proposals import IntegrationCard, approvals_needed, card_of
+from commands.proposal_card import IntegrationCard, approvals_needed, card_of
 from commands.run_tokens import revoke_tokens
 from commands.runbook import Phase, owe_runbook, record_on_incident
 from commands.security_review import (
@@ -33,6 +32,7 @@ from commands.teardown_plan import open_teardown
 from commands.vocabulary import CredentialType, ReviewOutcome, State
 from storage.models import Approval, Integration, SecurityReview
 from storage.repositories import audit
+from storage.repositories import integrations as integration_repo
 from storage.repositories import security_reviews as repo
 
 
@@ -63,7 +63,9 @@ def _already_moved(session: Session, integration: Integration, expected: State) 
     if last is None:
         return Conflict(f"#{integration.id} is {state} now, not {expected.label.lower()}.")
     when = last.at.strftime("%Y-%m-%d %H:%M UTC")
-    return Conflict(f"#{integration.id} is already {state}: <@{last.actor_id}> acted first ({when}).")
+    return Conflict(
+        f"#{integration.id} is already {state}: {{actor}} acted first ({when}).", actor=Mention(last.actor_id)
+    )
 
 
 def _authorise(
@@ -74,7 +76,7 @@ def _authorise(
     facts = facts_of(session, integration)
     reason = refusal(step, actor, facts)
     if reason:
-        raise NotAllowed(reason)
+        raise NotAllowed(reason, owner=Mention(facts.owner_id), proposer=Mention(facts.proposer_id))
     return facts
 
 
@@ -93,13 +95,7 @@ def _move(
     """Change state with a conditional UPDATE, audit it, and owe Slack the card, thread and DMs."""
     before = State(integration.state)
     changes = {"state": to.value, "state_since": now, "updated_at": now, **(values or {})}
-    result = session.execute(
-        update(Integration)
-        .where(Integration.id == integration.id, Integration.state == before.value)
-        .values(version=Integration.version + 1, **changes)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not integration_repo.move_state(session, integration.id, from_state=before.value, values=changes):
         raise _already_moved(session, integration, before)
     session.refresh(integration)
     if before is State.LIVE:
@@ -133,12 +129,25 @@ def _move(
             before=before.value,
             after=to.value,
             note=note,
+            **_told(extra or {}),
         ),
     )
 
 
 # The runbook's steps after a suspension, and what each tells the thread (and the people affected).
 RUNBOOK_STEPS = {Step.RETEST: Phase.RETESTED, Step.REDEPLOY: Phase.BACK, Step.RESUME: Phase.BACK}
+
+
+def _told(extra: dict[str, Any]) -> dict[str, Any]:
+    """The facts of the audit record that the step's notice words too."""
+    told: dict[str, Any] = {}
+    if extra.get("personal_account"):
+        told["personal_account"] = True
+    if "kept" in extra:
+        told["kept"] = extra["kept"]
+    if "change" in extra:
+        told["change"] = ChangeSummary.model_validate(extra["change"])
+    return told
 
 
 def _tell(session: Session, integration: Integration, *, actor: Actor, now: datetime, notice: Notice) -> None:
@@ -332,13 +341,13 @@ def submit_security_review(
         created_at=now,
     )
     repo.add(session, review)
-    flags = (
-        " :warning: uses a person's own account"
-        if form.credential_type is CredentialType.PERSONAL_ACCOUNT
-        else ""
-    )
-    note = (form.notes + flags).strip()
-    summary = {"outcome": form.outcome.value, "data_classes": review.data_classes, "review_id": review.id}
+    summary: dict[str, Any] = {
+        "outcome": form.outcome.value,
+        "data_classes": review.data_classes,
+        "review_id": review.id,
+    }
+    if form.credential_type is CredentialType.PERSONAL_ACCOUNT:
+        summary["personal_account"] = True
     change_of = integration.resume_state
     if change_of is not None:
         target = State(change_of)
@@ -346,7 +355,7 @@ def submit_security_review(
         if form.outcome is ReviewOutcome.PASS:
             values |= {"data_classes": review.data_classes, "rotation_days": form.rotation_days}
         else:
-            note = f"The change was not accepted; it stays {target.label.lower()} as before. {note}".strip()
+            summary["kept"] = target.value
     else:
         target = {
             ReviewOutcome.PASS: State.AWAITING_APPROVAL,
@@ -361,7 +370,7 @@ def submit_security_review(
         to=target,
         actor=actor,
         now=now,
-        note=note,
+        note=form.notes,
         extra=summary,
         values=values,
     )
@@ -419,20 +428,18 @@ def change_security(
     old_scopes = {line.split(" - ")[0] for line in scopes_text.splitlines() if line}
     new_scopes = {need.scope for need in change.scopes}
     new_classes = [c.value for c in change.data_classes]
-    parts = []
-    if new_scopes - old_scopes:
-        parts.append("adds scopes " + ", ".join(sorted(new_scopes - old_scopes)))
-    if old_scopes - new_scopes:
-        parts.append("drops scopes " + ", ".join(sorted(old_scopes - new_scopes)))
-    if set(new_classes) != set(classes):
-        parts.append(f"data classes {', '.join(classes) or 'none'} -> {', '.join(new_classes)}")
-    if not parts:
+    summary = ChangeSummary(
+        added_scopes=sorted(new_scopes - old_scopes),
+        dropped_scopes=sorted(old_scopes - new_scopes),
+        classes_before=classes if set(new_classes) != set(classes) else None,
+        classes_after=new_classes if set(new_classes) != set(classes) else [],
+    )
+    if not (summary.added_scopes or summary.dropped_scopes or summary.classes_before is not None):
         raise InvalidInput({"scopes": "Nothing changed: edit the scopes or the data classes."})
-    summary = "; ".join(parts)
     pending = {
         "scopes": [need.model_dump() for need in change.scopes],
         "data_classes": new_classes,
-        "summary": summary,
+        "change": summary.model_dump(exclude_defaults=True),
     }
     _move(
         session,
@@ -441,8 +448,7 @@ def change_security(
         to=State.SECURITY_REVIEW,
         actor=actor,
         now=now,
-        note=f"Change under review: {summary}",
-        extra={"change": summary},
+        extra={"change": summary.model_dump(exclude_defaults=True)},
         values={
             "pending_change": pending,
             "resume_state": integration.state,
@@ -454,7 +460,7 @@ def change_security(
 
 def pending_scopes(*, session: Session, integration_id: int) -> tuple[str, list[str]] | None:
     """The scopes and data classes of a change waiting for review, if there is one."""
-    integration = session.get(Integration, integration_id)
+    integration = integration_repo.get(session, integration_id)
     if integration is None or not integration.pending_change:
         return None
     change = integration.pending_change

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from commands.actor import Actor
 from commands.policy import Policy
-from commands.proposals import ProposalDraft, propose_integration
+from commands.proposal_form import ProposalDraft
+from commands.proposal_writes import propose_integration
 from commands.tools import ToolDraft, register_tool
 from storage.db import session_scope
 

@@ -18,7 +18,7 @@ from benchmarks.registry import Row, figure
 from benchmarks.seed import settle
 from commands.durations import bucket_of
 from commands.policy import Policy
-from commands.proposals import show_integration
+from commands.proposal_card import show_integration
 from commands.run_health import health_of
 from storage.db import make_engine, make_sessionmaker, session_scope
 from storage.models import Integration, RunDuration, RunHour

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from benchmarks.lab import Lab
 from benchmarks.registry import Row, figure
 from commands.policy import Policy
-from commands.proposals import queue, show_integration
+from commands.proposal_card import show_integration
+from commands.queue import queue
 from commands.tools import ToolQuery, list_tools
 from storage.db import make_engine, make_sessionmaker, session_scope
 

@@ -28,7 +28,7 @@ from commands.documents import catalog
 from commands.errors import PatchbayError
 from commands.graphviz import ImageFormat, draw
 from commands.history import audit_lines
-from commands.proposals import plan_csv
+from commands.plan import plan_csv
 from commands.run_reports import import_runs
 from commands.stackmap import stack_map, to_dot
 from commands.tool_csv import Outcome, export_tools, import_tools

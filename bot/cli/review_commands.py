@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, time
 from bot.app import make_client
 from bot.scheduling.jobs import review_sweep
 from bot.settings import Settings, require
-from commands.reviews import claim_batches, schedule_due, sweep_status
+from commands.review_cycles import schedule_due
+from commands.review_status import sweep_status
+from commands.review_sweep import claim_batches
 from storage.db import make_engine, make_sessionmaker, session_scope
 
 

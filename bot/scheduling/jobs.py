@@ -29,24 +29,19 @@ from commands.actor import Role
 from commands.check_ins import schedule_check_ins
 from commands.incidents import check_silence, escalate_due
 from commands.installation import current_removal
-from commands.notices import Notice, Say
 from commands.nudges import nudge_waiting
-from commands.outbox import Kind as OutboxKind
-from commands.outbox import owe
+from commands.ownership import flag_orphaned, owners_to_check
 from commands.policy import Policy
-from commands.reviews import (
-    CycleKind,
+from commands.review_cycles import schedule_due
+from commands.review_items import CycleKind
+from commands.review_nudges import due_nudges, owe_nudge
+from commands.review_sweep import (
     OwnerBatch,
     claim_batches,
-    claim_nudge,
-    due_nudges,
-    flag_orphaned,
     last_confirmed_ts,
     mark_sent,
-    owners_to_check,
     record_thread,
     release,
-    schedule_due,
     thread_for,
 )
 from commands.run_health import quarter_figures
@@ -288,43 +283,18 @@ class ReviewSweep:
             nudges = due_nudges(session=session, now=now, policy=policy)
         admins = sorted(self.roles.members(Role.ADMIN))
         for nudge in nudges:
-            item = nudge.item
             with session_scope(self.sessions) as session:
-                if not claim_nudge(session=session, nudge=nudge, now=now):
-                    continue
-                if nudge.kind == "reminder":
-                    owe(
-                        session,
-                        kind=OutboxKind.REPLY,
-                        now=now,
-                        recipient=item.channel or item.owner_id,
-                        thread_ts=item.thread_ts or "",
-                        text=Notice(
-                            say=Say.REVIEW_REMINDER,
-                            integration_id=item.integration_id,
-                            title=item.title,
-                            owner_id=item.owner_id,
-                            have=nudge.number,
-                            days=nudge.days_waiting,
-                        ).model_dump_json(),
-                    )
-                    report.reminders += 1
-                elif policy.governance_channel:
-                    owe(
-                        session,
-                        kind=OutboxKind.CHANNEL,
-                        now=now,
-                        text=Notice(
-                            say=Say.REVIEW_ESCALATION,
-                            integration_id=item.integration_id,
-                            title=item.title,
-                            flow=item.flow,
-                            owner_id=item.owner_id,
-                            admins=admins,
-                            days=nudge.days_waiting,
-                        ).model_dump_json(),
-                    )
-                    report.escalations += 1
+                owed = owe_nudge(
+                    session=session,
+                    nudge=nudge,
+                    now=now,
+                    admins=admins,
+                    governance_channel=bool(policy.governance_channel),
+                )
+            if owed and nudge.kind == "reminder":
+                report.reminders += 1
+            elif owed:
+                report.escalations += 1
 
 
 def review_sweep(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> ReviewSweep:

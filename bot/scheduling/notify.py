@@ -45,7 +45,7 @@ from commands.outbox import (
     place_card,
 )
 from commands.policy import Policy
-from commands.proposals import show_integration
+from commands.proposal_card import show_integration
 from commands.runbook import RunbookNotice, runbook
 from commands.workspace_policy import read_policy
 from storage.db import session_scope

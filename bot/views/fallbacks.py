@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.text import escape
-from commands.proposals import IntegrationCard
+from commands.proposal_card import IntegrationCard
 
 
 def named(integration_id: int, title: str) -> str:

@@ -18,7 +18,7 @@ from bot.views.elements import (
 )
 from bot.views.limits import multi_select_field, select_field, text_field, user_field
 from commands.flows import FlowDraft, FlowLine, FlowMode, Opportunities, ProposalPrefill
-from commands.proposals import ProposalDraft
+from commands.proposal_form import ProposalDraft
 from commands.vocabulary import counted, lowerfirst
 
 

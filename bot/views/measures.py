@@ -12,7 +12,7 @@ from bot.text import escape
 from bot.views.elements import actions, button, plain, section
 from bot.views.limits import text_field
 from commands.measures import MEASURABLE, MeasureLine, MeasuresForm
-from commands.proposals import IntegrationCard
+from commands.proposal_card import IntegrationCard
 from commands.vocabulary import counted
 
 

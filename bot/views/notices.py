@@ -6,29 +6,12 @@ from pydantic import ValidationError
 
 from bot.text import escape
 from bot.views.elements import user
+from bot.views.history import note_words, step_done
 from commands.lifecycle import Step
 from commands.notices import Notice, Say
 from commands.teardown_plan import TeardownKind
 from commands.vocabulary import State
 
-STEP_DONE = {
-    Step.START_REVIEW: "started the security review",
-    Step.SUBMIT_REVIEW: "recorded the security review",
-    Step.APPROVE: "approved it",
-    Step.REQUEST_CHANGES: "requested changes",
-    Step.REJECT: "rejected it",
-    Step.RESUBMIT: "resubmitted it for security review",
-    Step.RECORD_SANDBOX: "recorded the sandbox test",
-    Step.DEPLOY: "deployed it to production",
-    Step.SUSPEND: "suspended it",
-    Step.RESUME: "resumed it",
-    Step.RETIRE: "started retiring it: its teardown checklist is open",
-    Step.FINISH_TEARDOWN: "settled the last teardown item",
-    Step.CHANGE_SECURITY: "changed its scopes or data; it goes back through security review",
-    Step.NEEDS_CHANGES: "said it needs changes",
-    Step.RETEST: "retested it in the sandbox after the suspension",
-    Step.REDEPLOY: "redeployed it after its retest",
-}
 WAITING_FOR = {
     State.PROPOSED: "a security reviewer to start the review",
     State.SECURITY_REVIEW: "a security reviewer to finish the review",
@@ -44,7 +27,7 @@ def _named(n: Notice) -> str:
 def _line(n: Notice) -> str:
     if n.say is Say.STEP:
         before, after = State(n.before).label, State(n.after).label
-        line = f"{user(n.actor_id)} {STEP_DONE[Step(n.step)]}: {before} -> *{after}*"
+        line = f"{user(n.actor_id)} {step_done(Step(n.step))}: {before} -> *{after}*"
     elif n.say is Say.APPROVAL:
         line = (
             f"{user(n.actor_id)} approved it ({n.have} of {n.needed} approvals; it moves personal, "
@@ -100,7 +83,8 @@ def _line(n: Notice) -> str:
             if n.review_moved
             else ""
         )
-    return line + (f"\n> {escape(n.note)}" if n.note else "")
+    note = note_words(n.note, kept=n.kept, change=n.change, personal_account=n.personal_account)
+    return line + (f"\n> {escape(note)}" if note else "")
 
 
 def notice_text(stored: str) -> str:

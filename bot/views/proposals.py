@@ -29,7 +29,10 @@ from bot.views.elements import (
 )
 from bot.views.limits import multi_select_field, select_field, text_field, user_field
 from commands.economics import Economics
-from commands.proposals import IntegrationCard, PlanRow, ProposalDraft, QueuePage
+from commands.plan import PlanRow
+from commands.proposal_card import IntegrationCard
+from commands.proposal_form import ProposalDraft
+from commands.queue import QueuePage
 from commands.vocabulary import SCORE_MEANINGS, Direction, Timing, counted
 
 # The mapping is typed as lines and parsed into pairs; its model bounds each pair, not the text.

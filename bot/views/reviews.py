@@ -22,7 +22,9 @@ from bot.views.elements import (
 )
 from bot.views.limits import select_field, text_field
 from bot.views.run_health import quarter_line
-from commands.reviews import Answered, CycleKind, Outcome, ReviewAnswer, ReviewItem, StatusRow
+from commands.review_answers import Answered, ReviewAnswer
+from commands.review_items import CycleKind, Outcome, ReviewItem
+from commands.review_status import StatusRow
 from commands.run_health import Figures
 
 ANSWER_BUTTONS = (

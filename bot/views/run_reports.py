@@ -9,7 +9,7 @@ from bot.forms import IntegrationRef
 from bot.ids import Action, Block, Callback
 from bot.text import escape
 from bot.views.elements import actions, button, context, plain, section
-from commands.proposals import IntegrationCard
+from commands.proposal_card import IntegrationCard
 from commands.run_tokens import IssuedToken, TokenStatus
 from commands.vocabulary import State
 

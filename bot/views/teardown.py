@@ -11,7 +11,7 @@ from bot.text import escape
 from bot.views.elements import actions, button, context, plain, section, user
 from bot.views.fallbacks import named
 from bot.views.limits import text_field
-from commands.proposals import IntegrationCard
+from commands.proposal_card import IntegrationCard
 from commands.teardown import NotApplicableForm, Settled
 from commands.teardown_plan import TeardownFacts, TeardownKind, TeardownLine, TeardownStatus
 

@@ -23,7 +23,7 @@ from bot.views.elements import (
 )
 from bot.views.limits import limits
 from commands.policy import PERCENT_FIELDS, Policy, percent_of_rate
-from commands.proposals import IntegrationCard
+from commands.proposal_card import IntegrationCard
 from commands.run_health import WATCHED
 from commands.thresholds import (
     EXPECTED_MAX_MINUTES,

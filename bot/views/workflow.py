@@ -20,6 +20,7 @@ from bot.views.elements import (
     plain,
     section,
 )
+from bot.views.history import change_words
 from bot.views.limits import multi_select_field, select_field, text_field
 from bot.views.measures import measure_actions
 from bot.views.proposals import integration_card
@@ -27,7 +28,7 @@ from bot.views.run_reports import run_report_actions
 from bot.views.teardown import teardown_blocks
 from bot.views.thresholds import thresholds_actions
 from commands.lifecycle import RULES, Step, next_steps
-from commands.proposals import IntegrationCard
+from commands.proposal_card import IntegrationCard
 from commands.security_review import (
     SANDBOX_CHECKS,
     ReasonForm,
@@ -78,7 +79,9 @@ def lifecycle_lines(card: IntegrationCard) -> list[SlackBlock]:
         who = ", ".join(f"<@{a}>" for a in card.approvers) or "none yet"
         lines.append(f"Approvals: {len(card.approvers)} of {card.approvals_needed} ({who})")
     if card.pending_change:
-        lines.append(f":arrows_counterclockwise: Change under review: {escape(card.pending_change)}")
+        lines.append(
+            f":arrows_counterclockwise: Change under review: {escape(change_words(card.pending_change))}"
+        )
     if card.next_review_on:
         lines.append(f"Next review: {card.next_review_on.isoformat()}")
     return [context("  ·  ".join(lines))] if lines else []
@@ -194,20 +197,6 @@ def change_modal(ref: StepRef, *, title: str, scopes: str, data_classes: Sequenc
         multi_select_field(ScopeChange, Block.DATA_CLASSES, "Data classes moved", initial=data_classes),
     ]
     return _modal(Callback.SECURITY_CHANGE, ref, "Change scopes or data", "Send to review", blocks)
-
-
-def history_blocks(
-    integration_id: int, title: str, events: list[tuple[str, str, str, str]]
-) -> list[SlackBlock]:
-    """`events` are (when, actor id, what, note) rows from the audit log."""
-    lines = [
-        f"`{when}` <@{actor}> {what}" + (f"\n      > {escape(note)[:300]}" if note else "")
-        for when, actor, what, note in events
-    ]
-    blocks: list[SlackBlock] = [section(f"*History of #{integration_id} {escape(title)}*")]
-    for start in range(0, len(lines), 20):
-        blocks.append(section("\n".join(lines[start : start + 20])[:2900]))
-    return blocks[:50]
 
 
 def governance_card(card: IntegrationCard) -> list[SlackBlock]:

@@ -33,7 +33,7 @@ from bot.web import request_scope
 from bot.web.listener_names import listener_name
 from commands.errors import PatchbayError
 from commands.incidents import open_incidents
-from commands.proposals import queue_sizes
+from commands.queue import queue_sizes
 from storage.db import session_scope
 
 log = logging.getLogger("patchbay.requests")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from functools import lru_cache
+from typing import Any, Literal
 
-from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select, union_all
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
 from storage.models import Integration
@@ -21,6 +23,71 @@ def add(session: Session, integration: Integration) -> Integration:
     session.add(integration)
     session.flush()
     return integration
+
+
+def by_ids(session: Session, ids: Collection[int]) -> dict[int, Integration]:
+    """The integrations with these ids, in one query."""
+    if not ids:
+        return {}
+    query = select(Integration).where(Integration.id.in_(sorted(set(ids))))
+    return {integration.id: integration for integration in session.scalars(query)}
+
+
+def move_state(session: Session, integration_id: int, *, from_state: str, values: dict[str, Any]) -> bool:
+    """Write `values` (a new state among them) only if the integration is still in `from_state`.
+
+    One conditional UPDATE that also bumps the version: False when another request moved it first.
+    """
+    result = session.execute(
+        update(Integration)
+        .where(Integration.id == integration_id, Integration.state == from_state)
+        .values(version=Integration.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def waiting_in(session: Session, *, states: Collection[str]) -> Sequence[Integration]:
+    """Integrations in `states` that know since when they have been there."""
+    query = select(Integration).where(
+        Integration.state.in_(list(states)), Integration.state_since.is_not(None)
+    )
+    return session.scalars(query.order_by(Integration.id)).all()
+
+
+def take_wait_notice(
+    session: Session,
+    *,
+    integration_id: int,
+    state_since: datetime,
+    column: Literal["nudged_for", "escalated_for"],
+) -> bool:
+    """Mark the wait that began at `state_since` as nudged (or escalated) once.
+
+    False when the integration has moved on since, or another sweep already marked this wait.
+    """
+    field = getattr(Integration, column)
+    result = session.execute(
+        update(Integration)
+        .where(
+            Integration.id == integration_id,
+            Integration.state_since == state_since,
+            or_(field.is_(None), field != state_since),
+        )
+        .values({column: state_since})
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def place_card(session: Session, *, integration_id: int, channel: str, ts: str) -> None:
+    """Remember where the integration's card was posted (and bump its version)."""
+    session.execute(
+        update(Integration)
+        .where(Integration.id == integration_id)
+        .values(card_channel=channel, card_ts=ts, version=Integration.version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def ranked(

@@ -72,6 +72,56 @@ def get(session: Session, cycle_id: int) -> ReviewCycle | None:
     return session.get(ReviewCycle, cycle_id)
 
 
+def cycles(session: Session, ids: Collection[int]) -> Sequence[ReviewCycle]:
+    """The cycles with these ids, in one query, by id."""
+    if not ids:
+        return []
+    query = select(ReviewCycle).where(ReviewCycle.id.in_(sorted(set(ids))))
+    return session.scalars(query.order_by(ReviewCycle.id)).all()
+
+
+def threads(session: Session, ids: Collection[int]) -> dict[int, ReviewThread]:
+    """The review threads with these ids, in one query."""
+    if not ids:
+        return {}
+    query = select(ReviewThread).where(ReviewThread.id.in_(sorted(set(ids))))
+    return {thread.id: thread for thread in session.scalars(query)}
+
+
+def mark_sent(
+    session: Session, *, cycle_id: int, thread_id: int, channel: str, ts: str, at: datetime
+) -> None:
+    """A pending cycle's reply was confirmed: it is sent, where, and no longer claimed."""
+    session.execute(
+        update(ReviewCycle)
+        .where(ReviewCycle.id == cycle_id, ReviewCycle.status == "pending")
+        .values(
+            status="sent",
+            thread_id=thread_id,
+            channel=channel,
+            ts=ts,
+            sent_at=at,
+            claimed_until=None,
+            last_error="",
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release(
+    session: Session, *, cycle_ids: Collection[int], error: str, claimed_until: datetime | None
+) -> None:
+    """Give pending cycles back with why they were not sent; the claim lapses at `claimed_until`."""
+    if not cycle_ids:
+        return
+    session.execute(
+        update(ReviewCycle)
+        .where(ReviewCycle.id.in_(sorted(set(cycle_ids))), ReviewCycle.status == "pending")
+        .values(claimed_until=claimed_until, last_error=error[:200])
+        .execution_options(synchronize_session=False)
+    )
+
+
 def lock(session: Session, cycle_id: int) -> ReviewCycle | None:
     query = select(ReviewCycle).where(ReviewCycle.id == cycle_id).with_for_update()
     return session.scalars(query.execution_options(populate_existing=True)).first()
@@ -132,6 +182,25 @@ def last_answered(session: Session, integration_id: int) -> ReviewCycle | None:
         )
     )
     return session.scalars(query.order_by(ReviewCycle.answered_at.desc()).limit(1)).first()
+
+
+def last_answered_of_each(session: Session, integration_ids: Collection[int]) -> dict[int, ReviewCycle]:
+    """Each integration's latest answered review, in one query."""
+    if not integration_ids:
+        return {}
+    query = (
+        select(ReviewCycle)
+        .where(
+            ReviewCycle.integration_id.in_(sorted(set(integration_ids))),
+            ReviewCycle.status == "answered",
+            ReviewCycle.kind == "review",
+        )
+        .order_by(ReviewCycle.integration_id, ReviewCycle.answered_at.desc(), ReviewCycle.id.desc())
+    )
+    latest: dict[int, ReviewCycle] = {}
+    for cycle in session.scalars(query):
+        latest.setdefault(cycle.integration_id, cycle)
+    return latest
 
 
 def last_sent_ts(session: Session, *, thread_id: int) -> str | None:

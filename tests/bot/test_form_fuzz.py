@@ -41,8 +41,9 @@ from commands.flows import FlowDraft
 from commands.lifecycle import Step
 from commands.measures import MeasuresForm
 from commands.policy import PERCENT_FIELDS, Policy, rate_of_percent
-from commands.proposals import ProposalDraft
-from commands.reviews import CycleKind, Outcome, ReviewAnswer, ReviewItem, Status
+from commands.proposal_form import ProposalDraft
+from commands.review_answers import ReviewAnswer
+from commands.review_items import CycleKind, Outcome, ReviewItem, Status
 from commands.run_tokens import TokenStatus
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
 from commands.teardown import NotApplicableForm

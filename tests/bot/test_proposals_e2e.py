@@ -250,7 +250,7 @@ def test_plan_is_posted_and_the_csv_export_has_every_row(patchbay: Patchbay, too
     reply = patchbay.command("plan", user=ALICE).json
     assert reply["response_type"] == "in_channel"
     assert "30 integrations" in str(reply["blocks"]) and "5 more" in str(reply["blocks"])
-    from commands.proposals import plan_csv
+    from commands.plan import plan_csv
 
     with patchbay.sessions() as session:
         rows = list(csv.DictReader(io.StringIO(plan_csv(session=session))))

@@ -352,3 +352,48 @@ def test_approving_beyond_the_in_flight_cap_needs_an_admin(patchbay: Patchbay, p
     assert "approving another needs a Patchbay admin" in last_refusal(patchbay)
     patchbay.click(approve, user=ALICE)
     assert state(patchbay) == "approved"
+
+
+def test_a_review_of_a_personal_account_is_flagged_in_the_thread_and_the_history(
+    patchbay: Patchbay, proposal: int
+) -> None:
+    press(patchbay, "Start security review", user=CAROL)
+    review = {**PASSING_REVIEW, "credential_type": "personal_account", "notes": "Move to a bot user"}
+    assert patchbay.submit(patchbay.last_view(), review, user=CAROL).body == ""
+    flagged = "Move to a bot user :warning: uses a person's own account"
+    assert any(flagged in reply for reply in thread(patchbay))
+    assert flagged in str(patchbay.command("history 1", user=BOB).json)
+
+
+def test_a_scope_change_not_accepted_leaves_it_as_it_was_and_says_so(
+    patchbay: Patchbay, proposal: int
+) -> None:
+    press(patchbay, "Start security review", user=CAROL)
+    patchbay.submit(
+        patchbay.last_view(), {**PASSING_REVIEW, "data_classes": ["none"], "attestations": []}, user=CAROL
+    )
+    with session_scope(patchbay.sessions) as session:
+        session.execute(update(Integration).values(state="live"))
+    change = next(
+        e
+        for b in patchbay.command("show 1", user=BOB).json["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"] == "Change scopes or data"
+    )
+    patchbay.click(change, user=BOB)
+    assert patchbay.submit(patchbay.last_view(), {"data_classes": ["financial"]}, user=BOB).body == ""
+    assert any("Change under review: data classes none -&gt; financial" in r for r in thread(patchbay))
+    press(patchbay, "Security review", user=CAROL)
+    refused = {
+        **PASSING_REVIEW,
+        "data_classes": ["financial"],
+        "outcome": "fail",
+        "notes": "Not with finance",
+    }
+    assert patchbay.submit(patchbay.last_view(), refused, user=CAROL).body == ""
+    assert state(patchbay) == "live"
+    said = "The change was not accepted; it stays live as before. Not with finance"
+    assert any(said in reply for reply in thread(patchbay))
+    history = str(patchbay.command("history 1", user=BOB).json)
+    assert said in history and "Change under review: data classes none -&gt; financial" in history

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.policy import Policy
-from commands.proposals import ProposalDraft, Similar, propose_integration, queue
+from commands.proposal_form import ProposalDraft
+from commands.proposal_writes import Similar, propose_integration
+from commands.queue import queue
 from commands.tools import ToolDraft, register_tool
 from commands.vocabulary import State
 from storage.models import AuditEvent, Integration

@@ -13,7 +13,8 @@ from sqlalchemy import Engine, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from commands.policy import Policy
-from commands.proposals import QUEUE_PAGE, card_of, queue, queue_sizes, show_integration
+from commands.proposal_card import card_of, show_integration
+from commands.queue import QUEUE_PAGE, queue, queue_sizes
 from commands.vocabulary import OPEN_PROPOSAL
 from storage.db import session_scope
 from storage.models import Approval, Integration, SecurityReview

@@ -14,7 +14,8 @@ from bot.request import parsed, request_of
 from bot.views.elements import option
 from bot.views.proposals import proposal_modal, queue_blocks
 from bot.views.tools import tool_modal
-from commands.proposals import proposal_for_editor, queue
+from commands.proposal_writes import proposal_for_editor
+from commands.queue import queue
 from commands.tools import search_tool_names, tool_names
 
 MAX_OPTIONS = 100

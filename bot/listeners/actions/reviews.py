@@ -17,7 +17,8 @@ from bot.request import parsed, request_of
 from bot.text import escape
 from bot.views.reviews import answer_modal, answered_reply
 from commands.errors import NotAllowed
-from commands.reviews import answerable_item, integration_owner, reassign, record_rotation
+from commands.ownership import integration_owner, reassign
+from commands.review_answers import answerable_item, record_rotation
 
 
 @dataclass(frozen=True)

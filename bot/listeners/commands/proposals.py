@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
 from bot.views.fallbacks import named
+from bot.views.history import history_blocks
 from bot.views.measures import measure_actions
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
 from bot.views.reviews import reviews_list
@@ -14,12 +15,15 @@ from bot.views.run_health import health_card_blocks
 from bot.views.run_reports import run_report_actions
 from bot.views.teardown import teardown_blocks
 from bot.views.thresholds import thresholds_actions, thresholds_blocks
-from bot.views.workflow import history_blocks, lifecycle_lines, step_buttons
+from bot.views.workflow import lifecycle_lines, step_buttons
 from commands.actor import Actor
 from commands.errors import InvalidInput
 from commands.history import integration_history
-from commands.proposals import IntegrationCard, can_edit, plan, queue, show_integration
-from commands.reviews import reviews_for
+from commands.plan import plan
+from commands.proposal_card import IntegrationCard, show_integration
+from commands.proposal_writes import can_edit
+from commands.queue import queue
+from commands.review_status import reviews_for
 from commands.run_health import WATCHED, health_of
 from commands.thresholds import thresholds_for
 
@@ -84,10 +88,7 @@ def history(cmd: SlashRequest) -> None:
     integration_id = parse_id(cmd.args)
     with transaction(cmd.context) as session:
         found = integration_history(session=session, integration_id=integration_id)
-    rows = [(e.at.strftime("%Y-%m-%d %H:%M"), e.actor_id, e.what, e.note) for e in found.entries]
-    cmd.ack(
-        blocks=history_blocks(found.integration_id, found.title, rows), text=f"History of #{integration_id}"
-    )
+    cmd.ack(blocks=history_blocks(found), text=f"History of #{integration_id}")
 
 
 def reviews(cmd: SlashRequest) -> None:

@@ -18,14 +18,9 @@ from bot.text import escape
 from bot.views.fallbacks import saved_fallback
 from bot.views.proposals import integration_card, proposal_modal
 from commands.flows import propose_from_flow
-from commands.proposals import (
-    IntegrationCard,
-    ProposalDraft,
-    Similar,
-    edit_proposal,
-    proposal_errors,
-    propose_integration,
-)
+from commands.proposal_card import IntegrationCard
+from commands.proposal_form import ProposalDraft, proposal_errors
+from commands.proposal_writes import Similar, edit_proposal, propose_integration
 from commands.tools import tool_names
 
 

@@ -12,7 +12,7 @@ from bot.middleware import form, metadata, transaction
 from bot.request import parsed, request_of
 from bot.views.fallbacks import answered_fallback
 from bot.views.reviews import answered_reply
-from commands.reviews import ReviewAnswer, answer_review
+from commands.review_answers import ReviewAnswer, answer_review
 
 
 def submit_answer(ack: Ack, context: BoltContext, client: WebClient) -> None:

@@ -21,7 +21,8 @@ from commands.lifecycle import Step
 from commands.measures import MeasuresForm, record_measures
 from commands.outbox import Item, deliver_pending
 from commands.policy import Policy
-from commands.proposals import ProposalDraft, propose_integration
+from commands.proposal_form import ProposalDraft
+from commands.proposal_writes import propose_integration
 from commands.security_review import SANDBOX_CHECKS, SandboxForm, SecurityReviewForm
 from commands.tools import find_tool
 from commands.workflow import record_sandbox, submit_security_review, take_step

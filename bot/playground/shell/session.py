@@ -28,7 +28,7 @@ from bot.playground.slack_payloads import TEAM, interaction
 from bot.settings import Settings
 from bot.web import run_intake
 from bot.web.http import EVENTS_PATH, BackgroundServer, make_wsgi
-from commands.proposals import get_integration
+from commands.integrations import get_integration
 from commands.run_reports import RunReport, RunStatus
 from storage.db import make_engine, make_sessionmaker, migrate, session_scope
 

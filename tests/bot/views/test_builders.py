@@ -23,7 +23,9 @@ from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
 from commands.home import WAITING_STEPS, Home, MyIntegration, QueueLine, StackTotals, ToolLine, Waiting
 from commands.lifecycle import Step
 from commands.policy import Policy
-from commands.reviews import Answered, CycleKind, Outcome, ReviewItem, Status, StatusRow
+from commands.review_answers import Answered
+from commands.review_items import CycleKind, Outcome, ReviewItem, Status
+from commands.review_status import StatusRow
 from commands.runbook import Fallback, Phase, Runbook, RunbookNotice
 from commands.thresholds import IntegrationThresholds, Threshold
 from commands.tools import ToolCard, ToolPage

@@ -34,8 +34,9 @@ from commands.flows import FlowDraft
 from commands.lifecycle import Step
 from commands.measures import MeasuresForm
 from commands.policy import PERCENT_FIELDS, Policy
-from commands.proposals import ProposalDraft
-from commands.reviews import Outcome, ReviewAnswer
+from commands.proposal_form import ProposalDraft
+from commands.review_answers import ReviewAnswer
+from commands.review_items import Outcome
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
 from commands.teardown import NotApplicableForm
 from commands.thresholds import ThresholdsForm
