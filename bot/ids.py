@@ -35,6 +35,8 @@ class Callback(StrEnum):
     SETTINGS = "settings"
     TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
     RUN_TOKEN = "run_token"
+    RENEW = "renew"
+    REPLACE = "replace"
 
 
 class Action(StrEnum):
@@ -65,6 +67,12 @@ class Action(StrEnum):
     INCIDENT_SNOOZE = "incident_snooze"
     CHECK_IN_GOOD = "check_in_good"
     CHECK_IN_INVESTIGATE = "check_in_investigate"
+    RENEWAL_RENEW = "renewal_renew"
+    RENEWAL_REPLACE = "renewal_replace"
+    RENEWAL_DROP = "renewal_drop"
+    RENEWAL_PROPOSE = "renewal_propose"
+    RENEWALS_PREV = "renewals_prev"
+    RENEWALS_NEXT = "renewals_next"
 
 
 STEP_PREFIX = "step_"
@@ -87,6 +95,10 @@ class Block(StrEnum):
     VENDOR_URL = "vendor_url"
     MONTHLY_COST = "monthly_cost"
     NOTES = "notes"
+    RENEWS_ON = "renews_on"
+    AUTO_RENEWS = "auto_renews"
+    SUCCESSOR = "successor_id"
+    SUCCESSOR_NAME = "successor_name"
     TITLE = "title"
     PURPOSE = "purpose"
     SOURCE_TOOL = "source_tool_id"
@@ -153,6 +165,7 @@ class Block(StrEnum):
     RUN_BUTTONS = "run_buttons"
     INCIDENT_BUTTONS = "incident_buttons"
     CHECK_IN_BUTTONS = "check_in_buttons"
+    RENEWAL_BUTTONS = "renewal_buttons"
 
 
 TEARDOWN_BLOCK_PREFIX = "teardown_"

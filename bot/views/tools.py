@@ -14,6 +14,7 @@ from bot.views.elements import (
     button,
     confirm,
     context,
+    date_input,
     multi_select_input,
     number_text,
     options_of,
@@ -22,6 +23,7 @@ from bot.views.elements import (
     section,
     select_input,
     text_input,
+    tick_input,
     user,
     user_input,
 )
@@ -94,6 +96,19 @@ def tool_modal(
             multiline=True,
             max_length=2000,
         ),
+        date_input(
+            Block.RENEWS_ON,
+            "Renewal date",
+            initial=draft.renews_on if draft else None,
+            optional=True,
+            hint="Its owner is asked to renew, replace or drop it 60 and 30 days before.",
+        ),
+        tick_input(
+            Block.AUTO_RENEWS,
+            "Renewal",
+            "Renews automatically unless cancelled",
+            ticked=draft.auto_renews if draft else False,
+        ),
     ]
     return View(
         type="modal",
@@ -133,6 +148,11 @@ def tool_card(tool: ToolCard) -> list[SlackBlock]:
         f"*Integrates via:* {', '.join(o.label for o in tool.integration_options) or '-'}",
         f"*Monthly cost:* {money(tool.monthly_cost)}",
     ]
+    if tool.renews_on:
+        how = "renews automatically" if tool.auto_renews else "renews"
+        lines.append(f"*Renewal:* {how} on {tool.renews_on:%b %-d, %Y}")
+    if tool.successor:
+        lines.append(f"*Replaced by:* {escape(tool.successor)}")
     if tool.vendor_url:
         lines.append(f"*Vendor:* {escape(tool.vendor_url)}")
     blocks: list[SlackBlock] = [section("\n".join(lines))]

@@ -8,6 +8,7 @@ from bot.listeners.actions import (
     home,
     incidents,
     proposals,
+    renewals,
     reviews,
     run_reports,
     teardown,
@@ -27,3 +28,4 @@ def register(app: App) -> None:
     incidents.register(app)
     check_ins.register(app)
     teardown.register(app)
+    renewals.register(app)

@@ -6,6 +6,7 @@ from bot.listeners.views import (
     flows,
     measures,
     proposals,
+    renewals,
     reviews,
     run_reports,
     settings,
@@ -25,3 +26,4 @@ def register(app: App) -> None:
     run_reports.register(app)
     settings.register(app)
     teardown.register(app)
+    renewals.register(app)
