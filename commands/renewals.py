@@ -70,15 +70,19 @@ class RenewalView(BaseModel):
 def _reliance(session: Session, tool: Tool) -> Reliance:
     impact = tool_impact(session=session, name=tool.name)
     running = [link for link in impact.integrations if link.state in RUNNING]
-    live = [i for i in dash_repo.integrations_touching(session, [tool.id]) if i.state == State.LIVE.value]
+    touching = [i for i in dash_repo.integrations_touching(session, [tool.id]) if State(i.state) in RUNNING]
+    live = [i for i in touching if i.state == State.LIVE.value]
     latest = measure_repo.latest_of(session, [i.id for i in live])
     saved = sum(
         (latest[i.id].hours_saved_per_week if i.id in latest else i.hours_per_week for i in live), Decimal(0)
     )
+    ends = {i.source_tool_id if i.target_tool_id == tool.id else i.target_tool_id for i in touching}
+    downstream = [t.owner_id for t in tool_repo.all_tools(session) if t.id in ends]
+    people = dict.fromkeys([*impact.people, *downstream])
     return Reliance(
         integrations=running,
         flows=[*impact.inbound_flows, *impact.outbound_flows],
-        people=[p for p in impact.people if p != tool.owner_id],
+        people=[p for p in people if p != tool.owner_id],
         hours_saved=saved,
     )
 
