@@ -129,7 +129,7 @@ def _day(value: date) -> date:
     return value
 
 
-Day = Annotated[date, AfterValidator(_day)]
+Day = Annotated[date, NoSecret, AfterValidator(_day)]
 
 _MESSAGES = {
     "string_too_short": "This can't be empty.",

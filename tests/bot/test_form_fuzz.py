@@ -28,6 +28,7 @@ from bot.playground import slack_payloads as payloads
 from bot.views.flows import flow_modal
 from bot.views.measures import measures_modal
 from bot.views.proposals import proposal_modal
+from bot.views.renewals import renew_modal, replace_modal
 from bot.views.reviews import answer_modal
 from bot.views.run_reports import connect_modal
 from bot.views.settings import settings_modal
@@ -41,6 +42,7 @@ from commands.lifecycle import Step
 from commands.measures import MeasuresForm
 from commands.policy import Policy
 from commands.proposals import ProposalDraft
+from commands.renewals import Reliance, RenewalView, RenewForm, ReplaceForm
 from commands.reviews import CycleKind, Outcome, ReviewAnswer, ReviewItem, Status
 from commands.run_tokens import TokenStatus
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
@@ -118,6 +120,13 @@ def _modals() -> list[Modal]:
     measures = {"hours_saved_per_week": "2.5", "errors_avoided": "3", "freshness_minutes": "10"}
     answer = {"still_serves": "yes", "data_quality_ok": "yes"}
     scopes = {"scopes": "deals.read - read won deals", "data_classes": ["personal"]}
+    renewal = RenewalView(
+        notice_id=NO_TOOL,
+        tool=card,
+        renews_on=date(2027, 2, 2),
+        days_left=60,
+        reliance=Reliance(integrations=[], flows=[], people=[], hours_saved=0),
+    )
     names, edit = {1: "Salesforce", 2: "Asana"}, ProposalMeta(integration_id=1)
     edited = ProposalDraft.parse({k: v for k, v in proposal.items() if v is not None})
     built = [
@@ -145,6 +154,8 @@ def _modals() -> list[Modal]:
             NotApplicableForm,
             True,
         ),
+        (renew_modal(renewal, date(2028, 2, 2)), {"auto_renews": ["yes"]}, RenewForm, True),
+        (replace_modal(renewal), {"successor_name": "Pipedrive"}, ReplaceForm, True),
     ]
     return [Modal(view.to_dict(), values, form, meta) for view, values, form, meta in built]
 
