@@ -14,6 +14,7 @@ from commands.flows import MANUAL_MODES, hours_per_week
 from commands.lifecycle import Step, next_steps, refusal
 from commands.measures import MeasureLine, line_of
 from commands.policy import Policy
+from commands.stackmap import Orphan, find_orphans
 from commands.vocabulary import ENDED, IN_FLIGHT, OPEN_PROPOSAL, Category, State
 from commands.workflow import facts_of
 from storage.repositories import dashboard as repo
@@ -112,6 +113,7 @@ class Home(BaseModel):
     waiting_total: int
     queue: list[QueueLine]
     totals: StackTotals
+    orphans: list[Orphan] = []  # for admins: live or in-flight integrations nobody can answer for
 
 
 def waiting_for(session: Session, actor: Actor, today: date) -> list[Waiting]:
@@ -210,4 +212,5 @@ def home(*, session: Session, actor: Actor, policy: Policy, today: date, limit: 
             for rank, i in enumerate(top, start=1)
         ],
         totals=stack_totals(session),
+        orphans=find_orphans(session=session) if actor.is_admin else [],
     )

@@ -14,6 +14,7 @@ from bot.text import escape
 from bot.views.elements import actions, button, chunk_lines, context, plain, section
 from bot.views.measures import measures_button, trend_text
 from bot.views.run_health import health_line
+from bot.views.stackmap import orphans_text
 from commands.home import Home, MyIntegration, Section, StackTotals, ToolLine, Waiting
 from commands.run_health import Health
 from commands.vocabulary import counted
@@ -95,6 +96,8 @@ def home_view(home: Home, *, health: dict[int, Health] | None = None, now: datet
     )
     blocks += _more(Section.WAITING, len(home.waiting), home.waiting_total)
     blocks.append(DividerBlock())
+    if home.orphans:
+        blocks += [section(orphans_text(home.orphans)), DividerBlock()]
     heading = f"*{SECTION_TITLES[Section.INTEGRATIONS]}* ({home.integrations_total})"
     if not home.integrations:
         blocks.append(section(f"{heading}\nNone yet. Propose one with `/patchbay propose`."))
