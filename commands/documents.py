@@ -19,6 +19,7 @@ from commands.proposals import get_integration
 from commands.run_health import WATCHED, Health, health_of
 from commands.secrets import redact
 from commands.security_review import ScopeNeed
+from commands.stackmap import orphan_of
 from commands.teardown_plan import TeardownLine, teardown_of
 from commands.vocabulary import (
     AccessLevel,
@@ -65,6 +66,20 @@ class HistoryLine(BaseModel):
     note: str
 
 
+class ToolTerms(BaseModel):
+    """One of the integration's two tools: when it renews and what replaces it."""
+
+    name: str
+    renews_on: date | None
+    auto_renews: bool
+    successor: str
+    retired: bool
+
+    @property
+    def noteworthy(self) -> bool:
+        return bool(self.renews_on or self.successor or self.retired)
+
+
 class IntegrationDocument(BaseModel):
     id: int
     slug: str
@@ -93,6 +108,8 @@ class IntegrationDocument(BaseModel):
     next_review: str
     measures: list[MeasureLine]
     teardown: list[TeardownLine] = []
+    tools: list[ToolTerms] = []
+    orphaned: str = ""  # why nobody can answer for it, when it is orphaned
     health: Health | None = None
     generated_at: datetime
 
@@ -146,7 +163,10 @@ def _next_review(integration: Integration) -> str:
 
 
 def document_of(session: Session, integration: Integration, now: datetime) -> IntegrationDocument:
-    names = {t.id: t.name for t in tool_repo.all_tools(session)}
+    tools = {t.id: t for t in tool_repo.all_tools(session)}
+    names = {t.id: t.name for t in tools.values()}
+    ends = [tools[i] for i in (integration.source_tool_id, integration.target_tool_id) if i in tools]
+    orphan = orphan_of(integration, tools)
     security = _security(session, integration.id)
     history = integration_history(session=session, integration_id=integration.id)
     return IntegrationDocument(
@@ -183,6 +203,17 @@ def document_of(session: Session, integration: Integration, now: datetime) -> In
         next_review=_next_review(integration),
         measures=measures_of(session=session, integration_id=integration.id),
         teardown=teardown_of(session, integration.id),
+        tools=[
+            ToolTerms(
+                name=t.name,
+                renews_on=t.renews_on,
+                auto_renews=t.auto_renews,
+                successor=names.get(t.successor_id, "") if t.successor_id else "",
+                retired=t.retired_at is not None,
+            )
+            for t in ends
+        ],
+        orphaned=orphan.why() if orphan else "",
         health=health_of(session=session, integration_id=integration.id, now=now)
         if State(integration.state) in WATCHED
         else None,

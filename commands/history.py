@@ -38,6 +38,7 @@ WORDS = {
     "integration.orphaned": "flagged it orphaned: the owner left Slack",
     "integration.reassigned": "reassigned it",
     "integration.measured": "recorded success measures",
+    "integration.tool_replaced": "recorded that one of its tools is being replaced",
 }
 
 

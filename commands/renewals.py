@@ -322,6 +322,17 @@ def replace_tool(
         seeds.append(
             Seed(integration_id=i.id, title=i.title, other_tool=names.get(other, "?"), inbound=inbound)
         )
+        record_change(
+            session,
+            actor=actor,
+            now=now,
+            action="integration.tool_replaced",
+            entity_type="integration",
+            entity_id=i.id,
+            before={"tool": tool.name},
+            after={"successor": successor.name},
+            note=f"{tool.name} -> {successor.name}",
+        )
     return Replacement(
         tool=ToolCard.of(tool), successor=ToolCard.of(successor), registered=registered, seeds=seeds
     )

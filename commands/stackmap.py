@@ -177,7 +177,7 @@ def _short(text: str) -> str:
 ORPHANABLE = frozenset({State.LIVE, State.SUSPENDED, *IN_FLIGHT})
 
 
-def _orphan(integration: Integration, tools: dict[int, Tool]) -> Orphan | None:
+def orphan_of(integration: Integration, tools: dict[int, Tool]) -> Orphan | None:
     """Why a live or in-flight integration is orphaned, if it is."""
     if State(integration.state) not in ORPHANABLE:
         return None
@@ -209,7 +209,7 @@ def find_orphans(*, session: Session) -> list[Orphan]:
     """Every live or in-flight integration whose tool is retired or whose owner left, oldest first."""
     tools = {tool.id: tool for tool in tool_repo.all_tools(session)}
     shown = [s.value for s in ORPHANABLE]
-    found = (_orphan(i, tools) for i in dash_repo.integrations_in(session, states=shown))
+    found = (orphan_of(i, tools) for i in dash_repo.integrations_in(session, states=shown))
     return sorted((o for o in found if o is not None), key=lambda o: o.id)
 
 
@@ -218,7 +218,7 @@ def _edges(session: Session, tools: dict[int, Tool]) -> list[MapEdge]:
     shown = [s.value for s in (State.LIVE, State.SUSPENDED, State.RETIRING, *OPEN_PROPOSAL, *IN_FLIGHT)]
     for i in dash_repo.integrations_in(session, states=shown):
         state = State(i.state)
-        if _orphan(i, tools) is not None:
+        if orphan_of(i, tools) is not None:
             kind = EdgeKind.ORPHANED
         elif state is State.LIVE:
             kind = EdgeKind.LIVE

@@ -339,3 +339,18 @@ def test_renewals_lists_the_next_90_days_paged(patchbay: Patchbay) -> None:
     second = str(patchbay.responses()[-1]["blocks"])
     assert "Tool 15" in second and "Tool 16" in second and "Tool 14" not in second
     assert "Page 2 of 2" in second
+
+
+def test_the_living_document_and_history_show_renewals_and_successors(
+    patchbay: Patchbay, settings: Settings
+) -> None:
+    live_integration(patchbay)
+    set_renewal(patchbay, "Salesforce", RENEWS, auto=True)
+    reminder = remind_once(patchbay, settings)
+    patchbay.click(buttons(reminder)["Replace"], user=BOB, channel=reminder.channel)
+    asana = str(tool(patchbay, "Asana").id)
+    assert "itself" not in str(patchbay.submit(patchbay.last_view(), {"successor_id": asana}, user=BOB).json)
+    document = str(patchbay.command("doc 1", user=BOB).json)
+    assert "*Tools:* Salesforce renews 2027-02-02 automatically, replaced by Asana  ·  Asana" in document
+    history = str(patchbay.command("history 1", user=BOB).json)
+    assert "recorded that one of its tools is being replaced\\n      > Salesforce -&gt; Asana" in history
