@@ -36,6 +36,7 @@ class Callback(StrEnum):
     TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
     RUN_TOKEN = "run_token"
     RENEW = "renew"
+    ASSESS = "assess"
     REPLACE = "replace"
 
 
@@ -67,6 +68,7 @@ class Action(StrEnum):
     INCIDENT_SNOOZE = "incident_snooze"
     CHECK_IN_GOOD = "check_in_good"
     CHECK_IN_INVESTIGATE = "check_in_investigate"
+    TOOL_ASSESS = "tool_assess"
     RENEWAL_RENEW = "renewal_renew"
     RENEWAL_REPLACE = "renewal_replace"
     RENEWAL_DROP = "renewal_drop"
@@ -99,6 +101,8 @@ class Block(StrEnum):
     AUTO_RENEWS = "auto_renews"
     SUCCESSOR = "successor_id"
     SUCCESSOR_NAME = "successor_name"
+    RECEIVES_FROM = "receives_from"
+    SENDS_TO = "sends_to"
     TITLE = "title"
     PURPOSE = "purpose"
     SOURCE_TOOL = "source_tool_id"

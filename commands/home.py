@@ -10,11 +10,13 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from commands.actor import Actor
+from commands.assessment import unassessed_tools
 from commands.flows import MANUAL_MODES, hours_per_week
 from commands.lifecycle import Step, next_steps, refusal
 from commands.measures import MeasureLine, line_of
 from commands.policy import Policy
 from commands.stackmap import Orphan, find_orphans
+from commands.tools import ToolCard
 from commands.vocabulary import ENDED, IN_FLIGHT, OPEN_PROPOSAL, Category, State
 from commands.workflow import facts_of
 from storage.repositories import dashboard as repo
@@ -114,6 +116,7 @@ class Home(BaseModel):
     queue: list[QueueLine]
     totals: StackTotals
     orphans: list[Orphan] = []  # for admins: live or in-flight integrations nobody can answer for
+    to_assess: list[ToolCard] = []  # the person's tools nobody said yet which tools they share data with
 
 
 def waiting_for(session: Session, actor: Actor, today: date) -> list[Waiting]:
@@ -213,4 +216,5 @@ def home(*, session: Session, actor: Actor, policy: Policy, today: date, limit: 
         ],
         totals=stack_totals(session),
         orphans=find_orphans(session=session) if actor.is_admin else [],
+        to_assess=unassessed_tools(session=session, owner_id=actor.user_id),
     )

@@ -11,6 +11,7 @@ from slack_sdk.models.views import View
 from bot.forms import HomeMoreRef
 from bot.ids import Action
 from bot.text import escape
+from bot.views.assessment import to_assess_blocks
 from bot.views.elements import actions, button, chunk_lines, context, plain, section
 from bot.views.measures import measures_button, trend_text
 from bot.views.run_health import health_line
@@ -119,6 +120,8 @@ def home_view(home: Home, *, health: dict[int, Health] | None = None, now: datet
     )
     blocks += _more(Section.TOOLS, len(home.tools), home.tools_total)
     blocks.append(DividerBlock())
+    if home.to_assess:
+        blocks += [*to_assess_blocks(home.to_assess), DividerBlock()]
     queue = [
         f"{q.rank}. #{q.id} {_short(q.title)}  ·  score {q.score}  ·  _{q.state.label}_" for q in home.queue
     ]

@@ -25,6 +25,7 @@ from bot.forms import ProposalMeta, ReviewRef, StepRef, TeardownRef, read_form
 from bot.ids import Block, Callback
 from bot.listeners.views.tools import OwnerForm
 from bot.playground import slack_payloads as payloads
+from bot.views.assessment import assessment_modal
 from bot.views.flows import flow_modal
 from bot.views.measures import measures_modal
 from bot.views.proposals import proposal_modal
@@ -36,6 +37,7 @@ from bot.views.teardown import not_applicable_modal
 from bot.views.tools import owner_modal, tool_modal
 from bot.views.workflow import change_modal, reason_modal, sandbox_modal, security_review_modal
 from bot.web.signing import sign
+from commands.assessment import AssessmentForm, AssessmentStart
 from commands.fields import Form, validate_fields
 from commands.flows import FlowDraft
 from commands.lifecycle import Step
@@ -156,6 +158,12 @@ def _modals() -> list[Modal]:
         ),
         (renew_modal(renewal, date(2028, 2, 2)), {"auto_renews": ["yes"]}, RenewForm, True),
         (replace_modal(renewal), {"successor_name": "Pipedrive"}, ReplaceForm, True),
+        (
+            assessment_modal(AssessmentStart(tool=card, data="Deals")),
+            {"sends_to": ["2"]},
+            AssessmentForm,
+            True,
+        ),
     ]
     return [Modal(view.to_dict(), values, form, meta) for view, values, form, meta in built]
 

@@ -211,7 +211,8 @@ def test_the_clock_moves_forward_and_runs_due_jobs(shell: Shell) -> None:
     assert "It is Tue 24 Nov 2026 09:00 UTC." in out
     assert (
         "⏰ It is now Fri 27 Nov 2026 09:00 UTC; "
-        "ran check-ins 3 times, renewals 3 times, review-sweep 3 times, run-prune 3 times." in " ".join(out.split())
+        "ran check-ins 3 times, renewals 3 times, review-sweep 3 times, run-prune 3 times."
+        in " ".join(out.split())
     )
     assert "⏰ It is now Mon 01 Mar 2027 09:00 UTC" in out
     assert "The clock only moves forward" in out

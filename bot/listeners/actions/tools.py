@@ -10,8 +10,10 @@ from slack_sdk import WebClient
 from bot.forms import ListRef, ToolRef, parse_filter, read_value
 from bot.ids import Action
 from bot.middleware import deliver, transaction
+from bot.views.assessment import assessment_modal
 from bot.views.fallbacks import dependents_fallback
 from bot.views.tools import dependents_blocks, owner_modal, retired_text, tool_card, tool_modal, tools_list
+from commands.assessment import start_assessment
 from commands.tool_retirement import retire_tool_safely
 from commands.tools import list_tools, tool_for_steward
 
@@ -72,6 +74,13 @@ def retire_with_dependents(ack: Ack, body: dict[str, Any], context: BoltContext,
     _retire(body, context, respond, with_dependents=True)
 
 
+def assess(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    ack()
+    with transaction(context) as session:
+        start = start_assessment(session=session, actor=context["actor"], tool_id=_ref(body).tool_id)
+    client.views_open(trigger_id=body["trigger_id"], view=assessment_modal(start))
+
+
 def page(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     ack()
     ref = read_value(body, ListRef)
@@ -85,5 +94,6 @@ def register(app: App) -> None:
     app.action(Action.TOOL_OWNER)(change_owner)
     app.action(Action.TOOL_RETIRE)(retire)
     app.action(Action.TOOL_RETIRE_WITH_DEPENDENTS)(retire_with_dependents)
+    app.action(Action.TOOL_ASSESS)(assess)
     app.action(Action.TOOLS_PREV)(page)
     app.action(Action.TOOLS_NEXT)(page)

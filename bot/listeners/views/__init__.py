@@ -3,6 +3,7 @@
 from slack_bolt import App
 
 from bot.listeners.views import (
+    assessment,
     flows,
     measures,
     proposals,
@@ -27,3 +28,4 @@ def register(app: App) -> None:
     settings.register(app)
     teardown.register(app)
     renewals.register(app)
+    assessment.register(app)

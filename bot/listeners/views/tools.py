@@ -11,6 +11,8 @@ from bot.forms import ToolRef, read_form, read_meta
 from bot.ids import Block, Callback
 from bot.middleware import saved, transaction
 from bot.text import escape
+from bot.views.assessment import assessment_modal
+from commands.assessment import assessment_after_registering
 from commands.fields import Form, UserId
 from commands.tools import ToolDraft, change_tool_owner, register_tool, tool_errors, update_tool
 
@@ -23,8 +25,12 @@ def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client
     with transaction(context) as session:
         draft = ToolDraft.parse(read_form(view), check=lambda v: tool_errors(session=session, values=v))
         card = register_tool(session=session, actor=context["actor"], draft=draft, now=context["now"])
+        start = assessment_after_registering(session=session, actor=context["actor"], tool_id=card.id)
     saved(context, escape(card.name))
-    ack()
+    if start is not None:
+        ack(response_action="update", view=assessment_modal(start))
+    else:
+        ack()
     client.chat_postMessage(
         channel=context["actor"].user_id,
         text=f"Registered *{escape(card.name)}*. See it with `/patchbay tool {escape(card.name)}`.",
