@@ -13,9 +13,9 @@ from storage.models import RenewalNotice, Tool
 
 
 def renewing_between(
-    session: Session, first: date, last: date, *, offset: int = 0, limit: int = 500
+    session: Session, first: date, last: date, *, offset: int = 0, limit: int | None = None
 ) -> Sequence[Tool]:
-    """Active tools that renew from `first` to `last`, soonest first."""
+    """Active tools that renew from `first` to `last`, soonest first (all of them without `limit`)."""
     query = (
         select(Tool)
         .where(Tool.retired_at.is_(None), Tool.renews_on >= first, Tool.renews_on <= last)
