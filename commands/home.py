@@ -64,6 +64,8 @@ class ToolLine(BaseModel):
     id: int
     name: str
     category: Category
+    renews_on: date | None = None
+    auto_renews: bool = False
 
 
 class MyIntegration(BaseModel):
@@ -204,7 +206,16 @@ def home(*, session: Session, actor: Actor, policy: Policy, today: date, limit: 
     )
     return Home(
         user_id=actor.user_id,
-        tools=[ToolLine(id=t.id, name=t.name, category=Category(t.category)) for t in tools],
+        tools=[
+            ToolLine(
+                id=t.id,
+                name=t.name,
+                category=Category(t.category),
+                renews_on=t.renews_on,
+                auto_renews=t.auto_renews,
+            )
+            for t in tools
+        ],
         tools_total=tools_total,
         integrations=integrations[:limit],
         integrations_total=len(integrations),

@@ -52,7 +52,11 @@ def integration_line(item: MyIntegration) -> str:
 
 
 def tool_line(item: ToolLine) -> str:
-    return f"• {escape(item.name)}  ·  {item.category.label}"
+    line = f"• {escape(item.name)}  ·  {item.category.label}"
+    if item.renews_on:
+        how = "renews automatically" if item.auto_renews else "renews"
+        line += f"  ·  {how} {item.renews_on:%b %-d, %Y}"
+    return line
 
 
 def totals_text(totals: StackTotals) -> str:

@@ -15,6 +15,7 @@ from bot.scheduling.jobs import renewal_reminders
 from bot.settings import Settings
 from storage.db import session_scope
 from storage.models import AuditEvent, Integration, RenewalNotice, TeardownItem, Tool
+from tests.bot.test_home_e2e import open_home
 from tests.bot.test_teardown_e2e import live_integration
 from tests.conftest import ALICE, BOB, FRANK, START, Patchbay
 from tests.factories import add_tool
@@ -69,6 +70,7 @@ def test_the_tool_modal_takes_a_renewal_date_and_refuses_bad_input_at_each_field
     assert (added.renews_on, added.auto_renews) == (date(2027, 2, 2), True)
     card = str(patchbay.command("tool HubSpot", user=BOB).json["blocks"])
     assert "*Renewal:* renews automatically on Feb 2, 2027" in card
+    assert "• HubSpot  ·  CRM  ·  renews automatically Feb 2, 2027" in str(open_home(patchbay, BOB)["blocks"])
 
     edit = next(
         e
