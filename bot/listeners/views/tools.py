@@ -25,7 +25,13 @@ def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client
     with transaction(context) as session:
         draft = ToolDraft.parse(read_form(view), check=lambda v: tool_errors(session=session, values=v))
         card = register_tool(session=session, actor=context["actor"], draft=draft, now=context["now"])
-        start = assessment_after_registering(session=session, actor=context["actor"], tool_id=card.id)
+        # Pushed over another form (a proposal's "register a missing tool"): back to that form at once.
+        pushed = bool(view.get("previous_view_id"))
+        start = (
+            None
+            if pushed
+            else assessment_after_registering(session=session, actor=context["actor"], tool_id=card.id)
+        )
     saved(context, escape(card.name))
     if start is not None:
         ack(response_action="update", view=assessment_modal(start))
