@@ -32,7 +32,6 @@ def _tools(block_id: str, label: str) -> InputBlock:
 
 def assessment_modal(start: AssessmentStart) -> View:
     """Which registered tools the tool shares data with, and how that data moves today."""
-    name = escape(start.tool.name)
     modes = [option(m.value, m.label) for m in FlowMode if m in MANUAL_MODES]
     return View(
         type="modal",
@@ -43,12 +42,12 @@ def assessment_modal(start: AssessmentStart) -> View:
         close=plain("Later"),
         blocks=[
             section(
-                f"*{name}* is registered. Which tools already registered does it share data with?"
-                " Each answer becomes a data flow, and the ones moved by hand show up as integration"
-                " opportunities."
+                f"*{escape(start.tool.name)}* is registered. Which tools already registered does it"
+                " share data with? Each answer becomes a data flow, and the ones moved by hand"
+                " show up as integration opportunities."
             ),
-            _tools(Block.RECEIVES_FROM, f"{start.tool.name[:60]} receives data from"),
-            _tools(Block.SENDS_TO, f"{start.tool.name[:60]} sends data to"),
+            _tools(Block.RECEIVES_FROM, "It receives data from"),
+            _tools(Block.SENDS_TO, "It sends data to"),
             text_input(Block.DATA, "What data moves", initial=start.data, optional=True, max_length=200),
             select_input(Block.FLOW_MODE, "How it moves today", modes, initial=FlowMode.MANUAL.value),
             text_input(Block.TIMES_PER_WEEK, "How many times a week", initial="1", max_length=8),
@@ -68,10 +67,10 @@ def assessment_modal(start: AssessmentStart) -> View:
 
 
 def assessed_text(assessment: Assessment) -> str:
-    name = escape(assessment.tool.name)
+    tool = escape(assessment.tool.name)
     if assessment.skipped:
-        return f"Recorded that *{name}* shares no data with the tools registered."
-    lines = [f"Recorded {counted(len(assessment.flows), 'flow')} for *{name}*:"]
+        return f"Recorded that *{tool}* shares no data with the tools registered."
+    lines = [f"Recorded {counted(len(assessment.flows), 'flow')} for *{tool}*:"]
     lines += [f"• #{line.id} {flow_text(line)}" for line in assessment.flows]
     lines.append("They are integration opportunities now: `/patchbay opportunities`.")
     return "\n".join(lines)

@@ -13,12 +13,14 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.forms import ReviewRef
+from bot.views.assessment import assessment_modal, to_assess_blocks
 from bot.views.flows import flow_modal
 from bot.views.help import help_blocks
 from bot.views.home import home_view
 from bot.views.renewals import renew_modal, renewal_blocks, renewals_list, replace_modal, replaced_blocks
 from bot.views.reviews import answer_modal, answered_reply, orphan_card, review_reply, reviews_list
 from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
+from commands.assessment import AssessmentStart
 from commands.flows import FlowLine, FlowMode
 from commands.home import Home, MyIntegration, QueueLine, StackTotals, ToolLine, Waiting
 from commands.impact import Link
@@ -150,6 +152,8 @@ CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
     "tool_card_renewing": lambda: tool_card(
         SALESFORCE.model_copy(update={"renews_on": date(2027, 1, 23), "successor": "Pipe <drive>"})
     ),
+    "assessment_modal": lambda: assessment_modal(AssessmentStart(tool=SALESFORCE, data="Contacts, Deals")),
+    "to_assess": lambda: to_assess_blocks([SALESFORCE.model_copy(update={"id": n}) for n in range(7)]),
     "renewal_dm": lambda: renewal_blocks(RENEWAL),
     "renewal_dm_answered": lambda: renewal_blocks(
         RENEWAL.model_copy(update={"answer": Answer.DROP, "answered_by": "U0ALICE01"})
