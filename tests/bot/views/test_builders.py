@@ -153,7 +153,7 @@ CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
         SALESFORCE.model_copy(update={"renews_on": date(2027, 1, 23), "successor": "Pipe <drive>"})
     ),
     "assessment_modal": lambda: assessment_modal(AssessmentStart(tool=SALESFORCE, data="Contacts, Deals")),
-    "to_assess": lambda: to_assess_blocks([SALESFORCE.model_copy(update={"id": n}) for n in range(7)]),
+    "to_assess": lambda: to_assess_blocks([SALESFORCE.model_copy(update={"id": n}) for n in range(1, 8)]),
     "renewal_dm": lambda: renewal_blocks(RENEWAL),
     "renewal_dm_answered": lambda: renewal_blocks(
         RENEWAL.model_copy(update={"answer": Answer.DROP, "answered_by": "U0ALICE01"})
