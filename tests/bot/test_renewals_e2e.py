@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from bot.app import make_client
+from bot.documents import markdown
 from bot.playground.localslack import Message
 from bot.scheduling.jobs import renewal_reminders
 from bot.settings import Settings
+from commands.documents import integration_document
 from storage.db import session_scope
 from storage.models import AuditEvent, Integration, RenewalNotice, TeardownItem, Tool
 from tests.bot.test_home_e2e import open_home
@@ -354,5 +356,10 @@ def test_the_living_document_and_history_show_renewals_and_successors(
     assert "itself" not in str(patchbay.submit(patchbay.last_view(), {"successor_id": asana}, user=BOB).json)
     document = str(patchbay.command("doc 1", user=BOB).json)
     assert "*Tools:* Salesforce renews 2027-02-02 automatically, replaced by Asana  ·  Asana" in document
+    with patchbay.sessions() as session:
+        written = markdown(integration_document(session=session, integration_id=1, now=START))
+    assert (
+        "## Tools\n\n- Salesforce: renews 2027-02-02 (automatically); replaced by Asana\n- Asana\n" in written
+    )
     history = str(patchbay.command("history 1", user=BOB).json)
     assert "recorded that one of its tools is being replaced\\n      > Salesforce -&gt; Asana" in history

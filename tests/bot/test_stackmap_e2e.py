@@ -74,3 +74,6 @@ def test_admins_see_orphans_on_their_app_home(patchbay: Patchbay) -> None:
     assert "*Orphaned integrations (2)*" in admin
     assert "Old &lt;CRM&gt; is retired" in admin and "`/patchbay show 3`" in admin
     assert "Orphaned" not in str(open_home(patchbay, BOB)["blocks"])
+    document = str(patchbay.command("doc 3", user=ALICE).json)
+    assert ":warning: *Orphaned:* Old &lt;CRM&gt; is retired. Retire it, or give it a new home." in document
+    assert "Old &lt;CRM&gt; (retired)" in document
