@@ -244,6 +244,13 @@ class ThresholdsMeta(BaseModel):
     version: Annotated[int, Field(ge=0, le=ROW_ID_MAX)]
 
 
+class SuccessorRef(BaseModel):
+    """A Propose button after a Replace: the old integration, and the tool that takes over."""
+
+    integration_id: RowId
+    successor_id: RowId
+
+
 class ListRef(BaseModel):
     """A page of a list, carried in a pagination button."""
 

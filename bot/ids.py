@@ -36,6 +36,9 @@ class Callback(StrEnum):
     TEARDOWN_NOT_APPLICABLE = "teardown_not_applicable"
     RUN_TOKEN = "run_token"
     THRESHOLDS = "thresholds"
+    RENEW = "renew"
+    ASSESS = "assess"
+    REPLACE = "replace"
 
 
 class Action(StrEnum):
@@ -67,6 +70,13 @@ class Action(StrEnum):
     INCIDENT_SNOOZE = "incident_snooze"
     CHECK_IN_GOOD = "check_in_good"
     CHECK_IN_INVESTIGATE = "check_in_investigate"
+    TOOL_ASSESS = "tool_assess"
+    RENEWAL_RENEW = "renewal_renew"
+    RENEWAL_REPLACE = "renewal_replace"
+    RENEWAL_DROP = "renewal_drop"
+    RENEWAL_PROPOSE = "renewal_propose"
+    RENEWALS_PREV = "renewals_prev"
+    RENEWALS_NEXT = "renewals_next"
 
 
 STEP_PREFIX = "step_"
@@ -89,6 +99,12 @@ class Block(StrEnum):
     VENDOR_URL = "vendor_url"
     MONTHLY_COST = "monthly_cost"
     NOTES = "notes"
+    RENEWS_ON = "renews_on"
+    AUTO_RENEWS = "auto_renews"
+    SUCCESSOR = "successor_id"
+    SUCCESSOR_NAME = "successor_name"
+    RECEIVES_FROM = "receives_from"
+    SENDS_TO = "sends_to"
     TITLE = "title"
     PURPOSE = "purpose"
     SOURCE_TOOL = "source_tool_id"
@@ -169,6 +185,7 @@ class Block(StrEnum):
     THRESHOLD_BUTTONS = "threshold_buttons"
     INCIDENT_BUTTONS = "incident_buttons"
     CHECK_IN_BUTTONS = "check_in_buttons"
+    RENEWAL_BUTTONS = "renewal_buttons"
 
 
 TEARDOWN_BLOCK_PREFIX = "teardown_"

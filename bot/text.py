@@ -33,7 +33,7 @@ def _value(value: str, *, escaped: bool) -> str:
     if isinstance(value, Mention) and USER_ID.fullmatch(value):
         return f"<@{value}>"
     if isinstance(value, Command):
-        return f"`{value}`"
+        return f"`{escape(value) if escaped else value}`"
     return escape(value) if escaped else value
 
 

@@ -20,6 +20,7 @@ from commands.policy import Policy
 from commands.run_health import WATCHED, Health, health_of
 from commands.secrets import redact
 from commands.security_review import ScopeNeed
+from commands.stackmap import orphan_of
 from commands.teardown_plan import TeardownLine, teardown_of
 from commands.thresholds import IntegrationThresholds, thresholds_of
 from commands.vocabulary import (
@@ -60,6 +61,20 @@ class SecuritySummary(BaseModel):
     rotation_days: int
 
 
+class ToolTerms(BaseModel):
+    """One of the integration's two tools: when it renews and what replaces it."""
+
+    name: str
+    renews_on: date | None
+    auto_renews: bool
+    successor: str
+    retired: bool
+
+    @property
+    def noteworthy(self) -> bool:
+        return bool(self.renews_on or self.successor or self.retired)
+
+
 class IntegrationDocument(BaseModel):
     id: int
     slug: str
@@ -91,6 +106,8 @@ class IntegrationDocument(BaseModel):
     next_review_on: date | None
     measures: list[MeasureLine]
     teardown: list[TeardownLine] = []
+    tools: list[ToolTerms] = []
+    orphaned: str = ""  # why nobody can answer for it, when it is orphaned
     health: Health | None = None
     thresholds: IntegrationThresholds | None = None
     generated_at: datetime
@@ -136,7 +153,10 @@ def document_of(
     session: Session, integration: Integration, now: datetime, policy: Policy | None = None
 ) -> IntegrationDocument:
     watched = State(integration.state) in WATCHED
-    names = {t.id: t.name for t in tool_repo.all_tools(session)}
+    tools = {t.id: t for t in tool_repo.all_tools(session)}
+    names = {t.id: t.name for t in tools.values()}
+    ends = [tools[i] for i in (integration.source_tool_id, integration.target_tool_id) if i in tools]
+    orphan = orphan_of(integration, tools)
     security = _security(session, integration.id)
     answered_on, outcome = _last_answer(session, integration.id)
     history = integration_history(session=session, integration_id=integration.id)
@@ -174,6 +194,17 @@ def document_of(
         next_review_on=integration.next_review_on,
         measures=measures_of(session=session, integration_id=integration.id),
         teardown=teardown_of(session, integration.id),
+        tools=[
+            ToolTerms(
+                name=t.name,
+                renews_on=t.renews_on,
+                auto_renews=t.auto_renews,
+                successor=names.get(t.successor_id, "") if t.successor_id else "",
+                retired=t.retired_at is not None,
+            )
+            for t in ends
+        ],
+        orphaned=orphan.why() if orphan else "",
         health=health_of(session=session, integration_id=integration.id, now=now) if watched else None,
         thresholds=thresholds_of(session=session, integration=integration, policy=policy)
         if watched and policy is not None

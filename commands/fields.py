@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Self, TypeVar, get_args, get_origin
 from urllib.parse import urlsplit
@@ -89,6 +90,7 @@ class Lines:
 
 NoSecret = BeforeValidator(_no_secret)  # before length limits: a credential is named as one
 Name = Annotated[str, Field(min_length=1, max_length=80), NoSecret]
+MaybeName = Annotated[str, Field(max_length=80), NoSecret]  # a name that may be left blank
 ShortText = Annotated[str, Field(max_length=200), NoSecret]
 RequiredText = Annotated[str, Field(min_length=1, max_length=200), NoSecret]
 LongText = Annotated[str, Field(max_length=2000), NoSecret]
@@ -134,6 +136,28 @@ def _yes_no(value: Any) -> Any:
 
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 
+
+def _ticked(value: Any) -> Any:
+    """A single checkbox (["yes"] or []) or a yes/no word; blank is no."""
+    if value in ([], ["yes"]):
+        return value == ["yes"]
+    if isinstance(value, str):
+        return {"yes": True, "no": False, "": False}.get(value.strip().lower(), value)
+    return value
+
+
+Ticked = Annotated[bool, BeforeValidator(_ticked)]
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def _day(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise PydanticCustomError("day", "Pick a date between 2000 and 2099.")
+    return value
+
+
+Day = Annotated[date, NoSecret, AfterValidator(_day)]
+
 _MESSAGES = {
     "string_too_short": "This can't be empty.",
     "missing": "This can't be empty.",
@@ -158,7 +182,7 @@ _MESSAGES = {
     "date_type": "Pick a date.",
     "extra_forbidden": "This form has changed since it was opened; close it and open it again.",
 }
-CUSTOM = frozenset({"secret", "url", "score", "mapping"})
+CUSTOM = frozenset({"secret", "url", "score", "mapping", "day"})
 
 
 def field_message(error: Any) -> str:

@@ -10,10 +10,13 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from commands.actor import Actor
+from commands.assessment import unassessed_tools
 from commands.flows import MANUAL_MODES, hours_per_week
 from commands.lifecycle import Step, next_steps, refusal
 from commands.measures import MeasureLine, line_of
 from commands.policy import Policy
+from commands.stackmap import Orphan, find_orphans
+from commands.tools import ToolCard
 from commands.vocabulary import ENDED, IN_FLIGHT, OPEN_PROPOSAL, Category, State
 from commands.workflow import facts_of
 from storage.repositories import dashboard as repo
@@ -65,6 +68,8 @@ class ToolLine(BaseModel):
     id: int
     name: str
     category: Category
+    renews_on: date | None = None
+    auto_renews: bool = False
 
 
 class MyIntegration(BaseModel):
@@ -120,6 +125,8 @@ class Home(BaseModel):
     waiting_total: int
     queue: list[QueueLine]
     totals: StackTotals
+    orphans: list[Orphan] = []  # for admins: live or in-flight integrations nobody can answer for
+    to_assess: list[ToolCard] = []  # the person's tools nobody said yet which tools they share data with
 
 
 def waiting_for(session: Session, actor: Actor, today: date) -> list[Waiting]:
@@ -202,7 +209,16 @@ def home(*, session: Session, actor: Actor, policy: Policy, today: date, limit: 
     )
     return Home(
         user_id=actor.user_id,
-        tools=[ToolLine(id=t.id, name=t.name, category=Category(t.category)) for t in tools],
+        tools=[
+            ToolLine(
+                id=t.id,
+                name=t.name,
+                category=Category(t.category),
+                renews_on=t.renews_on,
+                auto_renews=t.auto_renews,
+            )
+            for t in tools
+        ],
         tools_total=tools_total,
         integrations=integrations[:limit],
         integrations_total=len(integrations),
@@ -213,4 +229,6 @@ def home(*, session: Session, actor: Actor, policy: Policy, today: date, limit: 
             for rank, i in enumerate(top, start=1)
         ],
         totals=stack_totals(session),
+        orphans=find_orphans(session=session) if actor.is_admin else [],
+        to_assess=unassessed_tools(session=session, owner_id=actor.user_id),
     )

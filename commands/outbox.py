@@ -35,6 +35,7 @@ class Kind(StrEnum):
     INCIDENT = "incident"
     RUNBOOK = "runbook"
     CHECK_IN = "check_in"
+    RENEWAL = "renewal"  # a renewal reminder DM: `text` names the notice
 
 
 class Item(BaseModel):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from commands.errors import NotFound
 from commands.flows import MANUAL_MODES, hours_per_week
 from commands.vocabulary import IN_FLIGHT, OPEN_PROPOSAL, Category, Direction, State, counted
-from storage.models import Tool
+from storage.models import Integration, Tool
 from storage.repositories import dashboard as dash_repo
 from storage.repositories import flows as flow_repo
 from storage.repositories import tools as tool_repo
@@ -33,7 +33,29 @@ class EdgeKind(StrEnum):
     PROPOSED = "proposed"
     MANUAL = "manual"
     SUSPENDED = "suspended"
+    RETIRING = "retiring"
     ORPHANED = "orphaned"
+
+
+class OrphanReason(StrEnum):
+    TOOL_RETIRED = "tool_retired"
+    OWNER_LEFT = "owner_left"
+
+
+class Orphan(BaseModel):
+    """A live or in-flight integration nobody can answer for: a tool of it is retired, or its owner left."""
+
+    id: int
+    title: str
+    state: State
+    owner_id: str
+    reason: OrphanReason
+    tool: str = ""  # the retired tool, for TOOL_RETIRED
+
+    def why(self) -> str:
+        if self.reason is OrphanReason.TOOL_RETIRED:
+            return f"{self.tool} is retired"
+        return "its owner left Slack"
 
 
 class MapNode(BaseModel):
@@ -51,6 +73,7 @@ class MapEdge(BaseModel):
     label: str
     hours: Decimal | None = None
     both_ways: bool = False
+    integration_id: int | None = None
 
 
 class StackMap(BaseModel):
@@ -63,6 +86,7 @@ class StackMap(BaseModel):
     counts: dict[EdgeKind, int]
     manual_hours: Decimal
     overview: bool = False
+    orphans: list[Orphan] = []
 
     def count(self, kind: EdgeKind) -> int:
         return self.counts.get(kind, 0)
@@ -105,6 +129,7 @@ def _overview(title: str, tools: list[Tool], edges: list[MapEdge]) -> StackMap:
             EdgeKind.PROPOSED: "proposed",
             EdgeKind.MANUAL: "manual",
             EdgeKind.SUSPENDED: "suspended",
+            EdgeKind.RETIRING: "retiring",
             EdgeKind.ORPHANED: "orphaned",
         }[kind]
         label = f"{len(members)} {words}" + (f", {hours} h/wk" if kind is EdgeKind.MANUAL else "")
@@ -124,23 +149,62 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
+ORPHANABLE = frozenset({State.LIVE, State.SUSPENDED, *IN_FLIGHT})
+
+
+def orphan_of(integration: Integration, tools: dict[int, Tool]) -> Orphan | None:
+    """Why a live or in-flight integration is orphaned, if it is."""
+    if State(integration.state) not in ORPHANABLE:
+        return None
+    for tool_id in (integration.source_tool_id, integration.target_tool_id):
+        tool = tools.get(tool_id)
+        if tool is None or tool.retired_at is not None:
+            name = tool.name if tool else "?"
+            reason = OrphanReason.TOOL_RETIRED
+            return Orphan(
+                id=integration.id,
+                title=integration.title,
+                state=State(integration.state),
+                owner_id=integration.owner_id,
+                reason=reason,
+                tool=name,
+            )
+    if integration.orphaned_at is not None:
+        return Orphan(
+            id=integration.id,
+            title=integration.title,
+            state=State(integration.state),
+            owner_id=integration.owner_id,
+            reason=OrphanReason.OWNER_LEFT,
+        )
+    return None
+
+
+def find_orphans(*, session: Session) -> list[Orphan]:
+    """Every live or in-flight integration whose tool is retired or whose owner left, oldest first."""
+    tools = {tool.id: tool for tool in tool_repo.all_tools(session)}
+    shown = [s.value for s in ORPHANABLE]
+    found = (orphan_of(i, tools) for i in dash_repo.integrations_in(session, states=shown))
+    return sorted((o for o in found if o is not None), key=lambda o: o.id)
+
+
 def _edges(session: Session, tools: dict[int, Tool]) -> list[MapEdge]:
     edges: list[MapEdge] = []
-    shown = [s.value for s in (State.LIVE, State.SUSPENDED, *OPEN_PROPOSAL, *IN_FLIGHT)]
+    shown = [s.value for s in (State.LIVE, State.SUSPENDED, State.RETIRING, *OPEN_PROPOSAL, *IN_FLIGHT)]
     for i in dash_repo.integrations_in(session, states=shown):
         state = State(i.state)
-        ends = (tools.get(i.source_tool_id), tools.get(i.target_tool_id))
-        retired_end = any(t is None or t.retired_at is not None for t in ends)
-        if state in (State.LIVE, State.SUSPENDED) and (retired_end or i.orphaned_at is not None):
+        if orphan_of(i, tools) is not None:
             kind = EdgeKind.ORPHANED
         elif state is State.LIVE:
             kind = EdgeKind.LIVE
         elif state is State.SUSPENDED:
             kind = EdgeKind.SUSPENDED
+        elif state is State.RETIRING:
+            kind = EdgeKind.RETIRING
         else:
             kind = EdgeKind.PROPOSED
         label = f"#{i.id} {_short(i.title)}"
-        if kind in (EdgeKind.SUSPENDED, EdgeKind.ORPHANED):
+        if kind in (EdgeKind.SUSPENDED, EdgeKind.RETIRING, EdgeKind.ORPHANED):
             label = f"{kind.value.upper()}: {label}"
         edges.append(
             MapEdge(
@@ -149,6 +213,7 @@ def _edges(session: Session, tools: dict[int, Tool]) -> list[MapEdge]:
                 kind=kind,
                 label=label,
                 both_ways=i.direction == Direction.BI_DIRECTIONAL.value,
+                integration_id=i.id,
             )
         )
     for flow in flow_repo.in_modes(session, modes=[m.value for m in MANUAL_MODES]):
@@ -179,6 +244,7 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
     """The map of the whole stack, or of one tool or category and what connects to it."""
     tools = {tool.id: tool for tool in tool_repo.all_tools(session)}
     edges = [e for e in _edges(session, tools) if e.source in tools and e.target in tools]
+    orphans = find_orphans(session=session)
     focus = (focus or "").strip()
     if focus:
         picked = tool_repo.by_name(session, focus)
@@ -196,11 +262,13 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
         edges = [e for e in edges if e.source in centre or e.target in centre]
         ids = centre | {e.source for e in edges} | {e.target for e in edges}
         nodes = [_node(tools[i], focus=i in centre) for i in sorted(ids, key=lambda i: tools[i].name_key)]
-        return _graph(title, nodes, edges, focus=focus)
+        shown = {e.integration_id for e in edges}
+        return _graph(title, nodes, edges, focus=focus, orphans=[o for o in orphans if o.id in shown])
     active = [t for t in tools.values() if t.retired_at is None]
     connected = {e.source for e in edges} | {e.target for e in edges}
     if len(connected) > DETAIL_LIMIT:
-        return _overview("Stack map by category", list(tools.values()), edges)
+        overview = _overview("Stack map by category", list(tools.values()), edges)
+        return overview.model_copy(update={"orphans": orphans})
     collapsed: dict[Category, int] = defaultdict(int)
     nodes = []
     for tool in sorted(tools.values(), key=lambda t: t.name_key):
@@ -208,7 +276,7 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
             nodes.append(_node(tool))
         elif tool.retired_at is None:
             collapsed[Category(tool.category)] += 1
-    return _graph("Stack map", nodes, edges, collapsed=dict(collapsed))
+    return _graph("Stack map", nodes, edges, collapsed=dict(collapsed), orphans=orphans)
 
 
 # ---- DOT -------------------------------------------------------------------------------------
@@ -218,13 +286,16 @@ STYLE = {
     EdgeKind.PROPOSED: 'style=solid, color="#b8bec6", fontcolor="#9aa1aa", penwidth=0.8, arrowhead=open',
     EdgeKind.MANUAL: 'style=dashed, color="#d32f2f", fontcolor="#b71c1c"',
     EdgeKind.SUSPENDED: 'style="bold,dotted", color="#ef6c00", fontcolor="#e65100", penwidth=2',
+    EdgeKind.RETIRING: 'style=dashed, color="#8d6e63", fontcolor="#5d4037", penwidth=1.4, arrowhead=tee',
     EdgeKind.ORPHANED: 'style="bold,dotted", color="#6a1b9a", fontcolor="#4a148c", penwidth=2',
 }
 LEGEND = (
     "green: live integration · grey: proposal · dashed red: manual handoff, the thicker the more hours a "
     "week (each labelled h/wk) · "
-    "dotted orange: suspended · dotted purple: orphaned (its owner left, or a tool is retired)"
+    "dotted orange: suspended · dashed brown, ending in a bar: retiring (its teardown is open) · "
+    "dotted purple: orphaned (its owner left, or a tool is retired)"
 )
+ORPHANS_SHOWN = 12
 
 
 def quote(text: str) -> str:
@@ -290,5 +361,15 @@ def to_dot(graph: StackMap) -> str:
             attrs.append("dir=both")
         lines.append(f"  t{edge.source} -> t{edge.target} [{', '.join(attrs)}];")
     lines.append(f"  legend [shape=plaintext, style=solid, fontsize=9, label={quote(LEGEND)}];")
+    if graph.orphans:
+        listed = [f"#{o.id} {_short(o.title)} ({o.state.label.lower()}): {o.why()}" for o in graph.orphans]
+        more = len(listed) - ORPHANS_SHOWN
+        listed = listed[:ORPHANS_SHOWN] + ([f"and {more} more"] if more > 0 else [])
+        heading = f"Orphaned integrations ({len(graph.orphans)}):"
+        text = "".join(quote(line)[1:-1] + "\\l" for line in [heading, *listed])  # \l: a left-aligned line
+        lines.append(
+            f'  orphans [shape=plaintext, style=solid, fontsize=10, fontcolor="#4a148c", label="{text}"];'
+        )
+        lines.append("  legend -> orphans [style=invis];")
     lines.append("}")
     return "\n".join(lines) + "\n"

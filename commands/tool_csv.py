@@ -20,7 +20,18 @@ from commands.tools import ToolCard, ToolDraft, register_tool, update_tool
 from commands.vocabulary import Category, DataKind, IntegrationOption, Labelled
 from storage.repositories import tools as repo
 
-COLUMNS = ("name", "category", "owner", "data", "integration_options", "url", "monthly_cost", "notes")
+COLUMNS = (
+    "name",
+    "category",
+    "owner",
+    "data",
+    "integration_options",
+    "url",
+    "monthly_cost",
+    "notes",
+    "renews_on",
+    "auto_renews",
+)
 OwnerResolver = Callable[[str], str | None]
 
 
@@ -95,6 +106,8 @@ def _draft(row: dict[str, str], resolve_owner: OwnerResolver) -> ToolDraft:
         "vendor_url": row.get("url", ""),
         "monthly_cost": row.get("monthly_cost", "") or row.get("cost", "") or None,
         "notes": row.get("notes", ""),
+        "renews_on": row.get("renews_on", "") or None,
+        "auto_renews": row.get("auto_renews", ""),
     }
     try:
         draft = ToolDraft.parse(values)
@@ -159,6 +172,8 @@ def export_tools(*, session: Session) -> str:
                 card.vendor_url,
                 "" if card.monthly_cost is None else str(card.monthly_cost),
                 card.notes,
+                card.renews_on.isoformat() if card.renews_on else "",
+                "yes" if card.auto_renews else "",
                 "yes" if card.retired else "",
             )
         )

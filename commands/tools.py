@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.audit import record_change
 from commands.errors import InvalidInput, Mention, NotAllowed, NotFound
-from commands.fields import Form, LongText, Money, Name, ShortText, UserId, WebUrl, raise_errors
+from commands.fields import Day, Form, LongText, Money, Name, ShortText, Ticked, UserId, WebUrl, raise_errors
 from commands.vocabulary import Category, DataKind, IntegrationOption
 from storage.models import Tool
 from storage.repositories import tools as repo
@@ -33,6 +33,8 @@ class ToolDraft(Form):
     vendor_url: WebUrl = ""
     monthly_cost: Money | None = None
     notes: LongText = ""
+    renews_on: Day | None = None
+    auto_renews: Ticked = False
 
 
 class ToolCard(BaseModel):
@@ -48,6 +50,10 @@ class ToolCard(BaseModel):
     vendor_url: str
     monthly_cost: Decimal | None
     notes: str
+    renews_on: date | None = None
+    auto_renews: bool = False
+    successor: str = ""
+    assessed: bool = True
     retired: bool
 
     @classmethod
@@ -63,11 +69,15 @@ class ToolCard(BaseModel):
             vendor_url=tool.vendor_url,
             monthly_cost=tool.monthly_cost,
             notes=tool.notes,
+            renews_on=tool.renews_on,
+            auto_renews=tool.auto_renews,
+            successor=tool.successor.name if tool.successor_id and tool.successor else "",
+            assessed=tool.assessed_at is not None,
             retired=tool.retired_at is not None,
         )
 
     def draft(self) -> ToolDraft:
-        return ToolDraft.model_validate(self.model_dump(exclude={"id", "retired"}))
+        return ToolDraft.model_validate(self.model_dump(exclude={"id", "retired", "successor", "assessed"}))
 
 
 class ToolPage(BaseModel):
@@ -134,6 +144,8 @@ def register_tool(*, session: Session, actor: Actor, draft: ToolDraft, now: date
         vendor_url=draft.vendor_url,
         monthly_cost=draft.monthly_cost,
         notes=draft.notes,
+        renews_on=draft.renews_on,
+        auto_renews=draft.auto_renews,
         created_at=now,
         updated_at=now,
     )
@@ -171,6 +183,8 @@ def update_tool(*, session: Session, actor: Actor, tool_id: int, draft: ToolDraf
     tool.vendor_url = draft.vendor_url
     tool.monthly_cost = draft.monthly_cost
     tool.notes = draft.notes
+    tool.renews_on = draft.renews_on
+    tool.auto_renews = draft.auto_renews
     tool.updated_at = now
     session.flush()
     after = _snapshot(tool)

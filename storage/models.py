@@ -19,7 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 
@@ -58,12 +58,38 @@ class Tool(Base):
     vendor_url: Mapped[str] = mapped_column(String(500), default="")
     monthly_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     notes: Mapped[str] = mapped_column(Text, default="")
+    renews_on: Mapped[date | None] = mapped_column(Date, index=True)
+    auto_renews: Mapped[bool] = mapped_column(Boolean, default=False)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("tools.id"))
+    successor: Mapped[Tool | None] = relationship(remote_side=[id], lazy="select")
+    # When its owner said which tools it shares data with (or chose to skip); None: not asked yet.
+    assessed_at: Mapped[datetime | None]
     retired_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class RenewalNotice(Base):
+    """One reminder of a tool's renewal (60 or 30 days before it), and its owner's answer.
+
+    The unique key is the claim: however many replicas run the daily job, one row (and one DM) is made.
+    """
+
+    __tablename__ = "renewal_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("tools.id"), index=True)
+    renews_on: Mapped[date] = mapped_column(Date)
+    days_before: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    answer: Mapped[str | None] = mapped_column(String(12))
+    answered_by: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("tool_id", "renews_on", "days_before", name="uq_renewal_notice"),)
 
 
 class Integration(Base):

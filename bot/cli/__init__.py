@@ -215,6 +215,8 @@ def export_map_file(settings: Settings, path: Path | None, image: ImageFormat, f
     path = path or Path(f"stack-map.{image.value}")
     path.write_bytes(data)
     print(f"wrote {path}: {map_summary(graph, for_slack=False)}")
+    for orphan in graph.orphans:
+        print(f"orphaned: #{orphan.id} {orphan.title} ({orphan.state.label.lower()}): {orphan.why()}")
     return 0
 
 

@@ -445,7 +445,11 @@ class LocalSlack:
         return {"ok": True, "view": self._store_view(args["view"])}
 
     def _api_views_push(self, args: dict[str, Any]) -> dict[str, Any]:
-        return self._api_views_open(args)
+        """Like views.open, with the view pushed over named in `previous_view_id`, as Slack does."""
+        if not args.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        view = json.loads(args["view"]) if isinstance(args["view"], str) else args["view"]
+        return {"ok": True, "view": self._store_view({**view, "previous_view_id": self.last_view_id})}
 
     def _api_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
         view_id = args.get("view_id")

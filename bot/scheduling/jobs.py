@@ -32,6 +32,7 @@ from commands.installation import current_removal
 from commands.nudges import nudge_waiting
 from commands.ownership import flag_orphaned, owners_to_check
 from commands.policy import Policy
+from commands.renewals import remind_renewals
 from commands.review_cycles import schedule_due
 from commands.review_items import CycleKind
 from commands.review_nudges import due_nudges, owe_nudge
@@ -361,10 +362,29 @@ def check_ins(
     return post
 
 
+def renewal_reminders(
+    *, settings: Settings, sessions: sessionmaker[Session], client: WebClient
+) -> Callable[[datetime], int]:
+    """The daily job that reminds owners of tools renewing in 60 and in 30 days."""
+    roles = RoleDirectory(settings, client)
+    notifier = Notifier(sessions, slack_sender(settings, client, admins=lambda: roles.members(Role.ADMIN)))
+
+    def remind(now: datetime) -> int:
+        with session_scope(sessions) as session:
+            made = remind_renewals(session=session, now=now)
+        if made:
+            notifier.deliver(now)
+        return made
+
+    return remind
+
+
 def due_jobs(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> Sequence[Job]:
-    """The jobs that follow business time: the review sweep, the prune of raw runs, the check-ins."""
+    """The jobs that follow business time: the review sweep, the prune of raw runs, the check-ins,
+    the renewal reminders."""
     return [
         Job("review-sweep", review_sweep(settings=settings, sessions=sessions, client=client).run),
         Job("run-prune", run_prune(settings=settings, sessions=sessions)),
         Job("check-ins", check_ins(settings=settings, sessions=sessions, client=client)),
+        Job("renewals", renewal_reminders(settings=settings, sessions=sessions, client=client)),
     ]

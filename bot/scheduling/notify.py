@@ -28,6 +28,7 @@ from bot.views.check_ins import check_in_blocks, check_in_text
 from bot.views.fallbacks import card_fallback, orphan_fallback
 from bot.views.incidents import incident_dm_blocks, incident_text
 from bot.views.notices import notice_text
+from bot.views.renewals import renewal_blocks, renewal_text
 from bot.views.reviews import orphan_card
 from bot.views.runbook import runbook_blocks, runbook_text
 from bot.views.workflow import CHANNEL_PROBLEMS, card_not_posted, governance_card
@@ -46,6 +47,7 @@ from commands.outbox import (
 )
 from commands.policy import Policy
 from commands.proposal_card import show_integration
+from commands.renewals import NoticeRef, renewal_view
 from commands.runbook import RunbookNotice, runbook
 from commands.workspace_policy import read_policy
 from storage.db import session_scope
@@ -57,6 +59,7 @@ LOOK_BACK_SECONDS = 300  # clock skew allowance between this host and Slack
 
 
 RUN_HEALTH_KINDS = frozenset({Kind.INCIDENT, Kind.CHECK_IN, Kind.RUNBOOK})
+WORDED_KINDS = RUN_HEALTH_KINDS | {Kind.RENEWAL}
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ class Delivery:
             return str(self.client.conversations_open(users=item.recipient)["channel"]["id"]), ""
         if item.kind is Kind.REPLY:
             return item.recipient, item.thread_ts
-        if item.kind in RUN_HEALTH_KINDS:
+        if item.kind in WORDED_KINDS:
             worded = self._word(session, item)
             if worded is None:
                 return None
@@ -211,7 +214,7 @@ class Delivery:
             if channel:
                 self._post(item, channel=channel, text=notice_text(item.text))
             return
-        if item.kind in RUN_HEALTH_KINDS:
+        if item.kind in WORDED_KINDS:
             worded = self._word(session, item)
             if worded is not None:
                 self._post(item, channel=worded.to, text=worded.text, **worded.where())
@@ -250,7 +253,16 @@ class Delivery:
             self._post(item, channel=ref.channel, thread_ts=ref.ts, text=notice_text(item.text))
 
     def _word(self, session: Session, item: Item) -> Worded | None:
-        """Word an incident, check-in or runbook notice; None when it has nowhere to go."""
+        """Word an incident, check-in, runbook or renewal notice; None when it has nowhere to go."""
+        if item.kind is Kind.RENEWAL:
+            renewal = renewal_view(
+                session=session, notice_id=NoticeRef.model_validate_json(item.text).notice_id
+            )
+            if renewal.tool.retired:
+                return None
+            return Worded(
+                renewal.tool.owner_id, "", renewal_text(renewal), renewal_blocks(renewal), person=True
+            )
         if item.kind is Kind.INCIDENT:
             incident = IncidentNotice.model_validate_json(item.text)
             view = incident_view(session=session, incident_id=incident.incident_id)

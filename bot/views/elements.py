@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ConfirmObject,
     ContextBlock,
+    DatePickerElement,
     InputBlock,
     InteractiveElement,
     MarkdownTextObject,
@@ -174,6 +177,34 @@ def user_input(block_id: str, label: str, *, initial: str | None = None, hint: s
         label=plain(label),
         hint=plain(hint) if hint else None,
         element=UserSelectElement(action_id=Field.VALUE, initial_user=initial),
+    )
+
+
+def date_input(
+    block_id: str, label: str, *, initial: date | None = None, optional: bool = False, hint: str = ""
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        optional=optional,
+        hint=plain(hint) if hint else None,
+        element=DatePickerElement(
+            action_id=Field.VALUE, initial_date=initial.isoformat() if initial else None
+        ),
+    )
+
+
+def tick_input(block_id: str, label: str, text: str, *, ticked: bool = False, hint: str = "") -> InputBlock:
+    """One optional checkbox: read as ["yes"] when ticked, [] when not."""
+    choice = option("yes", text)
+    return InputBlock(
+        block_id=block_id,
+        label=plain(label),
+        optional=True,
+        hint=plain(hint) if hint else None,
+        element=CheckboxesElement(
+            action_id=Field.VALUE, options=[choice], initial_options=[choice] if ticked else None
+        ),
     )
 
 

@@ -37,6 +37,7 @@ DONE = {
     "integration.orphaned": "flagged it orphaned: the owner left Slack",
     "integration.reassigned": "reassigned it",
     "integration.measured": "recorded success measures",
+    "integration.tool_replaced": "recorded that one of its tools is being replaced",
     "integration.retest": "retested it in the sandbox after the suspension",
     "integration.redeploy": "redeployed it after its retest",
     "integration.thresholds_changed": "changed its alert thresholds",

@@ -11,9 +11,11 @@ from slack_sdk.models.views import View
 from bot.forms import HomeMoreRef
 from bot.ids import Action
 from bot.text import escape
+from bot.views.assessment import to_assess_blocks
 from bot.views.elements import actions, button, chunk_lines, context, plain, section
 from bot.views.measures import measures_button, trend_text
 from bot.views.run_health import health_line
+from bot.views.stackmap import orphans_text
 from commands.home import Home, MyIntegration, Section, StackTotals, ToolLine, Waiting
 from commands.lifecycle import Step
 from commands.run_health import Health
@@ -72,7 +74,11 @@ def integration_line(item: MyIntegration) -> str:
 
 
 def tool_line(item: ToolLine) -> str:
-    return f"• {escape(item.name)}  ·  {item.category.label}"
+    line = f"• {escape(item.name)}  ·  {item.category.label}"
+    if item.renews_on:
+        how = "renews automatically" if item.auto_renews else "renews"
+        line += f"  ·  {how} {item.renews_on:%b %-d, %Y}"
+    return line
 
 
 def totals_text(totals: StackTotals) -> str:
@@ -117,6 +123,8 @@ def home_view(home: Home, *, health: dict[int, Health] | None = None, now: datet
     )
     blocks += _more(Section.WAITING, len(home.waiting), home.waiting_total)
     blocks.append(DividerBlock())
+    if home.orphans:
+        blocks += [section(orphans_text(home.orphans)), DividerBlock()]
     heading = f"*{SECTION_TITLES[Section.INTEGRATIONS]}* ({home.integrations_total})"
     if not home.integrations:
         blocks.append(section(f"{heading}\nNone yet. Propose one with `/patchbay propose`."))
@@ -138,6 +146,8 @@ def home_view(home: Home, *, health: dict[int, Health] | None = None, now: datet
     )
     blocks += _more(Section.TOOLS, len(home.tools), home.tools_total)
     blocks.append(DividerBlock())
+    if home.to_assess:
+        blocks += [*to_assess_blocks(home.to_assess), DividerBlock()]
     queue = [
         f"{q.rank}. #{q.id} {_short(q.title)}  ·  score {q.score}  ·  _{q.state.label}_" for q in home.queue
     ]

@@ -1,10 +1,15 @@
-"""The stack map's one-line summary: under the picture in Slack, and after `patchbay export map`."""
+"""Wording around the stack map: its one-line summary (under the picture in Slack, and after
+`patchbay export map`) and the orphans listed under it."""
 
 from __future__ import annotations
 
 from bot.text import escape
-from commands.stackmap import EdgeKind, StackMap
+from bot.views.elements import user
+from commands.stackmap import EdgeKind, Orphan, StackMap
 from commands.vocabulary import counted
+
+FOCUS_HINT = "Focus on one part with `/patchbay map crm` or `/patchbay map Salesforce`."
+ORPHANS_LISTED = 10
 
 
 def map_summary(graph: StackMap, *, for_slack: bool = True) -> str:
@@ -16,8 +21,35 @@ def map_summary(graph: StackMap, *, for_slack: bool = True) -> str:
         counted(graph.count(EdgeKind.MANUAL), "manual handoff") + f" ({graph.manual_hours} h/week)",
     ]
     flagged = [
-        f"{n} {kind.value}" for kind in (EdgeKind.SUSPENDED, EdgeKind.ORPHANED) if (n := graph.count(kind))
+        f"{n} {kind.value}"
+        for kind in (EdgeKind.SUSPENDED, EdgeKind.RETIRING, EdgeKind.ORPHANED)
+        if (n := graph.count(kind))
     ]
     shape = " Drawn by category: the stack is too big to show every tool at once." if graph.overview else ""
     heading = escape(graph.title) if for_slack else graph.title
     return f"{heading}: " + ", ".join(parts) + (f"; {', '.join(flagged)}" if flagged else "") + "." + shape
+
+
+def orphan_line(orphan: Orphan) -> str:
+    state = orphan.state.label.lower()
+    return (
+        f"• #{orphan.id} {escape(orphan.title)} ({state}, owner {user(orphan.owner_id)}):"
+        f" {escape(orphan.why())}  ·  `/patchbay show {orphan.id}`"
+    )
+
+
+def orphans_text(orphans: list[Orphan]) -> str:
+    """The orphaned integrations, a line each (the first few, then how many more)."""
+    lines = [f"*Orphaned integrations ({len(orphans)})*: retire them or give them a new home."]
+    lines += [orphan_line(o) for o in orphans[:ORPHANS_LISTED]]
+    if len(orphans) > ORPHANS_LISTED:
+        lines.append(f"…and {len(orphans) - ORPHANS_LISTED} more.")
+    return "\n".join(lines)
+
+
+def map_comment(graph: StackMap) -> str:
+    """The text posted with the map: what it shows, then its orphans."""
+    comment = map_summary(graph) + ("" if graph.focus else f" {FOCUS_HINT}")
+    if graph.orphans:
+        comment += "\n" + orphans_text(graph.orphans)
+    return comment

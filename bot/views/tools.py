@@ -14,9 +14,11 @@ from bot.views.elements import (
     button,
     confirm,
     context,
+    date_input,
     pager,
     plain,
     section,
+    tick_input,
     user,
 )
 from bot.views.fallbacks import tool_retired
@@ -78,6 +80,19 @@ def tool_modal(
             hint="What the plan costs per month, in the workspace currency.",
         ),
         text_field(ToolDraft, Block.NOTES, "Notes", initial=draft.notes if draft else "", multiline=True),
+        date_input(
+            Block.RENEWS_ON,
+            "Renewal date",
+            initial=draft.renews_on if draft else None,
+            optional=True,
+            hint="Its owner is asked to renew, replace or drop it 60 and 30 days before.",
+        ),
+        tick_input(
+            Block.AUTO_RENEWS,
+            "Renewal",
+            "Renews automatically unless cancelled",
+            ticked=draft.auto_renews if draft else False,
+        ),
     ]
     return View(
         type="modal",
@@ -117,6 +132,11 @@ def tool_card(tool: ToolCard) -> list[SlackBlock]:
         f"*Integrates via:* {', '.join(o.label for o in tool.integration_options) or '-'}",
         f"*Monthly cost:* {money(tool.monthly_cost)}",
     ]
+    if tool.renews_on:
+        how = "renews automatically" if tool.auto_renews else "renews"
+        lines.append(f"*Renewal:* {how} on {tool.renews_on:%b %-d, %Y}")
+    if tool.successor:
+        lines.append(f"*Replaced by:* {escape(tool.successor)}")
     if tool.vendor_url:
         lines.append(f"*Vendor:* {escape(tool.vendor_url)}")
     blocks: list[SlackBlock] = [section("\n".join(lines))]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Tool
@@ -67,3 +68,27 @@ def names(session: Session, ids: Collection[int]) -> dict[int, str]:
     if not ids:
         return {}
     return {tool_id: name for tool_id, name in session.execute(_NAMES, {"ids": sorted(set(ids))})}
+
+
+def mark_assessed(session: Session, tool_id: int, at: datetime) -> bool:
+    """Record that the tool was assessed; False when it already was (a second form, another replica)."""
+    result = session.execute(
+        update(Tool)
+        .where(Tool.id == tool_id, Tool.assessed_at.is_(None))
+        .values(assessed_at=at, version=Tool.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def unassessed_of(session: Session, owner_id: str) -> Sequence[Tool]:
+    """The owner's active tools nobody said yet which tools they share data with."""
+    query = select(Tool).where(
+        Tool.owner_id == owner_id, Tool.assessed_at.is_(None), Tool.retired_at.is_(None)
+    )
+    return session.scalars(query.order_by(Tool.name_key)).all()
+
+
+def active_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Tool).where(Tool.retired_at.is_(None))) or 0

@@ -25,9 +25,11 @@ from bot.forms import ProposalMeta, ReviewRef, StepRef, TeardownRef, read_form
 from bot.ids import Block, Callback
 from bot.listeners.views.tools import OwnerForm
 from bot.playground import slack_payloads as payloads
+from bot.views.assessment import assessment_modal
 from bot.views.flows import flow_modal
 from bot.views.measures import measures_modal
 from bot.views.proposals import proposal_modal
+from bot.views.renewals import renew_modal, replace_modal
 from bot.views.reviews import answer_modal
 from bot.views.run_reports import connect_modal
 from bot.views.settings import settings_modal
@@ -36,12 +38,14 @@ from bot.views.thresholds import thresholds_modal
 from bot.views.tools import owner_modal, tool_modal
 from bot.views.workflow import change_modal, reason_modal, sandbox_modal, security_review_modal
 from bot.web.signing import sign
+from commands.assessment import AssessmentForm, AssessmentStart
 from commands.fields import Form, validate_fields
 from commands.flows import FlowDraft
 from commands.lifecycle import Step
 from commands.measures import MeasuresForm
 from commands.policy import PERCENT_FIELDS, Policy, rate_of_percent
 from commands.proposal_form import ProposalDraft
+from commands.renewals import Reliance, RenewalView, RenewForm, ReplaceForm
 from commands.review_answers import ReviewAnswer
 from commands.review_items import CycleKind, Outcome, ReviewItem, Status
 from commands.run_tokens import TokenStatus
@@ -127,6 +131,13 @@ def _modals() -> list[Modal]:
     measures = {"hours_saved_per_week": "2.5", "errors_avoided": "3", "freshness_minutes": "10"}
     answer = {"still_serves": "yes", "data_quality_ok": "yes"}
     scopes = {"scopes": "deals.read - read won deals", "data_classes": ["personal"]}
+    renewal = RenewalView(
+        notice_id=NO_TOOL,
+        tool=card,
+        renews_on=date(2027, 2, 2),
+        days_left=60,
+        reliance=Reliance(integrations=[], flows=[], people=[], hours_saved=0),
+    )
     names, edit = {1: "Salesforce", 2: "Asana"}, ProposalMeta(integration_id=1)
     edited = ProposalDraft.parse({k: v for k, v in proposal.items() if v is not None})
     built = [
@@ -158,6 +169,14 @@ def _modals() -> list[Modal]:
             not_applicable_modal(TeardownRef(item_id=1), label="X"),
             {"reason": "No webhooks"},
             NotApplicableForm,
+            True,
+        ),
+        (renew_modal(renewal, date(2028, 2, 2)), {"auto_renews": ["yes"]}, RenewForm, True),
+        (replace_modal(renewal), {"successor_name": "Pipedrive"}, ReplaceForm, True),
+        (
+            assessment_modal(AssessmentStart(tool=card, data="Deals")),
+            {"sends_to": ["2"]},
+            AssessmentForm,
             True,
         ),
     ]

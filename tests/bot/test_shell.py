@@ -32,6 +32,8 @@ HUBSPOT_FORM = """
     https://www.hubspot.com
     450
     Marketing & sales email
+    :keep
+    :keep
 """
 
 
@@ -108,6 +110,8 @@ def test_field_errors_come_back_at_their_field_and_only_that_field_is_asked_agai
         :keep
         :keep
         use token xoxb-123456789012-abcdefghijklmnop
+        :keep
+        :keep
         # Slack shows both errors at once, the taken name and the token; only those two are asked again
         HubSpot Sandbox
         no secrets here
@@ -207,7 +211,8 @@ def test_the_clock_moves_forward_and_runs_due_jobs(shell: Shell) -> None:
     assert "It is Tue 24 Nov 2026 09:00 UTC." in out
     assert (
         "⏰ It is now Fri 27 Nov 2026 09:00 UTC; "
-        "ran check-ins 3 times, review-sweep 3 times, run-prune 3 times." in " ".join(out.split())
+        "ran check-ins 3 times, renewals 3 times, review-sweep 3 times, run-prune 3 times."
+        in " ".join(out.split())
     )
     assert "⏰ It is now Mon 01 Mar 2027 09:00 UTC" in out
     assert "The clock only moves forward" in out
@@ -239,7 +244,7 @@ def test_demo_loads_the_sample_stack_once_and_suggests_three_things(shell: Shell
         and "3. /patchbay tool add" in tips
     )
     again = shell(
-        "/patchbay tool add Notion\n:keep\n4\n" + ":keep\n" * 7 + "Notion Calendar\n",
+        "/patchbay tool add Notion\n:keep\n4\n" + ":keep\n" * 9 + "Notion Calendar\n",
         "--demo",
     )
     assert "Demo stack loaded: 0 tools, 0 flows, 0 integrations added" in again
@@ -347,6 +352,8 @@ def test_buttons_that_open_modals_run_them_as_forms(shell: Shell) -> None:
         :keep
         1750
         :keep
+        :keep
+        :keep
         /patchbay tool Salesforce
         # Change owner: the new owner hears about it in a DM
         2
@@ -436,7 +443,7 @@ def test_the_walkthrough_registers_proposes_reviews_approves_goes_live_and_keeps
     quarter = after(out, "@bob> :advance 90d\n")
     assert " ".join(quarter.split()).startswith(
         "⏰ It is now Mon 22 Feb 2027 09:00 UTC; "
-        "ran check-ins 90 times, review-sweep 90 times, run-prune 90 times."
+        "ran check-ins 90 times, renewals 90 times, review-sweep 90 times, run-prune 90 times."
     )
     assert "Hi @bob: 1 integration due for review (from 2027-02-22)" in quarter
     assert (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -82,3 +82,29 @@ def test_a_rejected_row_names_every_problem_at_once(sessions: sessionmaker[Sessi
         assert field in (row.reason or ""), (field, row.reason)
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Tool)) == 0
+
+
+def test_renewal_columns_are_read_checked_and_written_back(sessions: sessionmaker[Session]) -> None:
+    rows = (
+        "name,category,owner,renews_on,auto_renews\n"
+        "Slack,communication,U0ALICE01,2027-03-01,yes\n"
+        "Notion,other,U0ALICE01,,\n"
+        "Zoom,communication,U0ALICE01,next march,perhaps\n"
+        "Miro,other,U0ALICE01,1999-01-01,no\n"
+    )
+    report = run_import(sessions, rows)
+    outcomes = {row.name: (row.outcome, row.reason) for row in report.rows}
+    assert outcomes["Slack"][0] is Outcome.ADDED and outcomes["Notion"][0] is Outcome.ADDED
+    assert outcomes["Zoom"] == (
+        Outcome.REJECTED,
+        "renews_on: Pick a date.; auto_renews: Pick one of the listed options.",
+    )
+    assert outcomes["Miro"] == (Outcome.REJECTED, "renews_on: Pick a date between 2000 and 2099.")
+    with sessions() as session:
+        slack = session.scalars(select(Tool).where(Tool.name == "Slack")).one()
+        assert (slack.renews_on, slack.auto_renews) == (date(2027, 3, 1), True)
+        exported = export_tools(session=session)
+    header, *lines = exported.splitlines()
+    assert header.endswith(",notes,renews_on,auto_renews,retired")
+    assert lines[1].endswith(",2027-03-01,yes,")
+    assert {row.outcome for row in run_import(sessions, exported).rows} == {Outcome.UNCHANGED}

@@ -8,6 +8,7 @@ from bot.listeners.actions import (
     home,
     incidents,
     proposals,
+    renewals,
     reviews,
     run_reports,
     teardown,
@@ -29,3 +30,4 @@ def register(app: App) -> None:
     check_ins.register(app)
     teardown.register(app)
     thresholds.register(app)
+    renewals.register(app)

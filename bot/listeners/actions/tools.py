@@ -11,8 +11,10 @@ from bot.forms import ListRef, ToolRef, parse_filter
 from bot.ids import Action
 from bot.middleware import button, deliver, transaction
 from bot.request import parsed, request_of
+from bot.views.assessment import assessment_modal
 from bot.views.fallbacks import dependents_fallback
 from bot.views.tools import dependents_blocks, owner_modal, retired_text, tool_card, tool_modal, tools_list
+from commands.assessment import start_assessment
 from commands.tool_retirement import retire_tool_safely
 from commands.tools import list_tools, tool_for_steward
 
@@ -70,6 +72,14 @@ def retire_with_dependents(ack: Ack, context: BoltContext, respond: Respond) -> 
     _retire(context, respond, with_dependents=True)
 
 
+def assess(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    ack()
+    req, ref = request_of(context), parsed(context, ToolRef)
+    with transaction(context) as session:
+        start = start_assessment(session=session, actor=req.actor, tool_id=ref.tool_id)
+    client.views_open(trigger_id=body["trigger_id"], view=assessment_modal(start))
+
+
 def page(ack: Ack, context: BoltContext, respond: Respond) -> None:
     ack()
     ref = parsed(context, ListRef)
@@ -83,5 +93,6 @@ def register(app: App) -> None:
     app.action(Action.TOOL_OWNER, middleware=[button(ToolRef)])(change_owner)
     app.action(Action.TOOL_RETIRE, middleware=[button(ToolRef)])(retire)
     app.action(Action.TOOL_RETIRE_WITH_DEPENDENTS, middleware=[button(ToolRef)])(retire_with_dependents)
+    app.action(Action.TOOL_ASSESS, middleware=[button(ToolRef)])(assess)
     for action in (Action.TOOLS_PREV, Action.TOOLS_NEXT):
         app.action(action, middleware=[button(ListRef)])(page)

@@ -8,7 +8,16 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.ids import Command
-from bot.listeners.commands import documents, flows, proposals, run_health, settings, stackmap, tools
+from bot.listeners.commands import (
+    documents,
+    flows,
+    proposals,
+    renewals,
+    run_health,
+    settings,
+    stackmap,
+    tools,
+)
 from bot.listeners.commands.router import SlashRequest, Subcommand, closest, match
 from bot.request import request_of
 from bot.views.help import help_blocks, unknown_text
@@ -23,6 +32,7 @@ def _help(cmd: SlashRequest) -> None:
 SUBCOMMANDS: list[Subcommand] = [
     Subcommand(("help",), "help", "Show this list.", "/patchbay help", _help),
     *tools.SUBCOMMANDS,
+    *renewals.SUBCOMMANDS,
     *proposals.SUBCOMMANDS,
     *flows.SUBCOMMANDS,
     *stackmap.SUBCOMMANDS,

@@ -7,12 +7,10 @@ from bot.middleware import transaction
 from bot.text import escape, fill
 from bot.views.fallbacks import impact_fallback
 from bot.views.impact import impact_blocks
-from bot.views.stackmap import map_summary
+from bot.views.stackmap import map_comment
 from commands.graphviz import GraphvizMissing, ImageFormat, dot_binary, draw
 from commands.impact import tool_impact
 from commands.stackmap import stack_map, to_dot
-
-FOCUS_HINT = "Focus on one part with `/patchbay map crm` or `/patchbay map Salesforce`."
 
 
 def show_map(cmd: SlashRequest) -> None:
@@ -32,7 +30,7 @@ def show_map(cmd: SlashRequest) -> None:
         content=png,
         filename="stack-map.png",
         title=escape(graph.title),
-        initial_comment=map_summary(graph) + ("" if graph.focus else f" {FOCUS_HINT}"),
+        initial_comment=map_comment(graph),
     )
 
 

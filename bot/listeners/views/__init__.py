@@ -3,9 +3,11 @@
 from slack_bolt import App
 
 from bot.listeners.views import (
+    assessment,
     flows,
     measures,
     proposals,
+    renewals,
     reviews,
     run_reports,
     settings,
@@ -27,3 +29,5 @@ def register(app: App) -> None:
     settings.register(app)
     teardown.register(app)
     thresholds.register(app)
+    renewals.register(app)
+    assessment.register(app)

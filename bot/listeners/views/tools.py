@@ -13,6 +13,8 @@ from bot.ids import Block, Callback
 from bot.middleware import Values, form, metadata, parse, saved, transaction
 from bot.request import parsed, request_of
 from bot.text import escape
+from bot.views.assessment import assessment_modal
+from commands.assessment import assessment_after_registering
 from commands.fields import Form, UserId
 from commands.tools import ToolDraft, change_tool_owner, register_tool, tool_errors, update_tool
 
@@ -21,12 +23,22 @@ class OwnerForm(Form):
     owner_id: UserId
 
 
-def submit_tool_add(ack: Ack, context: BoltContext, client: WebClient) -> None:
+def submit_tool_add(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     req, draft = request_of(context), parsed(context, ToolDraft)
     with transaction(context) as session:
         card = register_tool(session=session, actor=req.actor, draft=draft, now=req.now)
+        # Pushed over another form (a proposal's "register a missing tool"): back to that form at once.
+        pushed = bool(view.get("previous_view_id"))
+        start = (
+            None
+            if pushed
+            else assessment_after_registering(session=session, actor=req.actor, tool_id=card.id)
+        )
     saved(context, escape(card.name))
-    ack()
+    if start is not None:
+        ack(response_action="update", view=assessment_modal(start))
+    else:
+        ack()
     client.chat_postMessage(
         channel=req.actor.user_id,
         text=f"Registered *{escape(card.name)}*. See it with `/patchbay tool {escape(card.name)}`.",

@@ -13,16 +13,22 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.forms import ReviewRef
+from bot.views.assessment import assessment_modal, to_assess_blocks
 from bot.views.flows import flow_modal
 from bot.views.help import help_blocks
 from bot.views.home import TO_DO, home_view, to_do
+from bot.views.renewals import renew_modal, renewal_blocks, renewals_list, replace_modal, replaced_blocks
 from bot.views.reviews import answer_modal, answered_reply, orphan_card, review_reply, reviews_list
 from bot.views.runbook import runbook_blocks
 from bot.views.thresholds import thresholds_modal
 from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
+from commands.assessment import AssessmentStart
+from commands.flows import FlowLine, FlowMode
 from commands.home import WAITING_STEPS, Home, MyIntegration, QueueLine, StackTotals, ToolLine, Waiting
+from commands.impact import Link
 from commands.lifecycle import Step
 from commands.policy import Policy
+from commands.renewals import Answer, Reliance, RenewalLine, RenewalPage, RenewalView, Replacement, Seed
 from commands.review_answers import Answered
 from commands.review_items import CycleKind, Outcome, ReviewItem, Status
 from commands.review_status import StatusRow
@@ -136,7 +142,86 @@ RUNBOOK = Runbook(
     fallbacks=[Fallback(data=HOSTILE, source_tool="Stripe", target_tool="Xero", done_by="U0FRANK06")],
     affected=["U0FRANK06"],
 )
+RENEWAL = RenewalView(
+    notice_id=3,
+    tool=SALESFORCE.model_copy(update={"renews_on": date(2027, 1, 23), "auto_renews": True}),
+    renews_on=date(2027, 1, 23),
+    days_left=60,
+    reliance=Reliance(
+        integrations=[
+            Link(
+                id=12,
+                title=HOSTILE,
+                state=State.LIVE,
+                inbound=False,
+                other_tool="NetSuite",
+                owner_id="U0BOB0002",
+                method=Method.ZAPIER,
+                data_kinds=[DataKind.DEALS],
+                data_classes=[DataClass.FINANCIAL],
+            )
+        ],
+        flows=[
+            FlowLine(
+                id=4,
+                source_tool_id=2,
+                target_tool_id=1,
+                source_tool="HubSpot",
+                target_tool="Salesforce",
+                data="Leads <hot>",
+                data_kinds=[DataKind.LEADS],
+                mode=FlowMode.MANUAL,
+                integration_id=None,
+                integration_state=None,
+                times_per_week=Decimal(5),
+                minutes_each=30,
+                hours_per_week=Decimal("2.50"),
+                done_by="U0FRANK06",
+            )
+        ],
+        people=["U0FRANK06"],
+        hours_saved=Decimal("3.00"),
+    ),
+)
+
 CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
+    "tool_card_renewing": lambda: tool_card(
+        SALESFORCE.model_copy(update={"renews_on": date(2027, 1, 23), "successor": "Pipe <drive>"})
+    ),
+    "assessment_modal": lambda: assessment_modal(AssessmentStart(tool=SALESFORCE, data="Contacts, Deals")),
+    "to_assess": lambda: to_assess_blocks([SALESFORCE.model_copy(update={"id": n}) for n in range(1, 8)]),
+    "renewal_dm": lambda: renewal_blocks(RENEWAL),
+    "renewal_dm_answered": lambda: renewal_blocks(
+        RENEWAL.model_copy(update={"answer": Answer.DROP, "answered_by": "U0ALICE01"})
+    ),
+    "renew_modal": lambda: renew_modal(RENEWAL, date(2028, 1, 23)),
+    "replace_modal": lambda: replace_modal(RENEWAL),
+    "replaced": lambda: replaced_blocks(
+        Replacement(
+            tool=SALESFORCE,
+            successor=SALESFORCE.model_copy(update={"id": 9, "name": "Pipe <drive>"}),
+            registered=True,
+            seeds=[Seed(integration_id=12, title=HOSTILE, other_tool="NetSuite", inbound=False)],
+        )
+    ),
+    "renewals_list": lambda: renewals_list(
+        RenewalPage(
+            lines=[
+                RenewalLine(
+                    tool_id=1,
+                    name=HOSTILE,
+                    owner_id="U0BOB0002",
+                    renews_on=date(2027, 1, 23),
+                    auto_renews=True,
+                    days_left=60,
+                    successor="Pipe <drive>",
+                )
+            ],
+            total=16,
+            page=1,
+            pages=2,
+        )
+    ),
     "tool_card": lambda: tool_card(SALESFORCE),
     "tool_card_retired": lambda: tool_card(SALESFORCE.model_copy(update={"retired": True, "notes": ""})),
     "tools_list": lambda: tools_list(

@@ -11,6 +11,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,21 +21,25 @@ from slack_sdk.models.views import View
 
 import bot.views
 from bot.forms import ProposalMeta, ReviewRef, StepRef, TeardownRef
+from bot.views.assessment import assessment_modal
 from bot.views.flows import flow_modal
 from bot.views.limits import limits
 from bot.views.measures import measures_modal
 from bot.views.proposals import proposal_modal
+from bot.views.renewals import renew_modal, replace_modal
 from bot.views.reviews import answer_modal
 from bot.views.settings import settings_modal
 from bot.views.teardown import not_applicable_modal
 from bot.views.thresholds import thresholds_modal
 from bot.views.tools import owner_modal, tool_modal
 from bot.views.workflow import change_modal, reason_modal, sandbox_modal, security_review_modal
+from commands.assessment import AssessmentForm, AssessmentStart
 from commands.flows import FlowDraft
 from commands.lifecycle import Step
 from commands.measures import MeasuresForm
 from commands.policy import PERCENT_FIELDS, Policy
 from commands.proposal_form import ProposalDraft
+from commands.renewals import RenewForm, ReplaceForm
 from commands.review_answers import ReviewAnswer
 from commands.review_items import Outcome
 from commands.security_review import ReasonForm, SandboxForm, ScopeChange, SecurityReviewForm
@@ -43,7 +48,7 @@ from commands.thresholds import ThresholdsForm
 from commands.tools import ToolDraft
 from commands.vocabulary import State
 from commands.workspace_policy import PolicyState
-from tests.bot.views.test_builders import SALESFORCE, THRESHOLDS, _review
+from tests.bot.views.test_builders import RENEWAL, SALESFORCE, THRESHOLDS, _review
 
 STEP = StepRef(integration_id=12, step=Step.SUBMIT_REVIEW, state=State.SECURITY_REVIEW)
 
@@ -67,6 +72,12 @@ MODALS: dict[str, tuple[Callable[[], View], type[BaseModel]]] = {
     "change_modal": (lambda: change_modal(STEP, title="Deals", scopes="", data_classes=()), ScopeChange),
     "settings_modal": (lambda: settings_modal(PolicyState(policy=Policy(), version=1)), Policy),
     "thresholds_modal": (lambda: thresholds_modal(THRESHOLDS, Policy()), ThresholdsForm),
+    "renew_modal": (lambda: renew_modal(RENEWAL, date(2028, 1, 23)), RenewForm),
+    "replace_modal": (lambda: replace_modal(RENEWAL), ReplaceForm),
+    "assessment_modal": (
+        lambda: assessment_modal(AssessmentStart(tool=SALESFORCE, data="Contacts, Deals")),
+        AssessmentForm,
+    ),
 }
 # Modals that show and ask nothing a person types.
 WITHOUT_INPUTS = {"more_modal", "connect_modal", "token_modal", "already_saved_modal"}
@@ -78,8 +89,11 @@ NOT_FIELDS = {("proposal_modal", "confirm_similar")}
 # Inputs deliberately stricter than their model: an integration's own minimum of runs is capped by
 # the workspace's window, which the form's model cannot know.
 CAPPED = {("thresholds_modal", "alert_min_runs")}
-# Options the app words itself (scores 1 to 5 with their meanings, the sandbox checklist).
-OWN_OPTIONS = {"frequency", "impact", "feasibility", "checklist", "confirm_retire"}
+# Selects that offer fewer options than their model takes: a new tool's assessment asks how data moves
+# by hand today, so it leaves out "automated".
+NARROWED = {("assessment_modal", "mode")}
+# Options the app words itself (scores 1 to 5 with their meanings, the sandbox checklist, a tick box).
+OWN_OPTIONS = {"frequency", "impact", "feasibility", "checklist", "confirm_retire", "auto_renews"}
 
 
 def _inputs(view: View) -> list[dict[str, Any]]:
@@ -112,6 +126,9 @@ def test_each_input_takes_what_its_model_accepts(name: str) -> None:
                 assert bounds.text_length is None, f"{where}: the model has a limit now; drop the modal's own"
             else:
                 assert element["max_length"] == bounds.text_length, where
+        elif (name, field) in NARROWED:
+            offered = [option["value"] for option in element["options"]]
+            assert set(offered) < {option.value for option in bounds.choices}, where
         elif kind in ("static_select", "multi_static_select", "checkboxes") and field not in OWN_OPTIONS:
             offered = [option["value"] for option in element["options"]]
             assert offered == [option.value for option in bounds.choices], where
