@@ -17,15 +17,14 @@ from bot.views.teardown import teardown_blocks
 from bot.views.thresholds import thresholds_actions, thresholds_blocks
 from bot.views.workflow import lifecycle_lines, step_buttons
 from commands.actor import Actor
+from commands.card_view import card_view
 from commands.errors import InvalidInput
 from commands.history import integration_history
 from commands.plan import plan
-from commands.proposal_card import IntegrationCard, show_integration
+from commands.proposal_card import IntegrationCard
 from commands.proposal_writes import can_edit
 from commands.queue import queue
 from commands.review_status import reviews_for
-from commands.run_health import WATCHED, health_of
-from commands.thresholds import thresholds_for
 
 
 def propose(cmd: SlashRequest) -> None:
@@ -53,20 +52,13 @@ def parse_id(text: str) -> int:
 
 
 def show(cmd: SlashRequest) -> None:
-    integration_id = parse_id(cmd.args)
-    now = cmd.request.now
+    integration_id, req = parse_id(cmd.args), cmd.request
     with transaction(cmd.context) as session:
-        card = show_integration(session=session, integration_id=integration_id, policy=cmd.request.policy)
-        watched = card.state in WATCHED
-        health = health_of(session=session, integration_id=card.id, now=now) if watched else None
-        rules = (
-            thresholds_for(session=session, integration_id=card.id, policy=cmd.request.policy)
-            if watched
-            else None
-        )
-    buttons = card_buttons(card, cmd.request.actor)
-    if health is not None and rules is not None:
-        buttons = health_card_blocks(health, now) + thresholds_blocks(rules) + buttons
+        found = card_view(session=session, integration_id=integration_id, policy=req.policy, now=req.now)
+    card = found.card
+    buttons = card_buttons(card, req.actor)
+    if found.health is not None and found.thresholds is not None:
+        buttons = health_card_blocks(found.health, req.now) + thresholds_blocks(found.thresholds) + buttons
     cmd.ack(blocks=integration_card(card, buttons=buttons), text=named(card.id, card.title))
 
 
