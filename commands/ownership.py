@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -17,13 +18,6 @@ from storage.repositories import integrations as integration_repo
 from storage.repositories import reviews as repo
 
 OWNED_STATES = (State.APPROVED.value, State.IN_SANDBOX.value, State.LIVE.value, State.SUSPENDED.value)
-
-
-def integration_owner(*, session: Session, integration_id: int) -> str:
-    integration = integration_repo.get(session, integration_id)
-    if integration is None:
-        raise NotFound(f"There is no integration #{integration_id}.")
-    return integration.owner_id
 
 
 def owners_to_check(*, session: Session) -> list[str]:
@@ -61,13 +55,14 @@ def reassign(
     integration_id: int,
     owner_id: str,
     now: datetime,
-    tell_previous: bool = False,
+    still_here: Callable[[str], bool] | None = None,
 ) -> str:
     """An admin gives an orphaned integration (and its open reviews) a new owner; returns its title.
 
     Open reviews move to the new owner: the next sweep sends them in the new owner's own thread, and
-    their reminders start again from there. With `tell_previous` (the previous owner is still in the
-    workspace) each review already sent gets a reply in the old thread saying where it went.
+    their reminders start again from there. When the previous owner is someone else and `still_here`
+    says they are still in the workspace, each review already sent gets a reply in the old thread
+    saying where it went.
     """
     if not actor.is_admin:
         raise NotAllowed("Only a Patchbay admin can reassign an integration.")
@@ -75,6 +70,7 @@ def reassign(
     if integration is None:
         raise NotFound(f"There is no integration #{integration_id}.")
     before = integration.owner_id
+    tell_previous = still_here is not None and before != owner_id and still_here(before)
     integration.owner_id, integration.orphaned_at, integration.updated_at = owner_id, None, now
     cycles = [c for c in repo.open_cycles(session, owner_id=None) if c.integration_id == integration_id]
     threads = repo.threads(session, {c.thread_id for c in cycles if c.thread_id}) if tell_previous else {}

@@ -50,6 +50,11 @@ class IntegrationCard(BaseModel):
     retested: bool = False
 
     @property
+    def tool_names(self) -> dict[int, str]:
+        """Its two tools' names by id, for the pickers of a form that edits it."""
+        return {self.draft.source_tool_id: self.source_tool, self.draft.target_tool_id: self.target_tool}
+
+    @property
     def owner_id(self) -> str:
         return self.draft.owner_id
 

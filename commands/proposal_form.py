@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy.orm import Session
 
 from commands.errors import InvalidInput
-from commands.fields import Form, Hours, LongText, Money, NoSecret, RequiredText, RowId, Score, UserId
+from commands.fields import Form, Hours, Lines, LongText, Money, NoSecret, RequiredText, RowId, Score, UserId
 from commands.mapping import FieldPair, format_mapping, parse_mapping
 from commands.vocabulary import ConflictRule, DataKind, Direction, Method, Timing
 from storage.models import Integration, Tool
@@ -22,7 +22,7 @@ def _mapping(value: Any) -> Any:
 
 
 Title = Annotated[str, Field(min_length=1, max_length=120), NoSecret]
-Mapping = Annotated[list[FieldPair], BeforeValidator(_mapping)]
+Mapping = Annotated[list[FieldPair], BeforeValidator(_mapping), Lines(3000)]
 
 
 class ProposalDraft(Form):

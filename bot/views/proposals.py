@@ -35,9 +35,6 @@ from commands.proposal_form import ProposalDraft
 from commands.queue import QueuePage
 from commands.vocabulary import SCORE_MEANINGS, Direction, Timing, counted
 
-# The mapping is typed as lines and parsed into pairs; its model bounds each pair, not the text.
-MAPPING_LENGTH = 3000
-
 
 def _score_input(block_id: str, label: str, initial: int | None) -> InputBlock:
     meanings = SCORE_MEANINGS[block_id]
@@ -133,7 +130,6 @@ def proposal_modal(
             "Field mapping",
             initial=d.mapping_text() if d else "",
             multiline=True,
-            max_length=MAPPING_LENGTH,
             placeholder="Phone -> Phone Number | normalise to E.164",
             hint="One pair per line: Source field -> Target field | optional transform note",
         ),

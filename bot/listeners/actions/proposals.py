@@ -16,7 +16,7 @@ from bot.views.proposals import proposal_modal, queue_blocks
 from bot.views.tools import tool_modal
 from commands.proposal_writes import proposal_for_editor
 from commands.queue import queue
-from commands.tools import search_tool_names, tool_names
+from commands.tools import search_tool_names
 
 MAX_OPTIONS = 100
 
@@ -40,9 +40,11 @@ def edit_proposal(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
         card = proposal_for_editor(
             session=session, actor=req.actor, integration_id=ref.integration_id, policy=req.policy
         )
-        names = tool_names(session=session, ids=[card.draft.source_tool_id, card.draft.target_tool_id])
     view = proposal_modal(
-        owner_id=card.owner_id, draft=card.draft, tool_names=names, meta=ProposalMeta(integration_id=card.id)
+        owner_id=card.owner_id,
+        draft=card.draft,
+        tool_names=card.tool_names,
+        meta=ProposalMeta(integration_id=card.id),
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -17,7 +17,7 @@ from bot.request import parsed, request_of
 from bot.text import escape
 from bot.views.reviews import answer_modal, answered_reply
 from commands.errors import NotAllowed
-from commands.ownership import integration_owner, reassign
+from commands.ownership import reassign
 from commands.review_answers import answerable_item, record_rotation
 
 
@@ -65,14 +65,13 @@ def reassign_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client:
     if _has_left(client, owner_id):
         raise NotAllowed(f"<@{owner_id}> has left the workspace: pick someone who is still here.")
     with transaction(context) as session:
-        previous = integration_owner(session=session, integration_id=pick.integration_id)
         title = reassign(
             session=session,
             actor=req.actor,
             integration_id=pick.integration_id,
             owner_id=owner_id,
             now=req.now,
-            tell_previous=previous != owner_id and not _has_left(client, previous),
+            still_here=lambda user_id: not _has_left(client, user_id),
         )
     channel, ts = body.get("channel", {}).get("id"), body.get("message", {}).get("ts")
     if channel and ts:

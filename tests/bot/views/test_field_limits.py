@@ -81,9 +81,8 @@ MODALS: dict[str, tuple[Callable[[], View], type[BaseModel]]] = {
 }
 # Modals that show and ask nothing a person types.
 WITHOUT_INPUTS = {"more_modal", "connect_modal", "token_modal", "already_saved_modal"}
-# Inputs whose model leaves the length open: an id typed by hand (checked against the rows) and the
-# mapping, whose model bounds each parsed pair, not the text.
-OPEN_LENGTH = {("flow_modal", "integration_id"), ("proposal_modal", "mapping")}
+# Inputs whose model leaves the length open: an id typed by hand (checked against the rows).
+OPEN_LENGTH = {("flow_modal", "integration_id")}
 # Inputs that are not a field of the model: a confirmation the listener reads itself.
 NOT_FIELDS = {("proposal_modal", "confirm_similar")}
 # Inputs deliberately stricter than their model: an integration's own minimum of runs is capped by
