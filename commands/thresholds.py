@@ -88,8 +88,7 @@ def effective_policy(policy: Policy, overrides: dict[str, Any]) -> Policy:
 
 def policy_for(session: Session, integration_id: int, policy: Policy) -> Policy:
     """The thresholds that hold for one integration."""
-    row = repo.of(session, integration_id)
-    return effective_policy(policy, row.overrides if row else {})
+    return effective_policy(policy, repo.overrides_of(session, integration_id))
 
 
 def expected_interval(integration: Integration, overrides: dict[str, Any]) -> timedelta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,8 +14,22 @@ from storage.models import WorkspacePolicy
 ROW = 1
 
 
-def current(session: Session) -> WorkspacePolicy | None:
-    return session.scalars(select(WorkspacePolicy).where(WorkspacePolicy.id == ROW)).one_or_none()
+class PolicyRow(NamedTuple):
+    overrides: dict[str, Any]
+    version: int
+    updated_by: str
+    updated_at: datetime
+
+
+# Read on every request and every run report: a Core statement built once, no ORM identity map.
+_CURRENT = select(
+    WorkspacePolicy.overrides, WorkspacePolicy.version, WorkspacePolicy.updated_by, WorkspacePolicy.updated_at
+).where(WorkspacePolicy.id == ROW)
+
+
+def current(session: Session) -> PolicyRow | None:
+    row = session.connection().execute(_CURRENT).first()
+    return PolicyRow(dict(row[0] or {}), int(row[1]), str(row[2]), row[3]) if row else None
 
 
 def save(
