@@ -345,38 +345,36 @@ def incident_watch(
     return watch
 
 
+def _owing_then_delivering(
+    settings: Settings, sessions: sessionmaker[Session], client: WebClient, owe: Callable[..., int]
+) -> Callable[[datetime], int]:
+    """A daily job whose use-case owes messages in the outbox (`owe(session=, now=)`, how many), then
+    delivers them at once."""
+    roles = RoleDirectory(settings, client)
+    notifier = Notifier(sessions, slack_sender(settings, client, admins=lambda: roles.members(Role.ADMIN)))
+
+    def run(now: datetime) -> int:
+        with session_scope(sessions) as session:
+            owed = owe(session=session, now=now)
+        if owed:
+            notifier.deliver(now)
+        return owed
+
+    return run
+
+
 def check_ins(
     *, settings: Settings, sessions: sessionmaker[Session], client: WebClient
 ) -> Callable[[datetime], int]:
     """The daily job that posts the weekly check-ins of integrations in their first month live."""
-    roles = RoleDirectory(settings, client)
-    notifier = Notifier(sessions, slack_sender(settings, client, admins=lambda: roles.members(Role.ADMIN)))
-
-    def post(now: datetime) -> int:
-        with session_scope(sessions) as session:
-            created = schedule_check_ins(session=session, now=now)
-        if created:
-            notifier.deliver(now)
-        return created
-
-    return post
+    return _owing_then_delivering(settings, sessions, client, schedule_check_ins)
 
 
 def renewal_reminders(
     *, settings: Settings, sessions: sessionmaker[Session], client: WebClient
 ) -> Callable[[datetime], int]:
     """The daily job that reminds owners of tools renewing in 60 and in 30 days."""
-    roles = RoleDirectory(settings, client)
-    notifier = Notifier(sessions, slack_sender(settings, client, admins=lambda: roles.members(Role.ADMIN)))
-
-    def remind(now: datetime) -> int:
-        with session_scope(sessions) as session:
-            made = remind_renewals(session=session, now=now)
-        if made:
-            notifier.deliver(now)
-        return made
-
-    return remind
+    return _owing_then_delivering(settings, sessions, client, remind_renewals)
 
 
 def due_jobs(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> Sequence[Job]:
