@@ -82,15 +82,19 @@ def assessment_after_registering(*, session: Session, actor: Actor, tool_id: int
     return _start(card)
 
 
+def _assessed_already(card: ToolCard) -> PatchbayError:
+    return PatchbayError(
+        "{name} was assessed already: see its flows with {command} {name}.",
+        name=card.name,
+        command=Command("/patchbay impact"),
+    )
+
+
 def start_assessment(*, session: Session, actor: Actor, tool_id: int) -> AssessmentStart:
     """The assessment form of a tool, for its owner or an admin, unless it was assessed already."""
     card = tool_for_steward(session=session, actor=actor, tool_id=tool_id, doing="assess it")
     if card.assessed:
-        raise PatchbayError(
-            "{name} was assessed already: {command} and its name shows its flows.",
-            name=card.name,
-            command=Command("/patchbay impact"),
-        )
+        raise _assessed_already(card)
     return _start(card)
 
 
@@ -109,11 +113,7 @@ def assess_tool(
     """Record the answers as flows (none picked: the assessment was skipped), once per tool."""
     card = tool_for_steward(session=session, actor=actor, tool_id=tool_id, doing="assess it")
     if not repo.mark_assessed(session, tool_id, now):
-        raise PatchbayError(
-            "{name} was assessed already: {command} and its name shows its flows.",
-            name=card.name,
-            command=Command("/patchbay impact"),
-        )
+        raise _assessed_already(card)
     picked = {
         "receives_from": [repo.get(session, i) for i in form.receives_from],
         "sends_to": [repo.get(session, i) for i in form.sends_to],
