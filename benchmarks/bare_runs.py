@@ -3,8 +3,10 @@ run rows `POST /runs` does, served by waitress as `patchbay serve` is (16 thread
 engine settings (`storage.db.make_engine`: SQLite WAL and BEGIN IMMEDIATE, or a PostgreSQL pool).
 
 Per request, in one transaction: look the token's hash up among the active tokens, then insert each
-run with "insert, or do nothing if (integration, run_id) exists". No validation beyond what a
-malformed body breaks, no rollups, no alerts, no rate limit, no metrics, no log line.
+run with "insert, or do nothing if (integration, run_id) exists". The rows are patchbay's, to the
+column (the hour, duration bucket and lag included), so the database's rollup trigger (migration
+0012) counts them as it counts patchbay's: the database does the same work for both. No validation
+beyond what a malformed body breaks, no alert check, no rate limit, no metrics, no log line.
 
     python -m benchmarks.bare_runs --port 3003   (DATABASE_URL)
 """
@@ -23,6 +25,7 @@ from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.web.http import make_server
+from commands.durations import bucket_of
 from storage.db import make_engine
 from storage.models import IngestToken, Run
 
@@ -38,18 +41,23 @@ def _answer(start_response: StartResponse, status: str, payload: dict[str, Any])
 def _row(integration_id: int, run: dict[str, Any], now: datetime) -> dict[str, Any]:
     started = datetime.fromisoformat(run["started_at"]).astimezone(UTC)
     finished = datetime.fromisoformat(run["finished_at"]).astimezone(UTC)
-    source = run.get("source_event_at")
+    source_at = run.get("source_event_at")
+    source = datetime.fromisoformat(source_at).astimezone(UTC) if source_at else None
+    duration_ms = int((finished - started).total_seconds() * 1000)
     return {
         "integration_id": integration_id,
         "run_id": run["run_id"],
         "status": run["status"],
         "started_at": started,
         "finished_at": finished,
-        "duration_ms": int((finished - started).total_seconds() * 1000),
+        "duration_ms": duration_ms,
         "records": run.get("records"),
         "error": run.get("error", ""),
-        "source_event_at": datetime.fromisoformat(source).astimezone(UTC) if source else None,
+        "source_event_at": source,
         "received_at": now,
+        "hour": finished.replace(minute=0, second=0, microsecond=0),
+        "duration_bucket": bucket_of(duration_ms),
+        "lag_seconds": int((finished - source).total_seconds()) if source else None,
     }
 
 

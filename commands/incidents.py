@@ -1,14 +1,10 @@
-"""Run-health incidents: opened once when a threshold is crossed, closed once on recovery.
-
-Thresholds come from the Policy. An error-rate incident opens at `alert_error_rate` over the last
-`alert_window_runs` runs (at least `alert_min_runs`) and closes only when the rate falls below half
-of it, so an integration that flaps stays in one incident instead of alerting on every run.
+"""Run-health incidents: opened once when a threshold is crossed, closed once on recovery, answered
+(acknowledged, snoozed) by their owner, escalated when nobody does. What the runs themselves open or
+close is decided in `commands.run_alerts`; silence is found here, by the scheduler.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -19,20 +15,16 @@ from sqlalchemy.orm import Session
 from commands.actor import SYSTEM, Actor
 from commands.audit import record_change
 from commands.errors import Mention, NotAllowed, NotFound
-from commands.lifecycle import Step
 from commands.outbox import Kind, owe
 from commands.policy import Policy
-from commands.thresholds import effective_policy, expected_interval, policy_for
+from commands.thresholds import effective_policy, expected_interval
 from commands.vocabulary import State
-from commands.workflow import take_step
 from storage.models import Incident
-from storage.repositories import audit as audit_repo
 from storage.repositories import incidents as repo
 from storage.repositories import integrations as integration_repo
 from storage.repositories import runs as runs_repo
 from storage.repositories import thresholds as thresholds_repo
-
-AUTO_SUSPENDED = "integration.auto_suspended"
+from storage.repositories.incidents import OpenIncident
 
 
 class IncidentKind(StrEnum):
@@ -81,7 +73,7 @@ class IncidentView(BaseModel):
     closed_at: datetime | None
 
 
-def _tell(
+def tell(
     session: Session,
     incident_id: int,
     integration_id: int,
@@ -90,6 +82,7 @@ def _tell(
     by: str = "",
     now: datetime,
 ) -> None:
+    """Owe each audience a notice of `event` (the outbox sends it after the commit)."""
     for audience in to:
         notice = IncidentNotice(incident_id=incident_id, event=event, to=audience, by=by)
         owe(
@@ -118,23 +111,25 @@ def _audit(
     )
 
 
-def _open(
+def open_incident(
     session: Session, integration_id: int, kind: IncidentKind, detail: dict[str, Any], now: datetime
 ) -> int | None:
+    """Open an incident of `kind` unless one is open (audited, its notices owed); the new id, or None."""
     incident_id = repo.open_once(
         session, integration_id=integration_id, kind=kind.value, detail=detail, now=now
     )
     if incident_id is not None:
         _audit(session, incident_id, integration_id, "opened", now, kind=kind.value, **detail)
-        _tell(session, incident_id, integration_id, Event.OPENED, Audience.THREAD, Audience.OWNER, now=now)
+        tell(session, incident_id, integration_id, Event.OPENED, Audience.THREAD, Audience.OWNER, now=now)
     return incident_id
 
 
-def _close(session: Session, incident: Incident, now: datetime) -> bool:
+def close_incident(session: Session, incident: OpenIncident, now: datetime) -> bool:
+    """Close an open incident (audited, its recovery owed); False when another process closed it."""
     if not repo.close(session, incident.id, now=now):
         return False
     _audit(session, incident.id, incident.integration_id, "closed", now, kind=incident.kind)
-    _tell(
+    tell(
         session,
         incident.id,
         incident.integration_id,
@@ -144,103 +139,6 @@ def _close(session: Session, incident: Incident, now: datetime) -> bool:
         now=now,
     )
     return True
-
-
-def check_runs(*, session: Session, integration_id: int, policy: Policy, now: datetime) -> int:
-    """Open or close error-rate and record-count incidents from the latest runs; how many changed.
-
-    The integration's own thresholds, where it set any, hold over the workspace's.
-    """
-    workspace, policy = policy, policy_for(session, integration_id, policy)
-    latest = runs_repo.last_runs(session, integration_id, limit=max(policy.alert_window_runs, 21))
-    window = latest[: policy.alert_window_runs]
-    open_now = repo.open_of(session, integration_id)
-    changed = 0
-    if window:
-        errors = sum(1 for status, _ in window if status == "error")
-        rate = errors / len(window)
-        open_rate = open_now.get(IncidentKind.ERROR_RATE)
-        if open_rate is None and len(window) >= policy.alert_min_runs and rate >= policy.alert_error_rate:
-            detail = {"errors": errors, "runs": len(window)}
-            changed += _open(session, integration_id, IncidentKind.ERROR_RATE, detail, now) is not None
-        elif open_rate is not None and rate < policy.alert_error_rate / 2:
-            changed += _close(session, open_rate, now)
-        silent = open_now.get(IncidentKind.SILENCE)
-        if silent is not None and window[0][0] == "success":
-            changed += _close(session, silent, now)
-    changed += _check_records(
-        session, integration_id, latest, open_now.get(IncidentKind.RECORDS), policy, now
-    )
-    if policy.auto_suspend:
-        changed += _auto_suspend(session, integration_id, policy, workspace, now)
-    return changed
-
-
-def _auto_suspend(
-    session: Session, integration_id: int, policy: Policy, workspace: Policy, now: datetime
-) -> int:
-    """Suspend a live integration whose runs nearly all fail (Zapier's own rule), within a workspace cap."""
-    week = runs_repo.sums_after(session, [integration_id], after=now - timedelta(days=7)).get(
-        integration_id, {}
-    )
-    runs, errors = week.get("runs", 0), week.get("errors", 0)
-    if runs <= policy.auto_suspend_min_runs or errors < policy.auto_suspend_error_rate * runs:
-        return 0
-    integration = integration_repo.get(session, integration_id)
-    incident = repo.open_of(session, integration_id).get(IncidentKind.ERROR_RATE)
-    if integration is None or integration.state != State.LIVE.value or incident is None:
-        return 0
-    recent = audit_repo.count_since(session, action=AUTO_SUSPENDED, since=now - timedelta(days=1))
-    if recent >= policy.auto_suspend_cap:
-        return 0  # the open incident still alerts and escalates; a person decides
-    note = f"Suspended by Patchbay: {errors} of {runs} runs failed in the last 7 days."
-    take_step(
-        session=session,
-        actor=SYSTEM,
-        integration_id=integration_id,
-        step=Step.SUSPEND,
-        expected=State.LIVE,
-        policy=workspace,
-        now=now,
-        reason=note,
-    )
-    record_change(
-        session,
-        actor=SYSTEM,
-        now=now,
-        action=AUTO_SUSPENDED,
-        entity_type="integration",
-        entity_id=integration_id,
-        before={"state": State.LIVE.value},
-        after={"state": State.SUSPENDED.value, "errors": errors, "runs": runs, "incident": incident.id},
-        note=note,
-    )
-    _tell(session, incident.id, integration_id, Event.AUTO_SUSPENDED, Audience.OWNER, now=now)
-    return 1
-
-
-def _check_records(
-    session: Session,
-    integration_id: int,
-    latest: Sequence[tuple[str, int | None]],
-    open_records: Incident | None,
-    policy: Policy,
-    now: datetime,
-) -> int:
-    counts = [records for _, records in latest if records is not None]
-    if len(counts) < policy.alert_min_runs + 1:
-        return 0
-    newest, median = counts[0], statistics.median(counts[1:21])
-    factor = policy.alert_records_factor
-    far = median > 0 and (newest > factor * median or newest * factor < median)
-    if far and open_records is None:
-        return (
-            _open(session, integration_id, IncidentKind.RECORDS, {"records": newest, "median": median}, now)
-            is not None
-        )
-    if not far and open_records is not None:
-        return int(_close(session, open_records, now))
-    return 0
 
 
 def check_silence(*, session: Session, policy: Policy, now: datetime) -> int:
@@ -258,7 +156,7 @@ def check_silence(*, session: Session, policy: Policy, now: datetime) -> int:
         expected = expected_interval(integration, overrides)
         if now - at >= effective_policy(policy, overrides).alert_silence_factor * expected:
             detail = {"last_success": at.isoformat(), "expected_minutes": int(expected.total_seconds() // 60)}
-            opened += _open(session, integration.id, IncidentKind.SILENCE, detail, now) is not None
+            opened += open_incident(session, integration.id, IncidentKind.SILENCE, detail, now) is not None
     return opened
 
 
@@ -271,7 +169,7 @@ def escalate_due(*, session: Session, policy: Policy, now: datetime) -> int:
         incident = repo.get(session, incident_id)
         assert incident is not None
         _audit(session, incident_id, incident.integration_id, "escalated", now)
-        _tell(
+        tell(
             session,
             incident_id,
             incident.integration_id,
@@ -302,7 +200,7 @@ def acknowledge(*, session: Session, actor: Actor, incident_id: int, now: dateti
     incident = _answerable(session, actor, incident_id)
     if repo.acknowledge(session, incident.id, by=actor.user_id, now=now):
         _audit(session, incident.id, incident.integration_id, "acknowledged", now, actor=actor)
-        _tell(
+        tell(
             session,
             incident.id,
             incident.integration_id,
@@ -330,7 +228,7 @@ def snooze(
             actor=actor,
             until=until.isoformat(),
         )
-        _tell(
+        tell(
             session,
             incident.id,
             incident.integration_id,

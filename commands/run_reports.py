@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from commands.actor import Actor
@@ -100,22 +100,19 @@ def parse_batch(payload: Any) -> RunBatch:
     return RunBatch(runs=[RunReport.model_validate(payload)])
 
 
-def _utc_hour(at: datetime) -> datetime:
-    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-
-
 def ingest_runs(
-    *, session: Session, integration_id: int, reports: Iterable[RunReport], now: datetime
+    *, connection: Connection, integration_id: int, reports: Iterable[RunReport], now: datetime
 ) -> IngestResult:
-    """Store the runs not already stored (by run id) and add them to the hourly rollups."""
+    """Store the runs not already stored (by run id), on the caller's connection (POST /runs runs no
+    Session; an import passes its session's). The database counts each run it stores into the hourly
+    rollups, in the same statement."""
     rows: dict[str, dict[str, Any]] = {}
     received = 0
     for report in reports:
         received += 1
-        started, finished = (
-            report.started_at.astimezone(UTC),
-            report.finished_at.astimezone(UTC),
-        )
+        started, finished = report.started_at.astimezone(UTC), report.finished_at.astimezone(UTC)
+        source = report.source_event_at.astimezone(UTC) if report.source_event_at else None
+        duration_ms = int((finished - started).total_seconds() * 1000)
         rows.setdefault(
             report.run_id,
             {
@@ -124,44 +121,18 @@ def ingest_runs(
                 "status": report.status.value,
                 "started_at": started,
                 "finished_at": finished,
-                "duration_ms": int((finished - started).total_seconds() * 1000),
+                "duration_ms": duration_ms,
                 "records": report.records,
                 "error": redact(report.error),
-                "source_event_at": report.source_event_at.astimezone(UTC) if report.source_event_at else None,
+                "source_event_at": source,
                 "received_at": now,
+                "hour": finished.replace(minute=0, second=0, microsecond=0),
+                "duration_bucket": bucket_of(duration_ms),
+                "lag_seconds": int((finished - source).total_seconds()) if source else None,
             },
         )
-    inserted = repo.insert_new(session, list(rows.values()))
-    _roll_up(session, integration_id, inserted)
-    return IngestResult(accepted=len(inserted), duplicates=received - len(inserted))
-
-
-COUNTED = {"success": "successes", "error": "errors", "partial": "partials"}
-
-
-def _roll_up(session: Session, integration_id: int, runs: list[dict[str, Any]]) -> None:
-    hours: dict[datetime, dict[str, Any]] = {}
-    durations: dict[tuple[datetime, int], int] = defaultdict(int)
-    for run in runs:
-        hour = _utc_hour(run["finished_at"])
-        bucket = hours.setdefault(
-            hour, {"hour": hour, "last_success_at": None, **dict.fromkeys(repo.SUMMED, 0)}
-        )
-        bucket["runs"] += 1
-        bucket[COUNTED[run["status"]]] += 1
-        if run["records"] is not None:
-            bucket["records"] += run["records"]
-            bucket["counted_runs"] += 1
-        if run["source_event_at"] is not None:
-            bucket["lag_seconds"] += int((run["finished_at"] - run["source_event_at"]).total_seconds())
-            bucket["lagged_runs"] += 1
-        if run["status"] == "success" and (
-            bucket["last_success_at"] is None or bucket["last_success_at"] < run["finished_at"]
-        ):
-            bucket["last_success_at"] = run["finished_at"]
-        durations[(hour, bucket_of(run["duration_ms"]))] += 1
-    repo.add_to_hours(session, integration_id=integration_id, hours=list(hours.values()))
-    repo.add_durations(session, integration_id=integration_id, buckets=dict(durations))
+    inserted = repo.insert_new(connection, list(rows.values()))
+    return IngestResult(accepted=inserted, duplicates=received - inserted)
 
 
 def _file_lines(text: str) -> Iterable[tuple[int, Any]]:
@@ -204,7 +175,10 @@ def import_runs(
     accepted = duplicates = 0
     for start in range(0, len(good), MAX_BATCH):
         result = ingest_runs(
-            session=session, integration_id=integration_id, reports=good[start : start + MAX_BATCH], now=now
+            connection=session.connection(),
+            integration_id=integration_id,
+            reports=good[start : start + MAX_BATCH],
+            now=now,
         )
         accepted, duplicates = accepted + result.accepted, duplicates + result.duplicates
     record_change(

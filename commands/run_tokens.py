@@ -7,15 +7,18 @@ import secrets
 from datetime import datetime
 
 from pydantic import BaseModel
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from commands.actor import Actor
 from commands.audit import record_change
-from commands.errors import Mention, NotAllowed
+from commands.errors import Mention, NotAllowed, NotFound
 from commands.integrations import get_integration
 from commands.vocabulary import State
 from storage.models import IngestToken, Integration
 from storage.repositories import ingest_tokens as repo
+from storage.repositories import run_intake as intake_repo
+from storage.repositories.run_intake import Intake
 
 PREFIX = "pbr_"
 
@@ -121,11 +124,20 @@ def revoke_tokens(*, session: Session, actor: Actor, integration_id: int, now: d
     return revoked
 
 
-def integration_for(*, session: Session, token: str) -> int | None:
-    """The live integration an active token reports for; None for an unknown, revoked or rotated one."""
+def admit(*, connection: Connection, token: str) -> Intake | None:
+    """The live integration an active token reports for, with what its alert check needs; None for an
+    unknown, revoked or rotated token, or an integration that is not live."""
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
-    found = repo.integration_of(session, hash_token(token))
-    if found is None or found[1] != State.LIVE.value:
+    found = intake_repo.by_token(connection, hash_token(token))
+    if found is None or found.state != State.LIVE.value:
         return None
-    return found[0]
+    return found
+
+
+def intake_of(*, connection: Connection, integration_id: int) -> Intake:
+    """What the alert check needs for one integration, for runs reported from inside Patchbay."""
+    found = intake_repo.by_integration(connection, integration_id)
+    if found is None:
+        raise NotFound(f"There is no integration #{integration_id}.")
+    return found

@@ -6,6 +6,8 @@ integration that did not set its own value.
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -21,7 +23,7 @@ from commands.integrations import get_integration
 from commands.policy import PERCENT_MESSAGE, Policy, rate_of_percent
 from commands.run_health import WATCHED
 from commands.vocabulary import State, Timing
-from commands.workspace_policy import bounded_message
+from commands.workspace_policy import bounded_message, policy_with
 from storage.models import Integration
 from storage.repositories import thresholds as repo
 
@@ -86,9 +88,20 @@ def effective_policy(policy: Policy, overrides: dict[str, Any]) -> Policy:
     return policy.model_copy(update=own) if own else policy
 
 
-def policy_for(session: Session, integration_id: int, policy: Policy) -> Policy:
-    """The thresholds that hold for one integration."""
-    return effective_policy(policy, repo.overrides_of(session, integration_id))
+def thresholds_in_force(
+    *, defaults: Policy, workspace: dict[str, Any], own: dict[str, Any]
+) -> tuple[Policy, Policy]:
+    """The workspace policy, and the thresholds one integration is checked against, from the values
+    stored for each (read with every run report; each distinct pair is validated once a process)."""
+    if not workspace and not own:
+        return defaults, defaults
+    return _in_force(defaults, json.dumps(workspace, sort_keys=True), json.dumps(own, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_force(defaults: Policy, workspace: str, own: str) -> tuple[Policy, Policy]:
+    held = policy_with(defaults, json.loads(workspace))
+    return held, effective_policy(held, json.loads(own))
 
 
 def expected_interval(integration: Integration, overrides: dict[str, Any]) -> timedelta:

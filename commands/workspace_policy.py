@@ -40,7 +40,8 @@ class PolicyChange(BaseModel):
     changed: dict[str, tuple[Any, Any]]
 
 
-def _apply(defaults: Policy, overrides: dict[str, Any]) -> Policy:
+def policy_with(defaults: Policy, overrides: dict[str, Any]) -> Policy:
+    """The environment's defaults with the values admins changed (as stored) on top."""
     known = {name: value for name, value in overrides.items() if name in EDITABLE}
     try:
         return Policy.model_validate({**defaults.model_dump(), **known})
@@ -55,7 +56,7 @@ def read_policy(*, session: Session, defaults: Policy) -> PolicyState:
     if row is None:
         return PolicyState(policy=defaults, version=0)
     return PolicyState(
-        policy=_apply(defaults, row.overrides),
+        policy=policy_with(defaults, row.overrides),
         version=row.version,
         updated_by=row.updated_by,
         updated_at=row.updated_at,

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -79,6 +79,27 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.close()
+
+
+@contextmanager
+def connection_scope(factory: sessionmaker[Session]) -> Iterator[Connection]:
+    """One transaction on a Core connection, for a hot path that loads no objects (POST /runs):
+    commit when the block ends, roll back if it raises. `bound_session` adds a Session to it."""
+    engine: Engine = factory.kw["bind"]
+    with engine.begin() as connection:
+        yield connection
+
+
+@contextmanager
+def bound_session(factory: sessionmaker[Session], connection: Connection) -> Iterator[Session]:
+    """A Session inside `connection`'s transaction, flushed when the block ends; the transaction is
+    the connection's to commit or roll back."""
+    session = factory(bind=connection, join_transaction_mode="rollback_only")
+    try:
+        yield session
+        session.flush()
     finally:
         session.close()
 

@@ -337,7 +337,12 @@ class IngestToken(Base):
 
 
 class Run(Base):
-    """One reported run of a live integration: kept for the retention period, then pruned."""
+    """One reported run of a live integration: kept for the retention period, then pruned.
+
+    Inserting a run counts it into `run_hours` and `run_durations` (a database trigger: migration
+    0012) by its `hour`, `duration_bucket` and `lag_seconds`, worked out when it arrives; runs stored
+    before 0012 have NULL there.
+    """
 
     __tablename__ = "runs"
 
@@ -352,6 +357,9 @@ class Run(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     source_event_at: Mapped[datetime | None]
     received_at: Mapped[datetime] = mapped_column(index=True)
+    hour: Mapped[datetime | None]
+    duration_bucket: Mapped[int | None] = mapped_column(Integer)
+    lag_seconds: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         UniqueConstraint("integration_id", "run_id", name="uq_run_once"),

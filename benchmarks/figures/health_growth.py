@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 from benchmarks.lab import Lab
@@ -21,7 +21,7 @@ from commands.policy import Policy
 from commands.proposal_card import show_integration
 from commands.run_health import health_of
 from storage.db import make_engine, make_sessionmaker, session_scope
-from storage.models import Integration, RunDuration, RunHour
+from storage.models import Integration
 
 SIZES = (10_000, 1_000_000)
 CALLS = 300
@@ -33,10 +33,11 @@ HOURS = 30 * 24
 
 RUN_COLUMNS = (
     "integration_id, run_id, status, started_at, finished_at, duration_ms, records, error, "
-    "source_event_at, received_at"
+    "source_event_at, received_at, hour, duration_bucket"
 )
-# One INSERT ... SELECT over a generated series: the database writes the runs itself, so a million
-# of them take seconds, not the minutes a million bound rows would.
+# One INSERT ... SELECT over a generated series: the database writes the runs itself (and its trigger
+# counts them into the rollups), so a million of them take seconds, not the minutes a million bound
+# rows would.
 SQLITE_RUNS = f"""
 WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < :total - 1),
 at(x, finished) AS (
@@ -47,14 +48,16 @@ SELECT 1, 'run-' || x, CASE WHEN x % 10 = 0 THEN 'error' ELSE 'success' END,
        strftime('%Y-%m-%d %H:%M:%S', finished - 4, 'unixepoch') || '.000000',
        strftime('%Y-%m-%d %H:%M:%S', finished, 'unixepoch') || '.000000',
        4000, 10, CASE WHEN x % 10 = 0 THEN 'HubSpot answered 429' ELSE '' END, NULL,
-       strftime('%Y-%m-%d %H:%M:%S', finished, 'unixepoch') || '.000000'
+       strftime('%Y-%m-%d %H:%M:%S', finished, 'unixepoch') || '.000000',
+       strftime('%Y-%m-%d %H:00:00', finished, 'unixepoch') || '.000000', :bucket
 FROM at
 """
 POSTGRES_RUNS = f"""
 INSERT INTO runs ({RUN_COLUMNS})
 SELECT 1, 'run-' || x, CASE WHEN x % 10 = 0 THEN 'error' ELSE 'success' END,
        to_timestamp(finished - 4), to_timestamp(finished),
-       4000, 10, CASE WHEN x % 10 = 0 THEN 'HubSpot answered 429' ELSE '' END, NULL, to_timestamp(finished)
+       4000, 10, CASE WHEN x % 10 = 0 THEN 'HubSpot answered 429' ELSE '' END, NULL, to_timestamp(finished),
+       date_trunc('hour', to_timestamp(finished), 'UTC'), :bucket
 FROM (
     SELECT x, :first + (x / :per_hour) * 3600 + (x % :per_hour) * 3600 / :per_hour AS finished
     FROM generate_series(0, :total - 1) AS x
@@ -63,7 +66,8 @@ FROM (
 
 
 def _seed(url: str, runs: int) -> None:
-    """`runs` runs of integration 1 spread over the last 30 days, one in ten failed, with their rollups."""
+    """`runs` runs of integration 1 spread over the last 30 days, one in ten failed (the database
+    counts them into the rollups as they are inserted)."""
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     per_hour = runs // HOURS
@@ -71,34 +75,9 @@ def _seed(url: str, runs: int) -> None:
     runs_sql = POSTGRES_RUNS if engine.dialect.name == "postgresql" else SQLITE_RUNS
     with session_scope(sessions) as session:
         session.execute(update(Integration).where(Integration.id == 1).values(state="live", live_at=NOW))
-        session.execute(text(runs_sql), {"total": per_hour * HOURS, "per_hour": per_hour, "first": first})
-        errors = per_hour // 10 + (1 if per_hour % 10 else 0)
-        hours = [NOW - timedelta(hours=HOURS - h) for h in range(HOURS)]
         session.execute(
-            insert(RunHour),
-            [
-                {
-                    "integration_id": 1,
-                    "hour": hour,
-                    "runs": per_hour,
-                    "successes": per_hour - errors,
-                    "errors": errors,
-                    "partials": 0,
-                    "records": 10 * per_hour,
-                    "counted_runs": per_hour,
-                    "lag_seconds": 0,
-                    "lagged_runs": 0,
-                    "last_success_at": hour + timedelta(minutes=59),
-                }
-                for hour in hours
-            ],
-        )
-        session.execute(
-            insert(RunDuration),
-            [
-                {"integration_id": 1, "hour": hour, "bucket": bucket_of(4000), "runs": per_hour}
-                for hour in hours
-            ],
+            text(runs_sql),
+            {"total": per_hour * HOURS, "per_hour": per_hour, "first": first, "bucket": bucket_of(4000)},
         )
     settle(engine)
     engine.dispose()

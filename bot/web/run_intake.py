@@ -11,19 +11,19 @@ from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt import App
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.scheduling.notify import Notifier
 from bot.web.metrics import Metrics
 from bot.web.token_bucket import TokenBuckets
-from commands.incidents import check_runs
 from commands.policy import Policy
+from commands.run_alerts import apply_alerts, check_alerts
 from commands.run_reports import IngestResult, RunReport, field_errors, ingest_runs, parse_batch
-from commands.run_tokens import hash_token, integration_for
+from commands.run_tokens import Intake, admit, hash_token, intake_of
 from commands.stray_reports import report_from_retired
-from commands.workspace_policy import read_policy
-from storage.db import session_scope
+from storage.db import bound_session, connection_scope
 
 RUNS_PATH = "/runs"
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -70,22 +70,27 @@ class RunIntake:
     def accept(self, integration_id: int, reports: Sequence[RunReport]) -> IngestResult:
         """Store authenticated runs, check the alert thresholds, and tell Slack what opened or closed."""
         now = self.clock.now()
-        with session_scope(self.sessions) as session:
-            result, changed = self._store(session, integration_id, reports, now)
+        with connection_scope(self.sessions) as connection:
+            intake = intake_of(connection=connection, integration_id=integration_id)
+            result, changed = self._store(connection, intake, reports, now)
         if changed:
             self.notifier.deliver(now)
         return result
 
     def _store(
-        self, session: Session, integration_id: int, reports: Sequence[RunReport], now: datetime
+        self, connection: Connection, intake: Intake, reports: Sequence[RunReport], now: datetime
     ) -> tuple[IngestResult, int]:
         """The runs and the incidents they open or close, in the caller's transaction."""
-        result = ingest_runs(session=session, integration_id=integration_id, reports=reports, now=now)
-        changed = 0
-        if result.accepted:
-            policy = read_policy(session=session, defaults=self.policy).policy
-            changed = check_runs(session=session, integration_id=integration_id, policy=policy, now=now)
-        return result, changed
+        result = ingest_runs(
+            connection=connection, integration_id=intake.integration_id, reports=reports, now=now
+        )
+        if not result.accepted:
+            return result, 0
+        check = check_alerts(connection=connection, intake=intake, defaults=self.policy)
+        if not check.due:
+            return result, 0
+        with bound_session(self.sessions, connection) as session:
+            return result, apply_alerts(session=session, check=check, now=now)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
@@ -102,27 +107,29 @@ class RunIntake:
                 {"message": "Send Authorization: Bearer <token>."},
                 ("WWW-Authenticate", "Bearer"),
             )
-        # One transaction a request: the token is looked up, and the runs stored and checked against
-        # the alert thresholds, together. Slack is told what changed only after it commits.
+        # One transaction a request, on a Core connection: the token is looked up, and the runs stored
+        # and checked against the alert thresholds, together; a Session joins it only when an incident
+        # opens or closes. Slack is told what changed only after it commits.
         now = self.clock.now()
-        with session_scope(self.sessions) as session:
-            answer, changed = self._admit(session, token, environ, start_response, now)
+        with connection_scope(self.sessions) as connection:
+            answer, changed = self._admit(connection, token, environ, start_response, now)
         if changed:
             self.notifier.deliver(now)
         return answer
 
     def _admit(
         self,
-        session: Session,
+        connection: Connection,
         token: str,
         environ: dict[str, Any],
         start_response: StartResponse,
         now: datetime,
     ) -> tuple[list[bytes], int]:
-        integration_id = integration_for(session=session, token=token)
-        if integration_id is None:
+        intake = admit(connection=connection, token=token)
+        if intake is None:
             # A retired integration's token: something still runs; its owner and the channel hear of it.
-            retired = report_from_retired(session=session, token=token, now=now)
+            with bound_session(self.sessions, connection) as session:
+                retired = report_from_retired(session=session, token=token, now=now)
             if retired is not None:
                 log.warning("a run report arrived for retired #%s: something is still running", retired)
             return self._refuse(
@@ -165,10 +172,13 @@ class RunIntake:
             return self._refuse(
                 start_response, "422 Unprocessable Entity", "invalid", {"fields": field_errors(exc)}
             ), 0
-        result, changed = self._store(session, integration_id, batch.runs, now)
+        result, changed = self._store(connection, intake, batch.runs, now)
         self.metrics.run_reports.inc(len(batch.runs))
-        log.info(
-            "runs for #%s: %s stored, %s already stored", integration_id, result.accepted, result.duplicates
+        log.debug(
+            "runs for #%s: %s stored, %s already stored",
+            intake.integration_id,
+            result.accepted,
+            result.duplicates,
         )
         return _json(start_response, "200 OK", result.model_dump()), changed
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Incident
@@ -35,18 +35,21 @@ def open_once(
     return int(found) if found is not None else None
 
 
-_OPEN_IDS = select(Incident.id).where(
+class OpenIncident(NamedTuple):
+    id: int
+    integration_id: int
+    kind: str
+
+
+_OPEN = select(Incident.id, Incident.integration_id, Incident.kind).where(
     Incident.integration_id == bindparam("integration_id"), Incident.closed_at.is_(None)
 )
 
 
-def open_of(session: Session, integration_id: int) -> dict[str, Incident]:
-    """The integration's open incidents by kind. Asked after every run report, and mostly there are
-    none: their ids are read with a statement built once, and only open ones are loaded."""
-    ids = list(session.connection().execute(_OPEN_IDS, {"integration_id": integration_id}).scalars())
-    if not ids:
-        return {}
-    return {row.kind: row for row in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
+def open_of(connection: Connection, integration_id: int) -> dict[str, OpenIncident]:
+    """The integration's open incidents by kind (a statement built once: asked after run reports)."""
+    rows = connection.execute(_OPEN, {"integration_id": integration_id})
+    return {str(kind): OpenIncident(int(id_), int(of), str(kind)) for id_, of, kind in rows}
 
 
 def latest_of(session: Session, integration_id: int) -> Incident | None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage.models import IngestToken, Integration
+from storage.models import IngestToken
 
 
 def add(session: Session, token: IngestToken) -> IngestToken:
@@ -33,20 +33,6 @@ def active_of(session: Session, integration_id: int) -> IngestToken | None:
         IngestToken.integration_id == integration_id, IngestToken.revoked_at.is_(None)
     )
     return session.scalars(query.order_by(IngestToken.id.desc()).limit(1)).first()
-
-
-# Built once: every POST /runs sends it, and building a statement costs more than running this one.
-_ACTIVE_BY_HASH = (
-    select(IngestToken.integration_id, Integration.state)
-    .join(Integration, Integration.id == IngestToken.integration_id)
-    .where(IngestToken.token_hash == bindparam("token_hash"), IngestToken.revoked_at.is_(None))
-)
-
-
-def integration_of(session: Session, token_hash: str) -> tuple[int, str] | None:
-    """The integration an active token reports for, and that integration's state."""
-    row = session.connection().execute(_ACTIVE_BY_HASH, {"token_hash": token_hash}).first()
-    return (int(row[0]), str(row[1])) if row else None
 
 
 def integration_of_any(session: Session, token_hash: str) -> int | None:

@@ -1,8 +1,9 @@
 """Reported runs and their hourly rollups. Functions flush; the caller commits.
 
-A run is inserted "or ignored" on its unique key, and only the runs actually inserted are added to
-the rollups, each hour by one atomic upsert (insert, or add to the row there), so the same run
-arriving on several replicas at once is stored and counted exactly once.
+A run is inserted "or ignored" on its unique key, and the database adds each row actually inserted
+to the rollups (a trigger on `runs`, migration 0012: an atomic upsert per hour), so the same run
+arriving on several replicas at once is stored and counted exactly once. What every run report
+sends (storing the runs, reading the last runs) takes the request's Core connection.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, or_, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,73 +25,31 @@ def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]], keys
     return _dialect(session).insert(model).values(rows).on_conflict_do_nothing(index_elements=keys)
 
 
-def _dialect(session: Session) -> Any:
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+def _dialect(bind: Session | Connection) -> Any:
+    name = bind.dialect.name if isinstance(bind, Connection) else bind.get_bind().dialect.name
+    return postgresql if name == "postgresql" else sqlite
 
 
-# The statements every POST /runs sends are written once (per dialect) and sent with one parameter
-# set per row (executemany) on the session's connection: SQLAlchemy compiles each once per process,
-# and no ORM machinery runs for rows that are never loaded as objects.
+# The insert every POST /runs sends is written once (per dialect) and sent with one parameter set per
+# row (executemany) on the request's connection: SQLAlchemy compiles it once per process, and no ORM
+# machinery runs for rows that are never loaded as objects.
 @functools.cache
 def _new_runs(dialect: Any) -> Any:
-    runs = Run.__table__
     return (
-        dialect.insert(runs)
+        dialect.insert(Run.__table__)
         .on_conflict_do_nothing(index_elements=["integration_id", "run_id"])
-        .returning(runs.c.run_id)
+        .execution_options(preserve_rowcount=True)
     )
 
 
-@functools.cache
-def _hour_upsert(dialect: Any) -> Any:
-    hours = RunHour.__table__
-    statement = dialect.insert(hours)
-    new = statement.excluded
-    later = or_(hours.c.last_success_at.is_(None), hours.c.last_success_at < new.last_success_at)
-    return statement.on_conflict_do_update(
-        index_elements=["integration_id", "hour"],
-        set_={
-            **{name: hours.c[name] + new[name] for name in SUMMED},
-            "last_success_at": case((later, new.last_success_at), else_=hours.c.last_success_at),
-        },
-    )
-
-
-@functools.cache
-def _duration_upsert(dialect: Any) -> Any:
-    durations = RunDuration.__table__
-    statement = dialect.insert(durations)
-    return statement.on_conflict_do_update(
-        index_elements=["integration_id", "hour", "bucket"],
-        set_={"runs": durations.c.runs + statement.excluded.runs},
-    )
-
-
-def insert_new(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Insert the runs whose (integration_id, run_id) is new; return the ones inserted."""
+def insert_new(connection: Connection, rows: list[dict[str, Any]]) -> int:
+    """Insert the runs whose (integration_id, run_id) is new (the rollups count each one inserted);
+    how many were inserted. Rows go in run id order, so concurrent batches take locks alike."""
     if not rows:
-        return []
+        return 0
     ordered = sorted(rows, key=lambda row: row["run_id"])
-    inserted = set(session.connection().execute(_new_runs(_dialect(session)), ordered).scalars().all())
-    return [row for row in ordered if row["run_id"] in inserted]
-
-
-def add_to_hours(session: Session, *, integration_id: int, hours: list[dict[str, Any]]) -> None:
-    """Add each hour's counts (`hour`, every name in SUMMED, `last_success_at` or None) to its rollup,
-    creating the hour's row if it has none: one atomic upsert per hour, in one statement."""
-    if hours:
-        rows = [{"integration_id": integration_id, **hour} for hour in sorted(hours, key=lambda h: h["hour"])]
-        session.connection().execute(_hour_upsert(_dialect(session)), rows)
-
-
-def add_durations(session: Session, *, integration_id: int, buckets: dict[tuple[datetime, int], int]) -> None:
-    """Add run counts to the duration histograms: (hour, bucket) -> runs."""
-    if buckets:
-        rows = [
-            {"integration_id": integration_id, "hour": hour, "bucket": bucket, "runs": runs}
-            for (hour, bucket), runs in sorted(buckets.items())
-        ]
-        session.connection().execute(_duration_upsert(_dialect(session)), rows)
+    result = connection.execute(_new_runs(_dialect(connection)), ordered[0] if len(ordered) == 1 else ordered)
+    return int(result.rowcount)
 
 
 SUMMED = ("runs", "successes", "errors", "partials", "records", "counted_runs", "lag_seconds", "lagged_runs")
@@ -176,10 +135,9 @@ _LAST_RUNS = (
 )
 
 
-def last_runs(session: Session, integration_id: int, *, limit: int) -> Sequence[tuple[str, int | None]]:
+def last_runs(connection: Connection, integration_id: int, *, limit: int) -> Sequence[tuple[str, int | None]]:
     """(status, records) of the integration's last `limit` runs, newest first (after every report)."""
-    rows = session.connection().execute(_LAST_RUNS, {"integration_id": integration_id, "limit": limit})
-    return [(str(status), records) for status, records in rows]
+    return connection.execute(_LAST_RUNS, {"integration_id": integration_id, "limit": limit}).all()
 
 
 def last_finished(session: Session, integration_id: int) -> datetime | None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,18 +15,6 @@ from storage.models import IntegrationThresholds
 
 def of(session: Session, integration_id: int) -> IntegrationThresholds | None:
     return session.get(IntegrationThresholds, integration_id, populate_existing=True)
-
-
-# Read with every run report: a Core statement built once.
-_OWN = select(IntegrationThresholds.overrides).where(
-    IntegrationThresholds.integration_id == bindparam("integration_id")
-)
-
-
-def overrides_of(session: Session, integration_id: int) -> dict[str, Any]:
-    """The values one integration set for itself ({} when it set none)."""
-    row = session.connection().execute(_OWN, {"integration_id": integration_id}).first()
-    return dict(row[0] or {}) if row else {}
 
 
 def of_each(session: Session, integration_ids: Sequence[int]) -> dict[int, dict[str, Any]]:

@@ -159,8 +159,9 @@ def test_cards_threads_and_dms_with_a_fifth_of_slack_failing_land_once_each(
 def test_run_health_alerts_with_a_fifth_of_slack_failing_land_once_each_where_they_belong(
     patchbay: Patchbay, settings: Settings
 ) -> None:
-    from commands.incidents import check_runs
+    from commands.run_alerts import apply_alerts, check_alerts
     from commands.run_reports import RunReport, ingest_runs
+    from commands.run_tokens import intake_of
     from tests.bot.runs_client import run
     from tests.factories import set_state
 
@@ -174,11 +175,13 @@ def test_run_health_alerts_with_a_fifth_of_slack_failing_land_once_each_where_th
     notifier = Notifier(patchbay.sessions, slack_sender(settings, make_client(settings)))
     notifier.deliver(START)  # the cards, whose threads the alerts go into
     with session_scope(patchbay.sessions) as session:
+        connection = session.connection()
         for integration_id in ids:
             failing = [RunReport.model_validate(run(f"r{n}", "error", at=START)) for n in range(6)]
-            ingest_runs(session=session, integration_id=integration_id, reports=failing, now=START)
-            policy = settings.policy
-            assert check_runs(session=session, integration_id=integration_id, policy=policy, now=START)
+            ingest_runs(connection=connection, integration_id=integration_id, reports=failing, now=START)
+            intake = intake_of(connection=connection, integration_id=integration_id)
+            check = check_alerts(connection=connection, intake=intake, defaults=settings.policy)
+            assert apply_alerts(session=session, check=check, now=START)
     slack = patchbay.slack
     slack.flaky(0.2, *FAULTY, seed=5)
     for _ in range(RUNS):
