@@ -51,6 +51,8 @@ def redact(text: str) -> str:
 
     When the secret only shows once the text is URL-decoded, the decoded text is returned, masked.
     """
+    if not text:
+        return text
     masked = _mask(text)
     if "%" in masked or "+" in masked:
         decoded = unquote_plus(masked)

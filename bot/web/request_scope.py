@@ -8,8 +8,8 @@ executor copies the scope into the thread that runs the listener, so its log lin
 from __future__ import annotations
 
 import contextvars
+import os
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from typing import Any
 
 
 def _new_id() -> str:
-    return uuid.uuid4().hex[:12]
+    return os.urandom(6).hex()
 
 
 @dataclass

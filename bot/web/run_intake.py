@@ -34,7 +34,10 @@ log = logging.getLogger("patchbay.runs")
 def _json(
     start_response: StartResponse, status: str, payload: dict[str, Any], *extra: tuple[str, str]
 ) -> list[bytes]:
-    body = json.dumps(payload).encode()
+    return _answer(start_response, status, json.dumps(payload).encode(), *extra)
+
+
+def _answer(start_response: StartResponse, status: str, body: bytes, *extra: tuple[str, str]) -> list[bytes]:
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *extra]
     start_response(status, headers)
     return [body]
@@ -180,7 +183,7 @@ class RunIntake:
             result.accepted,
             result.duplicates,
         )
-        return _json(start_response, "200 OK", result.model_dump()), changed
+        return _answer(start_response, "200 OK", result.model_dump_json().encode()), changed
 
 
 _BY_APP: weakref.WeakKeyDictionary[App, RunIntake] = weakref.WeakKeyDictionary()
