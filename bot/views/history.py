@@ -76,9 +76,11 @@ def change_words(change: ChangeSummary) -> str:
 
 
 def reason_words(reason: StepReason) -> str:
-    """Why a step was taken, when Patchbay gave the reason, in plain text (a tool's name unescaped)."""
+    """Why a step was taken, when the reason is a fact, in plain text (tools' names unescaped)."""
     if reason.kind is ReasonKind.TOOL_RETIRING:
         return f"{reason.tool} is being retired."
+    if reason.kind is ReasonKind.TOOL_REPLACED:
+        return f"{reason.tool} -> {reason.successor}"
     return f"Suspended by Patchbay: {reason.errors} of {reason.runs} runs failed in the last 7 days."
 
 
@@ -91,7 +93,7 @@ def note_words(
     reason: StepReason | None = None,
 ) -> str:
     """The note under a step, as plain text to escape: what the step left as it was or sends to
-    review, why Patchbay took it, the person's own words, and a flag when the integration uses a
+    review, why it was taken, the person's own words, and a flag when the integration uses a
     person's own account."""
     parts = []
     if kept:

@@ -150,3 +150,5 @@ def test_the_reason_patchbay_gives_is_worded_the_same_in_notices_and_history_and
         reason=failed,
     )
     assert what(suspended) == "applied the auto-suspend policy -> suspended"
+    replaced = StepReason(kind=ReasonKind.TOOL_REPLACED, tool="Salesforce", successor="Asana")
+    assert note_words("", reason=replaced) == "Salesforce -> Asana"
