@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.text import Markup, escape, render
 from bot.views.history import entry_note, what
+from bot.views.stackmap import orphan_why
 from bot.views.thresholds import thresholds_line
 from commands.documents import IntegrationDocument
 from commands.vocabulary import lowerfirst
@@ -85,6 +86,7 @@ def _environment() -> Environment:
         thresholds=thresholds_line,
         what=what,
         note=entry_note,
+        orphan_why=orphan_why,
     )
     return env
 

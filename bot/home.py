@@ -11,8 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.middleware import deliver, transaction
 from bot.request import request_of
 from bot.views.home import home_view
-from commands.home import home
-from commands.run_health import WATCHED, health_of_each
+from commands.home import app_home
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +19,9 @@ log = logging.getLogger(__name__)
 def publish_home(client: WebClient, context: BoltContext, user_id: str) -> None:
     """Build the person's dashboard in its own read transaction and publish it."""
     req = request_of(context)
-    now = req.now
     with transaction(context) as session:
-        found = home(session=session, actor=req.actor_of(user_id), policy=req.policy, today=now.date())
-        watched = [i.id for i in found.integrations if i.state in WATCHED]
-        health = health_of_each(session=session, integration_ids=watched, now=now)
-    client.views_publish(user_id=user_id, view=home_view(found, health=health, now=now))
+        found = app_home(session=session, actor=req.actor_of(user_id), policy=req.policy, now=req.now)
+    client.views_publish(user_id=user_id, view=home_view(found, now=req.now))
 
 
 def refresh_home(client: WebClient, context: BoltContext, user_id: str) -> None:

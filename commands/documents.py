@@ -20,7 +20,7 @@ from commands.policy import Policy
 from commands.run_health import WATCHED, Health, health_of
 from commands.secrets import redact
 from commands.security_review import ScopeNeed
-from commands.stackmap import orphan_of
+from commands.stackmap import Orphan, orphan_of
 from commands.teardown_plan import TeardownLine, teardown_of
 from commands.thresholds import IntegrationThresholds, thresholds_of
 from commands.vocabulary import (
@@ -107,7 +107,7 @@ class IntegrationDocument(BaseModel):
     measures: list[MeasureLine]
     teardown: list[TeardownLine] = []
     tools: list[ToolTerms] = []
-    orphaned: str = ""  # why nobody can answer for it, when it is orphaned
+    orphan: Orphan | None = None  # why nobody can answer for it, when it is orphaned
     health: Health | None = None
     thresholds: IntegrationThresholds | None = None
     generated_at: datetime
@@ -204,7 +204,7 @@ def document_of(
             )
             for t in ends
         ],
-        orphaned=orphan.why() if orphan else "",
+        orphan=orphan,
         health=health_of(session=session, integration_id=integration.id, now=now) if watched else None,
         thresholds=thresholds_of(session=session, integration=integration, policy=policy)
         if watched and policy is not None

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from commands.integrations import get_integration
-from commands.notices import ChangeSummary
+from commands.notices import ChangeSummary, StepReason
 from commands.review_items import Outcome
 from storage.models import AuditEvent
 from storage.repositories import audit
@@ -29,6 +29,7 @@ class HistoryEntry(BaseModel):
     kept: str = ""  # the state a change not accepted left it in
     change: ChangeSummary | None = None  # what a change of scopes or data classes alters
     personal_account: bool = False  # the reviewed integration uses a person's own account
+    reason: StepReason | None = None  # why, when Patchbay gave the reason (older rows: in `note`)
 
 
 class History(BaseModel):
@@ -54,6 +55,7 @@ def _entry(event: AuditEvent) -> HistoryEntry:
         if isinstance(after.get("change"), dict)
         else None,
         personal_account=bool(after.get("personal_account")),
+        reason=StepReason.model_validate(after["reason"]) if isinstance(after.get("reason"), dict) else None,
     )
 
 

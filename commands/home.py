@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -15,6 +15,7 @@ from commands.flows import MANUAL_MODES, hours_per_week
 from commands.lifecycle import Step, next_steps, refusal
 from commands.measures import MeasureLine, line_of
 from commands.policy import Policy
+from commands.run_health import WATCHED, Health, health_of_each
 from commands.stackmap import Orphan, find_orphans
 from commands.tools import ToolCard
 from commands.vocabulary import ENDED, IN_FLIGHT, OPEN_PROPOSAL, Category, State
@@ -127,6 +128,7 @@ class Home(BaseModel):
     totals: StackTotals
     orphans: list[Orphan] = []  # for admins: live or in-flight integrations nobody can answer for
     to_assess: list[ToolCard] = []  # the person's tools nobody said yet which tools they share data with
+    health: dict[int, Health] = {}  # on App Home: each of the listed live or suspended integrations' runs
 
 
 def waiting_for(session: Session, actor: Actor, today: date) -> list[Waiting]:
@@ -231,4 +233,13 @@ def home(*, session: Session, actor: Actor, policy: Policy, today: date, limit: 
         totals=stack_totals(session),
         orphans=find_orphans(session=session) if actor.is_admin else [],
         to_assess=unassessed_tools(session=session, owner_id=actor.user_id),
+    )
+
+
+def app_home(*, session: Session, actor: Actor, policy: Policy, now: datetime) -> Home:
+    """Everything App Home shows: the dashboard, and the run health of its live and suspended integrations."""
+    found = home(session=session, actor=actor, policy=policy, today=now.date())
+    watched = [i.id for i in found.integrations if i.state in WATCHED]
+    return found.model_copy(
+        update={"health": health_of_each(session=session, integration_ids=watched, now=now)}
     )

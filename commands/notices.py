@@ -36,13 +36,30 @@ class ChangeSummary(BaseModel):
     summary: str = ""
 
 
+class ReasonKind(StrEnum):
+    TOOL_RETIRING = "tool_retiring"  # the step follows from retiring one of its tools
+    TOOL_REPLACED = "tool_replaced"  # one of its tools is being replaced by a successor
+    RUNS_FAILED = "runs_failed"  # Patchbay suspended it: nearly all its runs of the week failed
+
+
+class StepReason(BaseModel):
+    """Why a step was taken when the reason is a fact, not a person's words (`bot/views/history.py`
+    words it); stored in the audit record's `after`, so history and documents word it the same."""
+
+    kind: ReasonKind
+    tool: str = ""  # TOOL_RETIRING, TOOL_REPLACED: the tool's name
+    successor: str = ""  # TOOL_REPLACED: the tool replacing it
+    errors: int = 0  # RUNS_FAILED: failed runs of the last 7 days
+    runs: int = 0  # RUNS_FAILED: all runs of the last 7 days
+
+
 class Notice(BaseModel):
     """One thread reply, DM or channel message about an integration.
 
     `title` and `note` are people's text; the rest are ids, states, counts and kinds (`item`: a
     teardown item's kind; `kept`: the state a change not accepted leaves it in; `change`: the
     scopes and data classes a change would alter; `personal_account`: the reviewed integration
-    uses a person's own account).
+    uses a person's own account; `reason`: why, when the reason is a fact).
     """
 
     say: Say
@@ -66,3 +83,4 @@ class Notice(BaseModel):
     kept: str = ""
     change: ChangeSummary | None = None
     personal_account: bool = False
+    reason: StepReason | None = None

@@ -15,6 +15,7 @@ from commands.errors import Command, InvalidInput, Mention, NotFound, PatchbayEr
 from commands.fields import Day, Form, MaybeName, RowId, Ticked
 from commands.flows import FlowLine
 from commands.impact import Link, tool_impact
+from commands.notices import ReasonKind, StepReason
 from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.proposal_form import ProposalDraft, draft_of
@@ -331,8 +332,12 @@ def replace_tool(
             entity_type="integration",
             entity_id=i.id,
             before={"tool": tool.name},
-            after={"successor": successor.name},
-            note=f"{tool.name} -> {successor.name}",
+            after={
+                "successor": successor.name,
+                "reason": StepReason(
+                    kind=ReasonKind.TOOL_REPLACED, tool=tool.name, successor=successor.name
+                ).model_dump(),
+            },
         )
     return Replacement(
         tool=ToolCard.of(tool), successor=ToolCard.of(successor), registered=registered, seeds=seeds

@@ -26,6 +26,7 @@ from commands.actor import SYSTEM
 from commands.audit import record_change
 from commands.incidents import Audience, Event, IncidentKind, close_incident, open_incident, tell
 from commands.lifecycle import Step
+from commands.notices import ReasonKind, StepReason
 from commands.policy import Policy
 from commands.thresholds import thresholds_in_force
 from commands.vocabulary import State
@@ -137,7 +138,7 @@ def _auto_suspend(session: Session, check: AlertCheck, now: datetime) -> int:
     recent = audit_repo.count_since(session, action=AUTO_SUSPENDED, since=now - timedelta(days=1))
     if recent >= policy.auto_suspend_cap:
         return 0  # the open incident still alerts and escalates; a person decides
-    note = f"Suspended by Patchbay: {errors} of {runs} runs failed in the last 7 days."
+    because = StepReason(kind=ReasonKind.RUNS_FAILED, errors=errors, runs=runs)
     take_step(
         session=session,
         actor=SYSTEM,
@@ -146,7 +147,7 @@ def _auto_suspend(session: Session, check: AlertCheck, now: datetime) -> int:
         expected=State.LIVE,
         policy=check.workspace,
         now=now,
-        reason=note,
+        because=because,
     )
     record_change(
         session,
@@ -156,8 +157,7 @@ def _auto_suspend(session: Session, check: AlertCheck, now: datetime) -> int:
         entity_type="integration",
         entity_id=integration_id,
         before={"state": State.LIVE.value},
-        after={"state": State.SUSPENDED.value, "errors": errors, "runs": runs, "incident": incident.id},
-        note=note,
+        after={"state": State.SUSPENDED.value, "reason": because.model_dump(), "incident": incident.id},
     )
     tell(session, incident.id, integration_id, Event.AUTO_SUSPENDED, Audience.OWNER, now=now)
     return 1

@@ -116,7 +116,10 @@ def _badness(health: Health) -> tuple[int, float, float]:
 
 def health_of_each(*, session: Session, integration_ids: Sequence[int], now: datetime) -> dict[int, Health]:
     """The health of several integrations in a fixed number of queries (no percentiles, no failed runs)."""
-    integrations = [i for i in (integration_repo.get(session, n) for n in integration_ids) if i is not None]
+    if not integration_ids:
+        return {}
+    found = integration_repo.by_ids(session, integration_ids)
+    integrations = [found[n] for n in integration_ids if n in found]
     return {h.integration_id: h for h in _healths(session, integrations, now)}
 
 

@@ -1,6 +1,6 @@
-"""The stack map: tools by category, integrations and manual handoffs between them, as Graphviz DOT.
+"""The stack map as data: tools by category, and the integrations and manual handoffs between them.
 
-`stack_map` reads the registry into plain data; `to_dot` turns that into DOT text (a pure function).
+`stack_map` reads the registry into plain data; `bot/views/stackmap_drawing.py` draws and words it.
 Big stacks stay readable: tools with no connections collapse into one "N more" box per category, and
 the map can focus on one tool or one category (that and its direct neighbours).
 """
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from commands.errors import NotFound
 from commands.flows import MANUAL_MODES, hours_per_week
-from commands.vocabulary import IN_FLIGHT, OPEN_PROPOSAL, Category, Direction, State, counted
+from commands.vocabulary import IN_FLIGHT, OPEN_PROPOSAL, Category, Direction, State
 from storage.models import Integration, Tool
 from storage.repositories import dashboard as dash_repo
 from storage.repositories import flows as flow_repo
@@ -25,7 +25,6 @@ from storage.repositories import tools as tool_repo
 
 COLLAPSE_ABOVE = 40  # more tools than this: unconnected ones collapse into one box per category
 DETAIL_LIMIT = 80  # more connected tools than this: the whole-stack map shows categories, not tools
-LABEL_CHARS = 32
 
 
 class EdgeKind(StrEnum):
@@ -52,36 +51,41 @@ class Orphan(BaseModel):
     reason: OrphanReason
     tool: str = ""  # the retired tool, for TOOL_RETIRED
 
-    def why(self) -> str:
-        if self.reason is OrphanReason.TOOL_RETIRED:
-            return f"{self.tool} is retired"
-        return "its owner left Slack"
-
 
 class MapNode(BaseModel):
+    """A tool, or on the map by category a category's box (`size`: its active tools)."""
+
     id: int
     name: str
     category: Category
     retired: bool = False
     focus: bool = False
+    size: int | None = None
 
 
 class MapEdge(BaseModel):
+    """An integration (its id and title), a manual handoff (the data it carries and its hours a
+    week), or on the map by category `count` of either kind between two categories."""
+
     source: int
     target: int
     kind: EdgeKind
-    label: str
+    name: str = ""
     hours: Decimal | None = None
     both_ways: bool = False
     integration_id: int | None = None
+    count: int = 1
 
 
 class StackMap(BaseModel):
-    title: str
+    """The map: of the whole stack, around one tool (`around`) or of one category (`category`)."""
+
     nodes: list[MapNode]
     edges: list[MapEdge]
     collapsed: dict[Category, int] = {}
     focus: str = ""
+    around: str = ""
+    category: Category | None = None
     tools: int
     counts: dict[EdgeKind, int]
     manual_hours: Decimal
@@ -92,20 +96,18 @@ class StackMap(BaseModel):
         return self.counts.get(kind, 0)
 
 
-def _graph(title: str, nodes: list[MapNode], edges: list[MapEdge], **extra: Any) -> StackMap:
+def _graph(nodes: list[MapNode], edges: list[MapEdge], **extra: Any) -> StackMap:
     counts: dict[EdgeKind, int] = defaultdict(int)
     for edge in edges:
         counts[edge.kind] += 1
     hours = sum((e.hours or Decimal(0) for e in edges if e.kind is EdgeKind.MANUAL), Decimal(0))
     tools = extra.pop("tools", len(nodes) + sum(extra.get("collapsed", {}).values()))
-    return StackMap(
-        title=title, nodes=nodes, edges=edges, tools=tools, counts=dict(counts), manual_hours=hours, **extra
-    )
+    return StackMap(nodes=nodes, edges=edges, tools=tools, counts=dict(counts), manual_hours=hours, **extra)
 
 
-def _overview(title: str, tools: list[Tool], edges: list[MapEdge]) -> StackMap:
+def _overview(tools: list[Tool], edges: list[MapEdge]) -> StackMap:
     """One box per category, and one arrow per category pair and kind, counted and weighted."""
-    base = _graph(title, [], edges, tools=len(tools))
+    base = _graph([], edges, tools=len(tools))
     category_of = {tool.id: Category(tool.category) for tool in tools}
     index = {category: n for n, category in enumerate(Category, start=1)}
     sizes: dict[Category, int] = defaultdict(int)
@@ -116,37 +118,20 @@ def _overview(title: str, tools: list[Tool], edges: list[MapEdge]) -> StackMap:
     for edge in edges:
         grouped[(category_of[edge.source], category_of[edge.target], edge.kind)].append(edge)
     used = {c for key in grouped for c in key[:2]} | set(sizes)
-    nodes = [
-        MapNode(id=index[c], name=f"{c.label} ({counted(sizes[c], 'tool')})", category=c)
-        for c in Category
-        if c in used
-    ]
+    nodes = [MapNode(id=index[c], name=c.label, category=c, size=sizes[c]) for c in Category if c in used]
     merged = []
     for (source, target, kind), members in grouped.items():
         hours = sum((e.hours or Decimal(0) for e in members), Decimal(0))
-        words = {
-            EdgeKind.LIVE: "live",
-            EdgeKind.PROPOSED: "proposed",
-            EdgeKind.MANUAL: "manual",
-            EdgeKind.SUSPENDED: "suspended",
-            EdgeKind.RETIRING: "retiring",
-            EdgeKind.ORPHANED: "orphaned",
-        }[kind]
-        label = f"{len(members)} {words}" + (f", {hours} h/wk" if kind is EdgeKind.MANUAL else "")
         merged.append(
             MapEdge(
                 source=index[source],
                 target=index[target],
                 kind=kind,
-                label=label,
                 hours=hours if kind is EdgeKind.MANUAL else None,
+                count=len(members),
             )
         )
     return base.model_copy(update={"nodes": nodes, "edges": merged, "overview": True})
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
 ORPHANABLE = frozenset({State.LIVE, State.SUSPENDED, *IN_FLIGHT})
@@ -203,15 +188,12 @@ def _edges(session: Session, tools: dict[int, Tool]) -> list[MapEdge]:
             kind = EdgeKind.RETIRING
         else:
             kind = EdgeKind.PROPOSED
-        label = f"#{i.id} {_short(i.title)}"
-        if kind in (EdgeKind.SUSPENDED, EdgeKind.RETIRING, EdgeKind.ORPHANED):
-            label = f"{kind.value.upper()}: {label}"
         edges.append(
             MapEdge(
                 source=i.source_tool_id,
                 target=i.target_tool_id,
                 kind=kind,
-                label=label,
+                name=i.title,
                 both_ways=i.direction == Direction.BI_DIRECTIONAL.value,
                 integration_id=i.id,
             )
@@ -223,7 +205,7 @@ def _edges(session: Session, tools: dict[int, Tool]) -> list[MapEdge]:
                 source=flow.source_tool_id,
                 target=flow.target_tool_id,
                 kind=EdgeKind.MANUAL,
-                label=f"{_short(flow.data)} ({hours} h/wk)",
+                name=flow.data,
                 hours=hours,
             )
         )
@@ -250,10 +232,9 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
         picked = tool_repo.by_name(session, focus)
         category = None if picked else Category.from_text(focus)
         if picked is not None:
-            centre, title = {picked.id}, f"Stack map around {picked.name}"
+            centre = {picked.id}
         elif category is not None:
             centre = {t.id for t in tools.values() if t.category == category.value and t.retired_at is None}
-            title = f"Stack map of {category.label}"
         else:
             names = ", ".join(c.value for c in Category)
             raise NotFound(
@@ -263,11 +244,18 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
         ids = centre | {e.source for e in edges} | {e.target for e in edges}
         nodes = [_node(tools[i], focus=i in centre) for i in sorted(ids, key=lambda i: tools[i].name_key)]
         shown = {e.integration_id for e in edges}
-        return _graph(title, nodes, edges, focus=focus, orphans=[o for o in orphans if o.id in shown])
+        return _graph(
+            nodes,
+            edges,
+            focus=focus,
+            around=picked.name if picked is not None else "",
+            category=category,
+            orphans=[o for o in orphans if o.id in shown],
+        )
     active = [t for t in tools.values() if t.retired_at is None]
     connected = {e.source for e in edges} | {e.target for e in edges}
     if len(connected) > DETAIL_LIMIT:
-        overview = _overview("Stack map by category", list(tools.values()), edges)
+        overview = _overview(list(tools.values()), edges)
         return overview.model_copy(update={"orphans": orphans})
     collapsed: dict[Category, int] = defaultdict(int)
     nodes = []
@@ -276,100 +264,4 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
             nodes.append(_node(tool))
         elif tool.retired_at is None:
             collapsed[Category(tool.category)] += 1
-    return _graph("Stack map", nodes, edges, collapsed=dict(collapsed), orphans=orphans)
-
-
-# ---- DOT -------------------------------------------------------------------------------------
-
-STYLE = {
-    EdgeKind.LIVE: 'style=solid, color="#2e7d32", fontcolor="#1b5e20", penwidth=1.8',
-    EdgeKind.PROPOSED: 'style=solid, color="#b8bec6", fontcolor="#9aa1aa", penwidth=0.8, arrowhead=open',
-    EdgeKind.MANUAL: 'style=dashed, color="#d32f2f", fontcolor="#b71c1c"',
-    EdgeKind.SUSPENDED: 'style="bold,dotted", color="#ef6c00", fontcolor="#e65100", penwidth=2',
-    EdgeKind.RETIRING: 'style=dashed, color="#8d6e63", fontcolor="#5d4037", penwidth=1.4, arrowhead=tee',
-    EdgeKind.ORPHANED: 'style="bold,dotted", color="#6a1b9a", fontcolor="#4a148c", penwidth=2',
-}
-LEGEND = (
-    "green: live integration · grey: proposal · dashed red: manual handoff, the thicker the more hours a "
-    "week (each labelled h/wk) · "
-    "dotted orange: suspended · dashed brown, ending in a bar: retiring (its teardown is open) · "
-    "dotted purple: orphaned (its owner left, or a tool is retired)"
-)
-ORPHANS_SHOWN = 12
-
-
-def quote(text: str) -> str:
-    """A DOT double-quoted string: backslashes, quotes and line breaks made harmless."""
-    cleaned = " ".join(text.replace("\\", "\\\\").replace('"', '\\"').split())
-    return f'"{cleaned}"'
-
-
-def _manual_width(hours: Decimal | None) -> str:
-    """From 1.5 (a few minutes a week) to 9 (15 hours or more): the difference shows at a glance."""
-    return f"{1.5 + min(float(hours or 0), 15.0) / 2:.1f}"
-
-
-def to_dot(graph: StackMap) -> str:
-    """The map as Graphviz DOT: one cluster per category, one styled edge per connection."""
-    lines = [
-        "digraph stack {",
-        f"  graph [rankdir=LR, fontname=Helvetica, fontsize=13, labelloc=t, label={quote(graph.title)}, "
-        "nodesep=0.25, ranksep=1.0, pad=0.3, newrank=true, outputorder=edgesfirst, forcelabels=true];",
-        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#5c6b7a", '
-        "fontname=Helvetica, fontsize=11];",
-        "  edge [fontname=Helvetica, fontsize=9, arrowsize=0.7];",
-    ]
-    by_category: dict[Category, list[MapNode]] = defaultdict(list)
-    for node in graph.nodes:
-        by_category[node.category].append(node)
-    if graph.overview:
-        lines += [
-            f'  t{n.id} [label={quote(n.name)}, fillcolor="#f3f6f9", fontsize=13];' for n in graph.nodes
-        ]
-        by_category.clear()
-    for category in Category:
-        members = by_category.get(category, [])
-        hidden = graph.collapsed.get(category, 0)
-        if not members and not hidden:
-            continue
-        lines.append(f"  subgraph cluster_{category.value} {{")
-        lines.append(
-            f"    label={quote(category.label)}; "
-            'style="rounded,filled"; fillcolor="#f3f6f9"; color="#c9d3dd";'
-        )
-        for node in members:
-            extra = ""
-            if node.retired:
-                extra = ', style="rounded,dashed", fontcolor="#8a8f96"'
-            elif node.focus:
-                extra = ', fillcolor="#fff4c2", penwidth=2'
-            name = node.name + (" (retired)" if node.retired else "")
-            lines.append(f"    t{node.id} [label={quote(name)}{extra}];")
-        if hidden:
-            label = f"+{hidden} more tool{'s' if hidden != 1 else ''} with no connections"
-            lines.append(
-                f'    more_{category.value} [label={quote(label)}, shape=note, fillcolor="#eef1f4", '
-                'color="#c9d3dd", fontcolor="#5c6b7a", fontsize=9];'
-            )
-        lines.append("  }")
-    for edge in graph.edges:
-        # xlabel sits beside its edge; a plain label becomes a node of its own, far from the line.
-        attrs = [STYLE[edge.kind], f"xlabel={quote(edge.label)}"]
-        if edge.kind is EdgeKind.MANUAL:
-            attrs.append(f"penwidth={_manual_width(edge.hours)}")
-        if edge.both_ways:
-            attrs.append("dir=both")
-        lines.append(f"  t{edge.source} -> t{edge.target} [{', '.join(attrs)}];")
-    lines.append(f"  legend [shape=plaintext, style=solid, fontsize=9, label={quote(LEGEND)}];")
-    if graph.orphans:
-        listed = [f"#{o.id} {_short(o.title)} ({o.state.label.lower()}): {o.why()}" for o in graph.orphans]
-        more = len(listed) - ORPHANS_SHOWN
-        listed = listed[:ORPHANS_SHOWN] + ([f"and {more} more"] if more > 0 else [])
-        heading = f"Orphaned integrations ({len(graph.orphans)}):"
-        text = "".join(quote(line)[1:-1] + "\\l" for line in [heading, *listed])  # \l: a left-aligned line
-        lines.append(
-            f'  orphans [shape=plaintext, style=solid, fontsize=10, fontcolor="#4a148c", label="{text}"];'
-        )
-        lines.append("  legend -> orphans [style=invis];")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    return _graph(nodes, edges, collapsed=dict(collapsed), orphans=orphans)

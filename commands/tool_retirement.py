@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from commands.actor import Actor
 from commands.errors import Mention, NotAllowed
 from commands.lifecycle import RULES, Step, refusal
+from commands.notices import ReasonKind, StepReason
 from commands.policy import Policy
 from commands.tools import ToolCard, retire_tool, tool_for_steward
 from commands.vocabulary import State
@@ -66,7 +67,7 @@ def retire_tool_safely(
             expected=dependent.state,
             policy=policy,
             now=now,
-            reason=f"{card.name} is being retired.",
+            because=StepReason(kind=ReasonKind.TOOL_RETIRING, tool=card.name),
         )
     card = retire_tool(session=session, actor=actor, tool_id=tool_id, now=now)
     return ToolRetirement(tool=card, dependents=dependents, retired=True, started=[d.id for d in dependents])

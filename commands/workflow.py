@@ -13,7 +13,7 @@ from commands.audit import record_change
 from commands.errors import Conflict, InvalidInput, Mention, NotAllowed, NotFound
 from commands.flows import automate_flows_of
 from commands.lifecycle import RULES, Facts, Step, refusal
-from commands.notices import ChangeSummary, Notice, Say
+from commands.notices import ChangeSummary, Notice, Say, StepReason
 from commands.outbox import Kind, owe
 from commands.policy import Policy
 from commands.proposal_card import IntegrationCard, approvals_needed, card_of
@@ -147,6 +147,8 @@ def _told(extra: dict[str, Any]) -> dict[str, Any]:
         told["kept"] = extra["kept"]
     if "change" in extra:
         told["change"] = ChangeSummary.model_validate(extra["change"])
+    if "reason" in extra:
+        told["reason"] = StepReason.model_validate(extra["reason"])
     return told
 
 
@@ -170,9 +172,9 @@ def finish_retirement(session: Session, integration: Integration, *, actor: Acto
     _move(session, integration, step=Step.FINISH_TEARDOWN, to=State.RETIRED, actor=actor, now=now)
 
 
-def _reason(step: Step, reason: str) -> str:
+def _reason(step: Step, reason: str, because: StepReason | None) -> str:
     reason = reason.strip()
-    if RULES[step].reason_required and not reason:
+    if RULES[step].reason_required and not reason and because is None:
         raise InvalidInput({"reason": "Give a reason: the proposer and owner will see it."})
     return reason
 
@@ -196,11 +198,14 @@ def take_step(
     policy: Policy,
     now: datetime,
     reason: str = "",
+    because: StepReason | None = None,
 ) -> IntegrationCard:
-    """Take a step that needs no form beyond an optional reason."""
+    """Take a step that needs no form beyond an optional reason (a person's words, or `because`:
+    the reason Patchbay gives when the step follows from something else)."""
     integration = _locked(session, integration_id)
     _authorise(session, integration, step, actor, expected)
-    note = _reason(step, reason)
+    note = _reason(step, reason, because)
+    why = {"reason": because.model_dump()} if because is not None else None
     if step is Step.APPROVE:
         _approve(session, integration, actor=actor, policy=policy, now=now)
     elif step in (Step.START_REVIEW, Step.RESUBMIT):
@@ -232,10 +237,19 @@ def take_step(
             session, integration, step=step, to=State.LIVE, actor=actor, now=now, values={"retested_at": None}
         )
     elif step is Step.RETIRE:
-        _move(session, integration, step=step, to=State.RETIRING, actor=actor, now=now, note=note)
+        _move(session, integration, step=step, to=State.RETIRING, actor=actor, now=now, note=note, extra=why)
         open_teardown(session, integration, now=now)
     elif step in SIMPLE_TARGETS:
-        _move(session, integration, step=step, to=SIMPLE_TARGETS[step], actor=actor, now=now, note=note)
+        _move(
+            session,
+            integration,
+            step=step,
+            to=SIMPLE_TARGETS[step],
+            actor=actor,
+            now=now,
+            note=note,
+            extra=why,
+        )
     else:
         raise InvalidInput({"form": f"'{RULES[step].label}' needs its form."})
     return card_of(session, integration, policy)

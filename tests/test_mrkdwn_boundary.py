@@ -31,6 +31,7 @@ NOT_SENT_TO_SLACK = {
     "bot/text.py",  # the escaping itself
     "bot/web/logs.py",  # log lines
     "bot/settings.py",  # start-up errors in the terminal
+    "bot/views/stackmap_drawing.py",  # Graphviz DOT, made safe by its own `quote`
 }
 
 
@@ -210,4 +211,53 @@ def test_commands_write_no_slack_markup() -> None:
         "commands/ returns data and plain sentences; word Slack text in bot/views (a person or a"
         " command in an error is a named value: Mention(user_id), Command('/patchbay ...')):\n"
         + "\n".join(found)
+    )
+
+
+# What an integration's history, documents, thread and DMs show under a step: `commands/` stores it
+# as data (a StepReason) and `bot/views/history.py` words it, so no sentence is composed here.
+STORED_FOR_PEOPLE = {"take_step": "reason", "record_change": "note"}
+
+
+def _composed_notes(tree: ast.AST) -> list[int]:
+    """Lines where a step's reason, or an integration's audit note, is an f-string (or a name
+    the module assigns one to)."""
+    composed = {
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.JoinedStr)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or _terminal(node.func) not in STORED_FOR_PEOPLE:
+            continue
+        keywords = {k.arg: k.value for k in node.keywords}
+        entity = keywords.get("entity_type")
+        if isinstance(entity, ast.Constant) and entity.value != "integration":
+            continue
+        stored = keywords.get(STORED_FOR_PEOPLE[_terminal(node.func) or ""])
+        if isinstance(stored, ast.JoinedStr) or (isinstance(stored, ast.Name) and stored.id in composed):
+            found.append(node.lineno)
+    return found
+
+
+def test_the_note_check_catches_a_composed_reason() -> None:
+    assert _composed_notes(ast.parse('take_step(step=s, reason=f"{card.name} is being retired.")')) == [1]
+    assert _composed_notes(ast.parse('record_change(s, entity_type="integration", note=f"{a} -> {b}")')) == [
+        1
+    ]
+    assert _composed_notes(ast.parse('note = f"{e} of {r} failed"\ntake_step(step=s, reason=note)')) == [2]
+    assert _composed_notes(ast.parse("take_step(step=s, reason=reason)")) == []
+    assert _composed_notes(ast.parse('record_change(s, entity_type="flow", note=f"#{i} went live")')) == []
+
+
+def test_commands_store_no_composed_sentence_under_an_integrations_step() -> None:
+    found = []
+    for path in sorted((ROOT / "commands").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        found += [f"{relative}:{line}" for line in _composed_notes(ast.parse(path.read_text()))]
+    assert not found, (
+        "store the reason as data (StepReason) and word it in bot/views/history.py:\n" + "\n".join(found)
     )

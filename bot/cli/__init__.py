@@ -20,7 +20,8 @@ from bot.cli import review_commands
 from bot.clock import Clock
 from bot.scheduling.scheduler import build_scheduler
 from bot.settings import Settings, SettingsError, load_settings, missing_setup, require
-from bot.views.stackmap import map_summary
+from bot.views.stackmap import map_summary, orphan_why
+from bot.views.stackmap_drawing import to_dot
 from bot.web import logs
 from bot.web.http import make_server, make_socket_mode_wsgi, make_wsgi
 from commands.actor import SYSTEM
@@ -30,7 +31,7 @@ from commands.graphviz import ImageFormat, draw
 from commands.history import audit_lines
 from commands.plan import plan_csv
 from commands.run_reports import import_runs
-from commands.stackmap import stack_map, to_dot
+from commands.stackmap import stack_map
 from commands.tool_csv import Outcome, export_tools, import_tools
 from commands.workspace_policy import read_policy
 from storage.backup import BackupRefused, backup_sqlite
@@ -216,7 +217,7 @@ def export_map_file(settings: Settings, path: Path | None, image: ImageFormat, f
     path.write_bytes(data)
     print(f"wrote {path}: {map_summary(graph, for_slack=False)}")
     for orphan in graph.orphans:
-        print(f"orphaned: #{orphan.id} {orphan.title} ({orphan.state.label.lower()}): {orphan.why()}")
+        print(f"orphaned: #{orphan.id} {orphan.title} ({orphan.state.label.lower()}): {orphan_why(orphan)}")
     return 0
 
 

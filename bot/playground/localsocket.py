@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -235,23 +236,25 @@ def post_envelope(socket: LocalSocketMode, body: bytes, content_type: str) -> tu
     return envelope, Reply(200, json.dumps(acked) if acked is not None else "")
 
 
-class SocketDriver(SlackDriver):
+class OverSocket:
+    """A driver's `post` over Socket Mode: what Slack would send over HTTP goes as an envelope instead,
+    and the acknowledgement is the reply."""
+
+    socket: LocalSocketMode
+    last_envelope: Envelope | None
+    wait_idle: Callable[[], None]
+
+    def post(self, body: bytes, content_type: str, **ignored: Any) -> Reply:
+        """Signing and headers do not apply: the connection itself is authenticated."""
+        self.last_envelope, reply = post_envelope(self.socket, body, content_type)
+        self.wait_idle()
+        return reply
+
+
+class SocketDriver(OverSocket, SlackDriver):
     """SlackDriver over Socket Mode: `driver.command("help", user=BOB).json` is the ack's payload."""
 
     def __init__(self, *, socket: LocalSocketMode, **kwargs: Any) -> None:
         super().__init__(app_url="", secret="", **kwargs)
         self.socket = socket
-        self.last_envelope: Envelope | None = None
-
-    def post(
-        self,
-        body: bytes,
-        content_type: str,
-        *,
-        signed: bool = True,
-        timestamp: int | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> Reply:
-        self.last_envelope, reply = post_envelope(self.socket, body, content_type)
-        self.wait_idle()
-        return reply
+        self.last_envelope = None

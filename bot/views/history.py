@@ -9,7 +9,7 @@ from bot.text import escape
 from bot.views.elements import section, user
 from commands.history import History, HistoryEntry
 from commands.lifecycle import Step
-from commands.notices import ChangeSummary
+from commands.notices import ChangeSummary, ReasonKind, StepReason
 from commands.vocabulary import State
 
 DONE = {
@@ -41,6 +41,7 @@ DONE = {
     "integration.retest": "retested it in the sandbox after the suspension",
     "integration.redeploy": "redeployed it after its retest",
     "integration.thresholds_changed": "changed its alert thresholds",
+    "integration.auto_suspended": "applied the auto-suspend policy",
     "integration.still_running": "reported a run although it is retired: something is still running",
     "incident.opened": "opened a run-health incident",
     "incident.closed": "closed a run-health incident: recovered",
@@ -74,16 +75,33 @@ def change_words(change: ChangeSummary) -> str:
     return "; ".join(parts)
 
 
+def reason_words(reason: StepReason) -> str:
+    """Why a step was taken, when the reason is a fact, in plain text (tools' names unescaped)."""
+    if reason.kind is ReasonKind.TOOL_RETIRING:
+        return f"{reason.tool} is being retired."
+    if reason.kind is ReasonKind.TOOL_REPLACED:
+        return f"{reason.tool} -> {reason.successor}"
+    return f"Suspended by Patchbay: {reason.errors} of {reason.runs} runs failed in the last 7 days."
+
+
 def note_words(
-    note: str, *, kept: str = "", change: ChangeSummary | None = None, personal_account: bool = False
+    note: str,
+    *,
+    kept: str = "",
+    change: ChangeSummary | None = None,
+    personal_account: bool = False,
+    reason: StepReason | None = None,
 ) -> str:
     """The note under a step, as plain text to escape: what the step left as it was or sends to
-    review, the person's own words, and a flag when the integration uses a person's own account."""
+    review, why it was taken, the person's own words, and a flag when the integration uses a
+    person's own account."""
     parts = []
     if kept:
         parts.append(f"The change was not accepted; it stays {State(kept).label.lower()} as before.")
     if change is not None:
         parts.append(f"Change under review: {change_words(change)}")
+    if reason is not None:
+        parts.append(reason_words(reason))
     if note:
         parts.append(note)
     if personal_account:
@@ -94,7 +112,11 @@ def note_words(
 def entry_note(entry: HistoryEntry) -> str:
     """A history entry's note, as plain text to escape."""
     return note_words(
-        entry.note, kept=entry.kept, change=entry.change, personal_account=entry.personal_account
+        entry.note,
+        kept=entry.kept,
+        change=entry.change,
+        personal_account=entry.personal_account,
+        reason=entry.reason,
     )
 
 

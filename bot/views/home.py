@@ -18,7 +18,6 @@ from bot.views.run_health import health_line
 from bot.views.stackmap import orphans_text
 from commands.home import Home, MyIntegration, Section, StackTotals, ToolLine, Waiting
 from commands.lifecycle import Step
-from commands.run_health import Health
 from commands.vocabulary import counted
 
 TITLE_CHARS = 80
@@ -108,7 +107,7 @@ def _list(label: str, lines: list[str], total: int, empty: str) -> list[SlackBlo
     return [section(heading + "\n" + "\n".join(lines))]
 
 
-def home_view(home: Home, *, health: dict[int, Health] | None = None, now: datetime | None = None) -> View:
+def home_view(home: Home, *, now: datetime | None = None) -> View:
     """The App Home tab: a fixed number of blocks whatever the counts; long lists end in "See all"."""
     blocks: list[SlackBlock] = [
         HeaderBlock(text=plain("Patchbay")),
@@ -133,8 +132,8 @@ def home_view(home: Home, *, health: dict[int, Health] | None = None, now: datet
         for item in home.integrations:
             accessory = measures_button(item.id) if item.measurable else None
             line = integration_line(item)
-            if health and now and item.id in health:
-                line += "\n      " + health_line(health[item.id], now)
+            if now and item.id in home.health:
+                line += "\n      " + health_line(home.health[item.id], now)
             blocks.append(section(line, accessory=accessory))
     blocks += _more(Section.INTEGRATIONS, len(home.integrations), home.integrations_total)
     blocks.append(DividerBlock())

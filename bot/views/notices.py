@@ -83,7 +83,9 @@ def _line(n: Notice) -> str:
             if n.review_moved
             else ""
         )
-    note = note_words(n.note, kept=n.kept, change=n.change, personal_account=n.personal_account)
+    note = note_words(
+        n.note, kept=n.kept, change=n.change, personal_account=n.personal_account, reason=n.reason
+    )
     return line + (f"\n> {escape(note)}" if note else "")
 
 

@@ -1,15 +1,31 @@
-"""Wording around the stack map: its one-line summary (under the picture in Slack, and after
-`patchbay export map`) and the orphans listed under it."""
+"""Wording around the stack map: its title, its one-line summary (under the picture in Slack, and
+after `patchbay export map`) and the orphans listed under it."""
 
 from __future__ import annotations
 
 from bot.text import escape
 from bot.views.elements import user
-from commands.stackmap import EdgeKind, Orphan, StackMap
+from commands.stackmap import EdgeKind, Orphan, OrphanReason, StackMap
 from commands.vocabulary import counted
 
 FOCUS_HINT = "Focus on one part with `/patchbay map crm` or `/patchbay map Salesforce`."
 ORPHANS_LISTED = 10
+
+
+def map_title(graph: StackMap) -> str:
+    """The map's title (people's text: a tool's name)."""
+    if graph.around:
+        return f"Stack map around {graph.around}"
+    if graph.category is not None:
+        return f"Stack map of {graph.category.label}"
+    return "Stack map by category" if graph.overview else "Stack map"
+
+
+def orphan_why(orphan: Orphan) -> str:
+    """Why nobody can answer for an orphaned integration, in plain text (a tool's name unescaped)."""
+    if orphan.reason is OrphanReason.TOOL_RETIRED:
+        return f"{orphan.tool} is retired"
+    return "its owner left Slack"
 
 
 def map_summary(graph: StackMap, *, for_slack: bool = True) -> str:
@@ -26,7 +42,7 @@ def map_summary(graph: StackMap, *, for_slack: bool = True) -> str:
         if (n := graph.count(kind))
     ]
     shape = " Drawn by category: the stack is too big to show every tool at once." if graph.overview else ""
-    heading = escape(graph.title) if for_slack else graph.title
+    heading = escape(map_title(graph)) if for_slack else map_title(graph)
     return f"{heading}: " + ", ".join(parts) + (f"; {', '.join(flagged)}" if flagged else "") + "." + shape
 
 
@@ -34,7 +50,7 @@ def orphan_line(orphan: Orphan) -> str:
     state = orphan.state.label.lower()
     return (
         f"• #{orphan.id} {escape(orphan.title)} ({state}, owner {user(orphan.owner_id)}):"
-        f" {escape(orphan.why())}  ·  `/patchbay show {orphan.id}`"
+        f" {escape(orphan_why(orphan))}  ·  `/patchbay show {orphan.id}`"
     )
 
 

@@ -62,6 +62,14 @@ def test_auto_suspend_posts_the_runbook_tells_the_people_affected_and_stops_at_t
     assert "Switch it off in iPaaS: Zapier" in runbook[0]
     assert "Told it is down: <@U0FRANK06>." in runbook[0]
     assert "Do it by hand meanwhile: Payouts from Stripe to Xero, as <@U0FRANK06> used to." in runbook[0]
+    why = "> Suspended by Patchbay: 22 of 22 runs failed in the last 7 days."
+    step = said(patchbay, "suspended it: Live -> *Suspended*", thread=True)
+    assert len(step) == 1 and step[0].endswith(why)
+    assert said(patchbay, why, channel=patchbay.slack.dm_channel(BOB), thread=False)  # the owner's DM
+    history = str(patchbay.command(f"history {integration_id}", user=BOB).json)
+    assert history.count(why[2:]) == 2  # the step and the auto-suspend record
+    assert "applied the auto-suspend policy -> suspended" in history
+    assert why[2:] in str(patchbay.command(f"doc {integration_id}", user=BOB).json)
     told = said(patchbay, ":warning: #1 Payments to ledger (Stripe -> Xero) is suspended")
     assert told and all("<@U0BOB0002> owns it" in t for t in told)
     suspended = said(

@@ -25,10 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import create_app
 from bot.clock import ManualClock
 from bot.playground import slack_payloads
-from bot.playground.driver import Reply
 from bot.playground.executor import TrackingExecutor
 from bot.playground.localslack import LocalSlack
-from bot.playground.localsocket import Envelope, LocalSocketMode, SocketDriver, post_envelope
+from bot.playground.localsocket import Envelope, LocalSocketMode, OverSocket, SocketDriver, post_envelope
 from bot.settings import Settings
 from bot.web import logs
 from bot.web.socket_mode import Answers, ack_payload, build_handler
@@ -48,24 +47,10 @@ def no_http(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iter
     raise AssertionError("over Socket Mode nothing arrives by HTTP")
 
 
-class SocketPatchbay(Patchbay):
+class SocketPatchbay(OverSocket, Patchbay):
     """The app under test over Socket Mode: each request is an envelope, each reply its ack."""
 
-    socket: LocalSocketMode
     last_envelope: Envelope
-
-    def post(
-        self,
-        body: bytes,
-        content_type: str,
-        *,
-        signed: bool = True,
-        timestamp: int | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> Reply:
-        self.last_envelope, reply = post_envelope(self.socket, body, content_type)
-        self.wait_idle()
-        return reply
 
 
 @pytest.fixture

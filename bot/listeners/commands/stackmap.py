@@ -7,10 +7,11 @@ from bot.middleware import transaction
 from bot.text import escape, fill
 from bot.views.fallbacks import impact_fallback
 from bot.views.impact import impact_blocks
-from bot.views.stackmap import map_comment
+from bot.views.stackmap import map_comment, map_title
+from bot.views.stackmap_drawing import to_dot
 from commands.graphviz import GraphvizMissing, ImageFormat, dot_binary, draw
 from commands.impact import tool_impact
-from commands.stackmap import stack_map, to_dot
+from commands.stackmap import stack_map
 
 
 def show_map(cmd: SlashRequest) -> None:
@@ -29,7 +30,7 @@ def show_map(cmd: SlashRequest) -> None:
         channel=cmd.body["channel_id"],
         content=png,
         filename="stack-map.png",
-        title=escape(graph.title),
+        title=escape(map_title(graph)),
         initial_comment=map_comment(graph),
     )
 

@@ -9,7 +9,7 @@ from bot.views.history import change_words, history_blocks, note_words, step_don
 from bot.views.notices import notice_text
 from commands.history import History, HistoryEntry
 from commands.lifecycle import Step
-from commands.notices import ChangeSummary, Notice, Say
+from commands.notices import ChangeSummary, Notice, ReasonKind, Say, StepReason
 from commands.review_items import Outcome
 
 AT = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -105,3 +105,50 @@ def test_the_history_shows_each_entry_with_its_note_escaped() -> None:
         "`2026-11-24 09:30` <@U0CAROL03> recorded the security review -> awaiting approval\n"
         "      > Q4 &lt;!channel&gt; &amp; &lt;@U0BOSS&gt; &gt; ops :warning: uses a person's own account"
     )
+
+
+def test_the_reason_patchbay_gives_is_worded_the_same_in_notices_and_history_and_old_rows_keep_theirs() -> (
+    None
+):
+    retiring = StepReason(kind=ReasonKind.TOOL_RETIRING, tool=HOSTILE)
+    failed = StepReason(kind=ReasonKind.RUNS_FAILED, errors=22, runs=22)
+    notice = Notice(
+        say=Say.STEP,
+        integration_id=7,
+        actor_id="patchbay",
+        step=Step.SUSPEND.value,
+        before="live",
+        after="suspended",
+        reason=failed,
+    )
+    assert notice_text(notice.model_dump_json()) == (
+        "<@patchbay> suspended it: Live -> *Suspended*\n"
+        "> Suspended by Patchbay: 22 of 22 runs failed in the last 7 days."
+    )
+    entries = [
+        HistoryEntry(
+            at=AT, actor_id="U0BOB0002", action="integration.retire", state="retiring", note="", reason=r
+        )
+        for r in (retiring, None)
+    ]
+    entries[1].note = "Salesforce is being retired."  # a row stored before reasons were data
+    blocks = [
+        block.to_dict() for block in history_blocks(History(integration_id=7, title="X", entries=entries))
+    ]
+    assert blocks[1]["text"]["text"] == (
+        "`2026-11-24 09:30` <@U0BOB0002> started retiring it -> retiring\n"
+        "      > Q4 &lt;!channel&gt; &amp; &lt;@U0BOSS&gt; &gt; ops is being retired.\n"
+        "`2026-11-24 09:30` <@U0BOB0002> started retiring it -> retiring\n"
+        "      > Salesforce is being retired."
+    )
+    suspended = HistoryEntry(
+        at=AT,
+        actor_id="patchbay",
+        action="integration.auto_suspended",
+        state="suspended",
+        note="",
+        reason=failed,
+    )
+    assert what(suspended) == "applied the auto-suspend policy -> suspended"
+    replaced = StepReason(kind=ReasonKind.TOOL_REPLACED, tool="Salesforce", successor="Asana")
+    assert note_words("", reason=replaced) == "Salesforce -> Asana"
