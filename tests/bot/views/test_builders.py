@@ -28,7 +28,16 @@ from commands.home import WAITING_STEPS, Home, MyIntegration, QueueLine, StackTo
 from commands.impact import Link
 from commands.lifecycle import Step
 from commands.policy import Policy
-from commands.renewals import Answer, Reliance, RenewalLine, RenewalPage, RenewalView, Replacement, Seed
+from commands.renewals import (
+    Answer,
+    Reliance,
+    RenewalLine,
+    RenewalPage,
+    RenewalView,
+    Replacement,
+    Seed,
+    Stage,
+)
 from commands.review_answers import Answered
 from commands.review_items import CycleKind, Outcome, ReviewItem, Status
 from commands.review_status import StatusRow
@@ -193,6 +202,20 @@ CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
     "renewal_dm": lambda: renewal_blocks(RENEWAL),
     "renewal_dm_answered": lambda: renewal_blocks(
         RENEWAL.model_copy(update={"answer": Answer.DROP, "answered_by": "U0ALICE01"})
+    ),
+    "renewal_dm_renewed_automatically": lambda: renewal_blocks(
+        RENEWAL.model_copy(
+            update={
+                "stage": Stage.RENEWED,
+                "days_left": -1,
+                "answer": Answer.AUTO,
+                "answered_by": "patchbay",
+                "next_renews_on": date(2028, 1, 23),
+            }
+        )
+    ),
+    "renewal_dm_passed": lambda: renewal_blocks(
+        RENEWAL.model_copy(update={"stage": Stage.PASSED, "days_left": -1})
     ),
     "renew_modal": lambda: renew_modal(RENEWAL, date(2028, 1, 23)),
     "replace_modal": lambda: replace_modal(RENEWAL),
