@@ -16,6 +16,7 @@ from bot.forms import ReviewRef
 from bot.views.assessment import assessment_modal, to_assess_blocks
 from bot.views.flows import flow_modal
 from bot.views.help import help_blocks
+from bot.views.history import tool_history_blocks
 from bot.views.home import TO_DO, home_view, to_do
 from bot.views.renewals import renew_modal, renewal_blocks, renewals_list, replace_modal, replaced_blocks
 from bot.views.reviews import answer_modal, answered_reply, orphan_card, review_reply, reviews_list
@@ -24,6 +25,7 @@ from bot.views.thresholds import thresholds_modal
 from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
 from commands.assessment import AssessmentStart
 from commands.flows import FlowLine, FlowMode
+from commands.history import HistoryEntry, ToolHistory
 from commands.home import WAITING_STEPS, Home, MyIntegration, QueueLine, StackTotals, ToolLine, Waiting
 from commands.impact import Link
 from commands.lifecycle import Step
@@ -216,6 +218,38 @@ CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
     ),
     "renewal_dm_passed": lambda: renewal_blocks(
         RENEWAL.model_copy(update={"stage": Stage.PASSED, "days_left": -1})
+    ),
+    "tool_history_paged": lambda: tool_history_blocks(
+        ToolHistory(
+            tool_id=1,
+            name=HOSTILE,
+            retired=True,
+            entries=[
+                HistoryEntry(
+                    at=datetime(2026, 11, 24, 9, 30, tzinfo=UTC),
+                    actor_id="U0BOB0002",
+                    action="tool.registered",
+                    note="",
+                ),
+                HistoryEntry(
+                    at=datetime(2027, 2, 3, 9, 0, tzinfo=UTC),
+                    actor_id="patchbay",
+                    action="tool.renewed_automatically",
+                    note="",
+                    renews_on=date(2028, 2, 2),
+                ),
+                HistoryEntry(
+                    at=datetime(2027, 2, 4, 9, 0, tzinfo=UTC),
+                    actor_id="U0ALICE01",
+                    action="tool.replaced",
+                    note="",
+                    successor=HOSTILE,
+                ),
+            ],
+            total=83,
+            page=2,
+            pages=3,
+        )
     ),
     "renew_modal": lambda: renew_modal(RENEWAL, date(2028, 1, 23)),
     "replace_modal": lambda: replace_modal(RENEWAL),
