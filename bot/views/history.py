@@ -66,6 +66,7 @@ DONE = {
     "tool.renewed_automatically": "renewed it automatically, as nobody had answered",
     "tool.renewal_passed": "asked its owner again: the renewal date passed without an answer",
     "tool.retired": "retired it",
+    "tool.owner_left": "flagged it: its owner left Slack",
 }
 # A tool's fields as an edit names them.
 TOOL_FIELDS = {

@@ -44,6 +44,7 @@ from commands.review_answers import Answered
 from commands.review_items import CycleKind, Outcome, ReviewItem, Status
 from commands.review_status import StatusRow
 from commands.runbook import Fallback, Phase, Runbook, RunbookNotice
+from commands.stackmap import OrphanTool
 from commands.thresholds import IntegrationThresholds, Threshold
 from commands.tools import ToolCard, ToolPage
 from commands.vocabulary import Category, DataClass, DataKind, IntegrationOption, Method, State
@@ -301,6 +302,15 @@ CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
     "flow_modal": lambda: flow_modal(user_id="U0BOB0002"),
     "help": lambda: help_blocks([("tools [filter]", "The registry.", "/patchbay tools crm")]),
     "home": lambda: home_view(HOME),
+    "home_admin_tools_owner_left": lambda: home_view(
+        HOME.model_copy(
+            update={
+                "orphan_tools": [
+                    OrphanTool(id=n, name=f"{HOSTILE} {n}", owner_id="U0FRANK06") for n in range(1, 8)
+                ]
+            }
+        )
+    ),
     "thresholds_modal": lambda: thresholds_modal(THRESHOLDS, Policy()),
     "runbook_down": lambda: runbook_blocks(RUNBOOK, RunbookNotice(integration_id=12, phase=Phase.DOWN)) or [],
 }
