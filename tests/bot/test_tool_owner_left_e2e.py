@@ -80,7 +80,12 @@ def test_a_tool_whose_owner_left_is_flagged_once_and_listed_for_admins_until_it_
     patchbay.click(change, user=BOB)  # not the owner, not an admin
     assert "or a Patchbay admin can change its owner" in str(patchbay.responses())
     patchbay.click(change, user=ALICE)
-    assert patchbay.submit(patchbay.last_view(), {"owner_id": BOB}, user=ALICE).body == ""
+    modal = patchbay.last_view()
+    assert patchbay.submit(modal, {"owner_id": FRANK}, user=ALICE).json["errors"] == {
+        "owner_id": "They have left the workspace: pick someone who is still here."
+    }
+    assert left_tools(patchbay)[NAME] is True
+    assert patchbay.submit(modal, {"owner_id": BOB}, user=ALICE).body == ""
     assert left_tools(patchbay)[NAME] is False
     assert "owner left" not in str(open_home(patchbay, ALICE)["blocks"])
     review_sweep(settings=settings, sessions=patchbay.sessions, client=make_client(settings)).run(START)
