@@ -172,6 +172,13 @@ class ToolRef(BaseModel):
     tool_id: RowId
 
 
+class ToolHistoryRef(BaseModel):
+    """A page of one tool's history: the card's History button and the history's page buttons."""
+
+    tool_id: RowId
+    page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+
+
 class IntegrationRef(BaseModel):
     """Names one integration in a button value or a modal's private_metadata."""
 

@@ -58,3 +58,13 @@ class RoleDirectory:
         with self._lock:
             self._cache[group_id] = (now, members)
         return members
+
+
+def has_left(client: WebClient, user_id: str) -> bool:
+    """Slack says the person is deactivated (or unknown): they are never sent a DM nor made an owner."""
+    try:
+        return bool(client.users_info(user=user_id)["user"].get("deleted"))
+    except SlackApiError as error:
+        if error.response.get("error") == "user_not_found":
+            return True
+        raise

@@ -16,7 +16,7 @@ from commands.lifecycle import Step, next_steps, refusal
 from commands.measures import MeasureLine, line_of
 from commands.policy import Policy
 from commands.run_health import WATCHED, Health, health_of_each
-from commands.stackmap import Orphan, find_orphans
+from commands.stackmap import Orphan, OrphanTool, find_orphan_tools, find_orphans
 from commands.tools import ToolCard
 from commands.vocabulary import ENDED, IN_FLIGHT, OPEN_PROPOSAL, Category, State
 from commands.workflow import facts_of
@@ -127,6 +127,7 @@ class Home(BaseModel):
     queue: list[QueueLine]
     totals: StackTotals
     orphans: list[Orphan] = []  # for admins: live or in-flight integrations nobody can answer for
+    orphan_tools: list[OrphanTool] = []  # for admins: tools whose owner left Slack
     to_assess: list[ToolCard] = []  # the person's tools nobody said yet which tools they share data with
     health: dict[int, Health] = {}  # on App Home: each of the listed live or suspended integrations' runs
 
@@ -232,6 +233,7 @@ def home(*, session: Session, actor: Actor, policy: Policy, today: date, limit: 
         ],
         totals=stack_totals(session),
         orphans=find_orphans(session=session) if actor.is_admin else [],
+        orphan_tools=find_orphan_tools(session=session) if actor.is_admin else [],
         to_assess=unassessed_tools(session=session, owner_id=actor.user_id),
     )
 

@@ -1,4 +1,5 @@
-"""Integrations whose owner has left: flagged orphaned, then given a new owner by an admin."""
+"""Integrations and tools whose owner has left: flagged orphaned, then given a new owner by an admin
+(an integration with the governance card's picker, a tool with Change owner on its card)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from commands.actor import Actor
+from commands.actor import SYSTEM, Actor
 from commands.audit import record_change
 from commands.errors import NotAllowed, NotFound
 from commands.notices import Notice, Say
@@ -16,18 +17,31 @@ from commands.review_items import CycleKind, Status
 from commands.vocabulary import State
 from storage.repositories import integrations as integration_repo
 from storage.repositories import reviews as repo
+from storage.repositories import tools as tool_repo
 
 OWNED_STATES = (State.APPROVED.value, State.IN_SANDBOX.value, State.LIVE.value, State.SUSPENDED.value)
 
 
 def owners_to_check(*, session: Session) -> list[str]:
-    """Owners of integrations still running and not yet flagged orphaned."""
+    """Owners of integrations still running and of active tools, not yet flagged orphaned."""
     owners = {i.owner_id for i in repo.integrations_in(session, states=OWNED_STATES) if i.orphaned_at is None}
-    return sorted(owners)
+    return sorted(owners | tool_repo.owners_of_active(session))
 
 
 def flag_orphaned(*, session: Session, owner_id: str, now: datetime) -> list[int]:
-    """Slack says the owner is gone: flag their integrations and owe the governance channel a card each."""
+    """Slack says the owner is gone: flag their integrations and owe the governance channel a card each,
+    and flag their active tools (listed for admins). The integrations flagged."""
+    for tool_id in tool_repo.flag_owner_left(session, owner_id, now):
+        record_change(
+            session,
+            actor=SYSTEM,
+            now=now,
+            action="tool.owner_left",
+            entity_type="tool",
+            entity_id=tool_id,
+            before=None,
+            after={"owner_id": owner_id},
+        )
     flagged = []
     for integration in repo.integrations_in(session, states=OWNED_STATES):
         if integration.owner_id == owner_id and integration.orphaned_at is None:

@@ -30,6 +30,10 @@ from storage.repositories import renewals as repo
 from storage.repositories import tools as tool_repo
 
 THRESHOLDS = (60, 30)  # days before the renewal date, furthest first
+# The notices made once a date has passed unanswered (their `days_before`): an auto-renewing tool is
+# rolled forward a year, any other is asked about once more, the day after.
+ROLLED_FORWARD = 0
+PASSED = -1
 HORIZON_DAYS = 90
 PAGE_SIZE = 15
 RUNNING = frozenset({State.LIVE, State.SUSPENDED, *IN_FLIGHT})
@@ -39,6 +43,21 @@ class Answer(StrEnum):
     RENEW = "renew"
     REPLACE = "replace"
     DROP = "drop"
+    AUTO = "auto"  # nobody answered and the tool renewed automatically: Patchbay rolled the date forward
+
+
+class Stage(StrEnum):
+    """Where a renewal notice stands against its date."""
+
+    AHEAD = "ahead"  # 60 or 30 days before
+    RENEWED = "renewed"  # the date passed unanswered and the tool renewed automatically
+    PASSED = "passed"  # the date passed unanswered and the tool does not renew by itself
+
+    @classmethod
+    def of(cls, days_before: int) -> Stage:
+        if days_before == ROLLED_FORWARD:
+            return cls.RENEWED
+        return cls.PASSED if days_before == PASSED else cls.AHEAD
 
 
 class NoticeRef(BaseModel):
@@ -66,6 +85,8 @@ class RenewalView(BaseModel):
     reliance: Reliance
     answer: Answer | None = None
     answered_by: str | None = None
+    stage: Stage = Stage.AHEAD
+    next_renews_on: date | None = None  # where an automatic renewal moved the date
 
 
 def _reliance(session: Session, tool: Tool) -> Reliance:
@@ -127,6 +148,75 @@ def remind_renewals(*, session: Session, now: datetime) -> int:
     return made
 
 
+def rolled_to(renews_on: date, today: date) -> date:
+    """The first yearly renewal after `today` of a date that passed (a year on, for yesterday's)."""
+    following = next_renewal(renews_on)
+    while following <= today:
+        following = next_renewal(following)
+    return following
+
+
+def follow_passed_renewals(*, session: Session, now: datetime) -> int:
+    """The day after a renewal date passes unanswered: roll an auto-renewing tool's date forward a
+    year and tell its owner; ask the owner of any other tool once more. How many owners are told.
+
+    The rolling is a conditional update on the old date and each notice has a unique key, so any
+    number of replicas, and re-runs, move the date once and send one DM.
+    """
+    today = now.date()
+    told = 0
+    for tool in repo.passed_unfollowed(session, today, asked=PASSED):
+        tool_id, owner_id, old = tool.id, tool.owner_id, tool.renews_on
+        assert old is not None
+        if tool.auto_renews:
+            to = rolled_to(old, today)
+            if not repo.roll_forward(session, tool_id=tool_id, renews_on=old, to=to, at=now):
+                continue
+            notice = RenewalNotice(
+                tool_id=tool_id,
+                renews_on=old,
+                days_before=ROLLED_FORWARD,
+                created_at=now,
+                answer=Answer.AUTO.value,
+                answered_by=SYSTEM.user_id,
+                answered_at=now,
+            )
+            action, before, after = (
+                "tool.renewed_automatically",
+                {"renews_on": old.isoformat()},
+                {"renews_on": to.isoformat()},
+            )
+        else:
+            notice = RenewalNotice(tool_id=tool_id, renews_on=old, days_before=PASSED, created_at=now)
+            action, before, after = "tool.renewal_passed", None, {"renews_on": old.isoformat()}
+        if not repo.claim(session, notice):
+            continue
+        owe(
+            session,
+            kind=Kind.RENEWAL,
+            now=now,
+            recipient=owner_id,
+            text=NoticeRef(notice_id=notice.id).model_dump_json(),
+        )
+        record_change(
+            session,
+            actor=SYSTEM,
+            now=now,
+            action=action,
+            entity_type="tool",
+            entity_id=tool_id,
+            before=before,
+            after=after,
+        )
+        told += 1
+    return told
+
+
+def follow_renewals(*, session: Session, now: datetime) -> int:
+    """The daily round: dates that passed unanswered, then the reminders 60 and 30 days ahead."""
+    return follow_passed_renewals(session=session, now=now) + remind_renewals(session=session, now=now)
+
+
 def _notice(session: Session, notice_id: int) -> tuple[RenewalNotice, Tool]:
     notice = repo.get(session, notice_id)
     tool = tool_repo.get(session, notice.tool_id) if notice else None
@@ -147,6 +237,10 @@ def renewal_view(*, session: Session, notice_id: int) -> RenewalView:
         reliance=_reliance(session, tool),
         answer=Answer(answered.answer) if answered and answered.answer else None,
         answered_by=answered.answered_by if answered else None,
+        stage=Stage.of(notice.days_before),
+        next_renews_on=rolled_to(answered.renews_on, answered.created_at.date())
+        if answered and answered.answer == Answer.AUTO
+        else None,
     )
 
 
@@ -155,6 +249,14 @@ def _answer(session: Session, actor: Actor, notice_id: int, answer: Answer, now:
     notice, tool = _notice(session, notice_id)
     tool_for_steward(session=session, actor=actor, tool_id=tool.id, doing="answer its renewal")
     for other in repo.notices_for(session, tool.id, notice.renews_on):
+        if other.answer == Answer.AUTO:
+            raise PatchbayError(
+                "{name} renewed automatically on {day}, when nobody had answered: it renews next on"
+                " {next}. Edit on its card changes that date.",
+                name=tool.name,
+                day=f"{notice.renews_on:%b %-d, %Y}",
+                next=f"{rolled_to(other.renews_on, other.created_at.date()):%b %-d, %Y}",
+            )
         if other.answer:
             raise PatchbayError(
                 "{name}'s renewal was already answered by {who}: {answer}.",
@@ -215,6 +317,8 @@ def renew_tool(*, session: Session, actor: Actor, notice_id: int, form: RenewFor
         raise InvalidInput(
             {"renews_on": f"Pick a date after {notice.renews_on:%b %-d, %Y}, the one renewed now."}
         )
+    if form.renews_on <= now.date():
+        raise InvalidInput({"renews_on": f"Pick a date after today, {now:%b %-d, %Y}."})
     tool = _answer(session, actor, notice_id, Answer.RENEW, now)
     before = {"renews_on": notice.renews_on.isoformat(), "auto_renews": tool.auto_renews}
     tool.renews_on, tool.auto_renews, tool.updated_at = form.renews_on, form.auto_renews, now

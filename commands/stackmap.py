@@ -52,6 +52,14 @@ class Orphan(BaseModel):
     tool: str = ""  # the retired tool, for TOOL_RETIRED
 
 
+class OrphanTool(BaseModel):
+    """A tool nobody answers for: its owner left Slack."""
+
+    id: int
+    name: str
+    owner_id: str
+
+
 class MapNode(BaseModel):
     """A tool, or on the map by category a category's box (`size`: its active tools)."""
 
@@ -91,6 +99,7 @@ class StackMap(BaseModel):
     manual_hours: Decimal
     overview: bool = False
     orphans: list[Orphan] = []
+    orphan_tools: list[OrphanTool] = []
 
     def count(self, kind: EdgeKind) -> int:
         return self.counts.get(kind, 0)
@@ -173,6 +182,11 @@ def find_orphans(*, session: Session) -> list[Orphan]:
     return sorted((o for o in found if o is not None), key=lambda o: o.id)
 
 
+def find_orphan_tools(*, session: Session) -> list[OrphanTool]:
+    """Every active tool whose owner left Slack, longest orphaned first."""
+    return [OrphanTool(id=t.id, name=t.name, owner_id=t.owner_id) for t in tool_repo.owner_left(session)]
+
+
 def _edges(session: Session, tools: dict[int, Tool]) -> list[MapEdge]:
     edges: list[MapEdge] = []
     shown = [s.value for s in (State.LIVE, State.SUSPENDED, State.RETIRING, *OPEN_PROPOSAL, *IN_FLIGHT)]
@@ -227,6 +241,7 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
     tools = {tool.id: tool for tool in tool_repo.all_tools(session)}
     edges = [e for e in _edges(session, tools) if e.source in tools and e.target in tools]
     orphans = find_orphans(session=session)
+    orphan_tools = find_orphan_tools(session=session)
     focus = (focus or "").strip()
     if focus:
         picked = tool_repo.by_name(session, focus)
@@ -251,12 +266,13 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
             around=picked.name if picked is not None else "",
             category=category,
             orphans=[o for o in orphans if o.id in shown],
+            orphan_tools=[t for t in orphan_tools if t.id in ids],
         )
     active = [t for t in tools.values() if t.retired_at is None]
     connected = {e.source for e in edges} | {e.target for e in edges}
     if len(connected) > DETAIL_LIMIT:
         overview = _overview(list(tools.values()), edges)
-        return overview.model_copy(update={"orphans": orphans})
+        return overview.model_copy(update={"orphans": orphans, "orphan_tools": orphan_tools})
     collapsed: dict[Category, int] = defaultdict(int)
     nodes = []
     for tool in sorted(tools.values(), key=lambda t: t.name_key):
@@ -264,4 +280,4 @@ def stack_map(*, session: Session, focus: str | None = None) -> StackMap:
             nodes.append(_node(tool))
         elif tool.retired_at is None:
             collapsed[Category(tool.category)] += 1
-    return _graph(nodes, edges, collapsed=dict(collapsed), orphans=orphans)
+    return _graph(nodes, edges, collapsed=dict(collapsed), orphans=orphans, orphan_tools=orphan_tools)

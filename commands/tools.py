@@ -185,6 +185,8 @@ def update_tool(*, session: Session, actor: Actor, tool_id: int, draft: ToolDraf
     tool.notes = draft.notes
     tool.renews_on = draft.renews_on
     tool.auto_renews = draft.auto_renews
+    if tool.owner_id != before["owner_id"]:
+        tool.owner_left_at = None
     tool.updated_at = now
     session.flush()
     after = _snapshot(tool)
@@ -211,7 +213,7 @@ def change_tool_owner(
     if tool.owner_id == owner_id:
         return ToolCard.of(tool)
     before = _snapshot(tool)
-    tool.owner_id = owner_id
+    tool.owner_id, tool.owner_left_at = owner_id, None
     tool.updated_at = now
     session.flush()
     record_change(

@@ -64,6 +64,8 @@ class Tool(Base):
     successor: Mapped[Tool | None] = relationship(remote_side=[id], lazy="select")
     # When its owner said which tools it shares data with (or chose to skip); None: not asked yet.
     assessed_at: Mapped[datetime | None]
+    # When its owner was found to have left Slack; cleared when someone else takes it over.
+    owner_left_at: Mapped[datetime | None]
     retired_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

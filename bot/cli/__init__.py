@@ -218,6 +218,8 @@ def export_map_file(settings: Settings, path: Path | None, image: ImageFormat, f
     print(f"wrote {path}: {map_summary(graph, for_slack=False)}")
     for orphan in graph.orphans:
         print(f"orphaned: #{orphan.id} {orphan.title} ({orphan.state.label.lower()}): {orphan_why(orphan)}")
+    for tool in graph.orphan_tools:
+        print(f"owner left Slack: {tool.name} (owner {tool.owner_id}): give it a new owner")
     return 0
 
 

@@ -32,7 +32,7 @@ from commands.installation import current_removal
 from commands.nudges import nudge_waiting
 from commands.ownership import flag_orphaned, owners_to_check
 from commands.policy import Policy
-from commands.renewals import remind_renewals
+from commands.renewals import follow_renewals
 from commands.review_cycles import schedule_due
 from commands.review_items import CycleKind
 from commands.review_nudges import due_nudges, owe_nudge
@@ -373,8 +373,9 @@ def check_ins(
 def renewal_reminders(
     *, settings: Settings, sessions: sessionmaker[Session], client: WebClient
 ) -> Callable[[datetime], int]:
-    """The daily job that reminds owners of tools renewing in 60 and in 30 days."""
-    return _owing_then_delivering(settings, sessions, client, remind_renewals)
+    """The daily job that reminds owners of tools renewing in 60 and in 30 days, and follows the
+    dates that passed unanswered (rolled forward when the tool renews automatically)."""
+    return _owing_then_delivering(settings, sessions, client, follow_renewals)
 
 
 def due_jobs(*, settings: Settings, sessions: sessionmaker[Session], client: WebClient) -> Sequence[Job]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -249,17 +249,23 @@ def chunk_lines(lines: list[str], budget: int = SECTION_CHARS) -> list[list[str]
     return chunks
 
 
-def pager(page: int, pages: int, previous: str, following: str, *, filter_text: str = "") -> list[Block]:
-    """ "Page N of M" and Previous / Next buttons, when there is more than one page."""
+def pager(
+    page: int,
+    pages: int,
+    previous: str,
+    following: str,
+    *,
+    filter_text: str = "",
+    value: Callable[[int], str] | None = None,
+) -> list[Block]:
+    """ "Page N of M" and Previous / Next buttons, when there is more than one page. A button's value
+    is `value(page)`, or a `ListRef` carrying the list's filter."""
     if pages <= 1:
         return []
+    ref = value or (lambda n: ListRef(page=n, filter=filter_text).model_dump_json())
     buttons = []
     if page > 1:
-        buttons.append(
-            button("Previous", previous, ListRef(page=page - 1, filter=filter_text).model_dump_json())
-        )
+        buttons.append(button("Previous", previous, ref(page - 1)))
     if page < pages:
-        buttons.append(
-            button("Next", following, ListRef(page=page + 1, filter=filter_text).model_dump_json())
-        )
+        buttons.append(button("Next", following, ref(page + 1)))
     return [context(f"Page {page} of {pages}"), actions(*buttons)]

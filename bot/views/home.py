@@ -8,19 +8,21 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
-from bot.forms import HomeMoreRef
+from bot.forms import HomeMoreRef, ToolRef
 from bot.ids import Action
 from bot.text import escape
 from bot.views.assessment import to_assess_blocks
 from bot.views.elements import actions, button, chunk_lines, context, plain, section
 from bot.views.measures import measures_button, trend_text
 from bot.views.run_health import health_line
-from bot.views.stackmap import orphans_text
+from bot.views.stackmap import orphan_tool_line, orphan_tools_heading, orphans_text
 from commands.home import Home, MyIntegration, Section, StackTotals, ToolLine, Waiting
 from commands.lifecycle import Step
+from commands.stackmap import OrphanTool
 from commands.vocabulary import counted
 
 TITLE_CHARS = 80
+ORPHAN_TOOLS_SHOWN = 5
 MODAL_MAX_BLOCKS = 98
 SECTION_TITLES = {
     Section.WAITING: "Waiting for you",
@@ -107,6 +109,19 @@ def _list(label: str, lines: list[str], total: int, empty: str) -> list[SlackBlo
     return [section(heading + "\n" + "\n".join(lines))]
 
 
+def orphan_tools_blocks(tools: list[OrphanTool]) -> list[SlackBlock]:
+    """For admins: tools whose owner left, the first few each with Change owner, then how many more."""
+    blocks: list[SlackBlock] = [section(orphan_tools_heading(tools))]
+    for tool in tools[:ORPHAN_TOOLS_SHOWN]:
+        change = button("Change owner", Action.TOOL_OWNER, ToolRef(tool_id=tool.id).model_dump_json())
+        blocks.append(section(orphan_tool_line(tool), accessory=change))
+    if len(tools) > ORPHAN_TOOLS_SHOWN:
+        blocks.append(
+            context(f"…and {len(tools) - ORPHAN_TOOLS_SHOWN} more (`patchbay export map` lists them all).")
+        )
+    return [*blocks, DividerBlock()]
+
+
 def home_view(home: Home, *, now: datetime | None = None) -> View:
     """The App Home tab: a fixed number of blocks whatever the counts; long lists end in "See all"."""
     blocks: list[SlackBlock] = [
@@ -124,6 +139,8 @@ def home_view(home: Home, *, now: datetime | None = None) -> View:
     blocks.append(DividerBlock())
     if home.orphans:
         blocks += [section(orphans_text(home.orphans)), DividerBlock()]
+    if home.orphan_tools:
+        blocks += orphan_tools_blocks(home.orphan_tools)
     heading = f"*{SECTION_TITLES[Section.INTEGRATIONS]}* ({home.integrations_total})"
     if not home.integrations:
         blocks.append(section(f"{heading}\nNone yet. Propose one with `/patchbay propose`."))

@@ -25,55 +25,110 @@ from bot.views.elements import (
     user,
 )
 from bot.views.limits import text_field
-from commands.renewals import Answer, NoticeRef, RenewalPage, RenewalView, ReplaceForm, Replacement
+from commands.renewals import (
+    Answer,
+    NoticeRef,
+    RenewalPage,
+    RenewalView,
+    ReplaceForm,
+    Replacement,
+    Stage,
+)
 from commands.tool_retirement import ToolRetirement
 from commands.vocabulary import counted, lowerfirst
 
-ANSWERED = {Answer.RENEW: "renewed", Answer.REPLACE: "replaced", Answer.DROP: "dropped"}
+ANSWERED = {
+    Answer.RENEW: "renewed",
+    Answer.REPLACE: "replaced",
+    Answer.DROP: "dropped",
+    Answer.AUTO: "renewed automatically",
+}
 
 
 def day(when: date) -> str:
     return f"{when:%b %-d, %Y}"
 
 
+def _next_day(view: RenewalView) -> str:
+    return day(view.next_renews_on or view.renews_on)
+
+
 def renewal_text(view: RenewalView) -> str:
     """The reminder's notification text."""
+    if view.stage is Stage.RENEWED:
+        renewed = f"{escape(view.tool.name)} renewed automatically on {day(view.renews_on)}"
+        return f"{renewed}: it renews next on {_next_day(view)}."
+    if view.stage is Stage.PASSED:
+        passed = f"{escape(view.tool.name)}'s renewal date, {day(view.renews_on)}, passed without an answer"
+        return f"{passed}: renew, replace or drop it?"
     how = "renews automatically" if view.tool.auto_renews else "is up for renewal"
     return f"{escape(view.tool.name)} {how} on {day(view.renews_on)}: renew, replace or drop it?"
 
 
+def _head(view: RenewalView) -> str:
+    if view.stage is Stage.RENEWED:
+        return (
+            f":repeat: *{escape(view.tool.name)}* renewed automatically on *{day(view.renews_on)}*:"
+            f" nobody answered its reminders, so Patchbay moved its renewal date a year on. It renews next on"
+            f" *{_next_day(view)}*; you will be reminded 60 and 30 days before."
+        )
+    if view.stage is Stage.PASSED:
+        return (
+            f":hourglass: *{escape(view.tool.name)}*'s renewal date, *{day(view.renews_on)}*,"
+            " passed without an answer."
+            " Did it renew? Renew it with its next date, replace it or drop it."
+        )
+    how = "renews automatically" if view.tool.auto_renews else "is up for renewal"
+    return (
+        f":calendar: *{escape(view.tool.name)}* {how} on *{day(view.renews_on)}*"
+        f" (in {counted(view.days_left, 'day')})."
+    )
+
+
 def _reliance_lines(view: RenewalView) -> list[str]:
+    """What depends on the tool: as what would stop if it were dropped, or (once it renewed) as is."""
     reliance = view.reliance
-    lines = ["*If we drop it:*"]
+    dropping = view.stage is not Stage.RENEWED
+    lines = ["*If we drop it:*" if dropping else "*What depends on it:*"]
     if not reliance.integrations and not reliance.flows:
         lines.append("• Nothing registered in Patchbay depends on it.")
+    stops = " stops" if dropping else ""
     lines += [
         f"• #{link.id} {escape(link.title)} ({'from' if link.inbound else 'to'} {escape(link.other_tool)},"
-        f" {link.state.label.lower()}) stops · owner {user(link.owner_id)}"
+        f" {link.state.label.lower()}){stops} · owner {user(link.owner_id)}"
         for link in reliance.integrations
     ]
-    lines += [
-        f"• {escape(flow.data)}: {escape(flow.source_tool)} → {escape(flow.target_tool)}"
-        f" ({lowerfirst(flow.mode.label)}, {flow.hours_per_week} h/week) loses "
-        f"{'its source' if flow.source_tool_id == view.tool.id else 'its destination'}"
-        for flow in reliance.flows
-    ]
+    for flow in reliance.flows:
+        end = "its source" if flow.source_tool_id == view.tool.id else "its destination"
+        lines.append(
+            f"• {escape(flow.data)}: {escape(flow.source_tool)} → {escape(flow.target_tool)}"
+            f" ({lowerfirst(flow.mode.label)}, {flow.hours_per_week} h/week)"
+            + (f" loses {end}" if dropping else "")
+        )
     if reliance.people:
         lines.append("*These people rely on it:* " + ", ".join(user(p) for p in reliance.people))
     if reliance.hours_saved:
-        lines.append(f"*Savings at stake:* {reliance.hours_saved} hours a week from its live integrations")
+        saved = "Savings at stake" if dropping else "Savings"
+        lines.append(f"*{saved}:* {reliance.hours_saved} hours a week from its live integrations")
     return lines
 
 
 def renewal_blocks(view: RenewalView) -> list[SlackBlock]:
-    """The reminder DM: when, what depends on the tool, and Renew, Replace or Drop."""
-    how = "renews automatically" if view.tool.auto_renews else "is up for renewal"
-    head = (
-        f":calendar: *{escape(view.tool.name)}* {how} on *{day(view.renews_on)}*"
-        f" (in {counted(view.days_left, 'day')})."
-    )
-    blocks: list[SlackBlock] = [section(head)]
+    """The reminder DM: when, what depends on the tool, and Renew, Replace or Drop; or, once the date
+    passed unanswered, that it renewed automatically (no buttons) or that it passed (the buttons)."""
+    blocks: list[SlackBlock] = [section(_head(view))]
     blocks += [section("\n".join(chunk)) for chunk in chunk_lines(_reliance_lines(view))]
+    if view.stage is Stage.RENEWED:
+        blocks.append(
+            context(
+                f"Not renewed after all? Change the date with *Edit* on its card:"
+                f" `/patchbay tool {escape(view.tool.name)}`."
+            )
+        )
+        return blocks
+    if view.answer is Answer.AUTO:
+        blocks.append(context(f"Renewed automatically: it renews next on {_next_day(view)}."))
+        return blocks
     if view.answer is not None:
         blocks.append(context(f"Answered by {user(view.answered_by or '')}: {ANSWERED[view.answer]}."))
         return blocks

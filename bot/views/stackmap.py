@@ -1,11 +1,11 @@
 """Wording around the stack map: its title, its one-line summary (under the picture in Slack, and
-after `patchbay export map`) and the orphans listed under it."""
+after `patchbay export map`) and the orphaned integrations and tools listed under it."""
 
 from __future__ import annotations
 
 from bot.text import escape
 from bot.views.elements import user
-from commands.stackmap import EdgeKind, Orphan, OrphanReason, StackMap
+from commands.stackmap import EdgeKind, Orphan, OrphanReason, OrphanTool, StackMap
 from commands.vocabulary import counted
 
 FOCUS_HINT = "Focus on one part with `/patchbay map crm` or `/patchbay map Salesforce`."
@@ -63,9 +63,30 @@ def orphans_text(orphans: list[Orphan]) -> str:
     return "\n".join(lines)
 
 
+def orphan_tools_heading(tools: list[OrphanTool]) -> str:
+    return (
+        f"*Tools whose owner left Slack ({len(tools)})*: give each a new owner with *Change owner*"
+        " on its card."
+    )
+
+
+def orphan_tool_line(tool: OrphanTool) -> str:
+    return f"• *{escape(tool.name)}* (owner {user(tool.owner_id)})  ·  `/patchbay tool {escape(tool.name)}`"
+
+
+def orphan_tools_text(tools: list[OrphanTool]) -> str:
+    """The tools whose owner left, a line each (the first few, then how many more)."""
+    lines = [orphan_tools_heading(tools)] + [orphan_tool_line(t) for t in tools[:ORPHANS_LISTED]]
+    if len(tools) > ORPHANS_LISTED:
+        lines.append(f"…and {len(tools) - ORPHANS_LISTED} more.")
+    return "\n".join(lines)
+
+
 def map_comment(graph: StackMap) -> str:
-    """The text posted with the map: what it shows, then its orphans."""
+    """The text posted with the map: what it shows, then its orphaned integrations and tools."""
     comment = map_summary(graph) + ("" if graph.focus else f" {FOCUS_HINT}")
     if graph.orphans:
         comment += "\n" + orphans_text(graph.orphans)
+    if graph.orphan_tools:
+        comment += "\n" + orphan_tools_text(graph.orphan_tools)
     return comment

@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import DividerBlock
 from slack_sdk.models.views import View
 
-from bot.forms import MENTION, ToolRef
+from bot.forms import MENTION, ToolHistoryRef, ToolRef
 from bot.ids import Action, Block, Callback
 from bot.text import escape, money
 from bot.views.elements import (
@@ -121,7 +121,7 @@ def owner_modal(*, tool: ToolCard) -> View:
 
 
 def tool_card(tool: ToolCard) -> list[SlackBlock]:
-    """A tool's details with the buttons its owner or an admin may use."""
+    """A tool's details with the buttons its owner or an admin may use, and History for anyone."""
     data = [kind.label for kind in tool.data_kinds if kind is not DataKind.OTHER]
     if tool.data_other:
         data.append(escape(tool.data_other))
@@ -142,23 +142,26 @@ def tool_card(tool: ToolCard) -> list[SlackBlock]:
     blocks: list[SlackBlock] = [section("\n".join(lines))]
     if tool.notes:
         blocks.append(context(escape(tool.notes)))
-    if not tool.retired:
-        ref = ToolRef(tool_id=tool.id).model_dump_json()
-        blocks.append(
-            actions(
-                button("Edit", Action.TOOL_EDIT, ref),
-                button("Change owner", Action.TOOL_OWNER, ref),
-                button(
-                    "Retire",
-                    Action.TOOL_RETIRE,
-                    ref,
-                    style="danger",
-                    confirm=confirm(
-                        "Retire this tool?", f"*{escape(tool.name)}* will leave the lists.", "Retire"
-                    ),
+    history = button("History", Action.TOOL_HISTORY, ToolHistoryRef(tool_id=tool.id).model_dump_json())
+    if tool.retired:
+        return [*blocks, actions(history)]
+    ref = ToolRef(tool_id=tool.id).model_dump_json()
+    blocks.append(
+        actions(
+            button("Edit", Action.TOOL_EDIT, ref),
+            button("Change owner", Action.TOOL_OWNER, ref),
+            button(
+                "Retire",
+                Action.TOOL_RETIRE,
+                ref,
+                style="danger",
+                confirm=confirm(
+                    "Retire this tool?", f"*{escape(tool.name)}* will leave the lists.", "Retire"
                 ),
-            )
+            ),
+            history,
         )
+    )
     return blocks
 
 

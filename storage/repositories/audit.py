@@ -39,9 +39,21 @@ def record(
     return event
 
 
-def for_entity(session: Session, *, entity_type: str, entity_id: int) -> Sequence[AuditEvent]:
+def for_entity(
+    session: Session, *, entity_type: str, entity_id: int, offset: int = 0, limit: int | None = None
+) -> Sequence[AuditEvent]:
+    """One entity's events, oldest first (all of them without `limit`)."""
     query = select(AuditEvent).where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
-    return session.scalars(query.order_by(AuditEvent.id)).all()
+    return session.scalars(query.order_by(AuditEvent.id).offset(offset).limit(limit)).all()
+
+
+def count_for_entity(session: Session, *, entity_type: str, entity_id: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+    )
+    return session.scalar(query) or 0
 
 
 def since(session: Session, *, at: datetime | None) -> Sequence[AuditEvent]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -61,6 +61,42 @@ def answer(session: Session, *, notice_id: int, answer: str, by: str, at: dateti
         update(RenewalNotice)
         .where(RenewalNotice.id == notice_id, RenewalNotice.answer.is_(None))
         .values(answer=answer, answered_by=by, answered_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def passed_unfollowed(session: Session, today: date, *, asked: int) -> Sequence[Tool]:
+    """Active tools whose renewal date is before `today` and was neither answered nor asked about after
+    it passed (a notice `asked` days before, negative: after), oldest date first."""
+    followed = exists().where(
+        RenewalNotice.tool_id == Tool.id,
+        RenewalNotice.renews_on == Tool.renews_on,
+        or_(RenewalNotice.answer.is_not(None), RenewalNotice.days_before == asked),
+    )
+    query = (
+        select(Tool)
+        .where(Tool.retired_at.is_(None), Tool.renews_on < today, ~followed)
+        .order_by(Tool.renews_on, Tool.id)
+    )
+    return session.scalars(query).all()
+
+
+def roll_forward(session: Session, *, tool_id: int, renews_on: date, to: date, at: datetime) -> bool:
+    """Move an auto-renewing tool's renewal date from `renews_on` to `to`, unless it changed since
+    (another process rolled it, or someone edited it); True when this call moved it."""
+    result = session.execute(
+        update(Tool)
+        .where(
+            and_(
+                Tool.id == tool_id,
+                Tool.renews_on == renews_on,
+                Tool.auto_renews.is_(True),
+                Tool.retired_at.is_(None),
+            )
+        )
+        .values(renews_on=to, updated_at=at, version=Tool.version + 1)
         .execution_options(synchronize_session=False)
     )
     session.expire_all()

@@ -92,3 +92,35 @@ def unassessed_of(session: Session, owner_id: str) -> Sequence[Tool]:
 
 def active_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Tool).where(Tool.retired_at.is_(None))) or 0
+
+
+def owners_of_active(session: Session) -> set[str]:
+    """Owners of tools not retired whose owner is not known to have left."""
+    query = select(Tool.owner_id).where(Tool.retired_at.is_(None), Tool.owner_left_at.is_(None)).distinct()
+    return set(session.scalars(query))
+
+
+def flag_owner_left(session: Session, owner_id: str, at: datetime) -> list[int]:
+    """Mark the active tools of an owner who left, each by a conditional update (so replicas running
+    the same check mark each once); the ids of the tools this call marked."""
+    candidates = select(Tool.id).where(
+        Tool.owner_id == owner_id, Tool.retired_at.is_(None), Tool.owner_left_at.is_(None)
+    )
+    marked = []
+    for tool_id in session.scalars(candidates.order_by(Tool.id)).all():
+        result = session.execute(
+            update(Tool)
+            .where(Tool.id == tool_id, Tool.owner_id == owner_id, Tool.owner_left_at.is_(None))
+            .values(owner_left_at=at, version=Tool.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            marked.append(tool_id)
+    session.expire_all()
+    return marked
+
+
+def owner_left(session: Session) -> Sequence[Tool]:
+    """Active tools whose owner left Slack, longest orphaned first."""
+    query = select(Tool).where(Tool.retired_at.is_(None), Tool.owner_left_at.is_not(None))
+    return session.scalars(query.order_by(Tool.owner_left_at, Tool.name_key)).all()

@@ -4,7 +4,7 @@ controllable clock, each answer's effect (Renew, Replace, Drop), and `/patchbay 
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -363,3 +363,145 @@ def test_the_living_document_and_history_show_renewals_and_successors(
     )
     history = str(patchbay.command("history 1", user=BOB).json)
     assert "recorded that one of its tools is being replaced\\n      > Salesforce -&gt; Asana" in history
+
+
+def run_replicas(patchbay: Patchbay, settings: Settings, at: datetime, count: int = 3) -> list[int]:
+    """The daily renewal job run by `count` replicas at the same moment; how many each told."""
+    told: list[int] = []
+
+    def replica() -> None:
+        job = renewal_reminders(settings=settings, sessions=patchbay.sessions, client=make_client(settings))
+        told.append(job(at))
+
+    threads = [threading.Thread(target=replica) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(told)
+
+
+def test_an_auto_renewing_tool_whose_date_passes_unanswered_is_renewed_a_year_on_once_and_its_owner_told(
+    patchbay: Patchbay, settings: Settings
+) -> None:
+    live_integration(patchbay)  # Salesforce (Bob) -> Asana (Frank), live
+    set_renewal(patchbay, "Salesforce", RENEWS, auto=True)
+    remind = renewal_reminders(settings=settings, sessions=patchbay.sessions, client=make_client(settings))
+    assert remind(START + 10 * DAY) == 1 and remind(START + 40 * DAY) == 1  # 60 and 30 days: unanswered
+    thirty = reminders(patchbay)[-1]
+    assert remind(START + 70 * DAY) == 0  # on the day itself the owner may still answer
+    assert tool(patchbay, "Salesforce").renews_on == RENEWS
+
+    # The day after: three replicas at once, then re-runs that day and the next.
+    assert run_replicas(patchbay, settings, START + 71 * DAY) == [0, 0, 1]
+    assert remind(START + 71 * DAY + timedelta(hours=6)) == 0
+    assert remind(START + 72 * DAY) == 0
+    rolled = tool(patchbay, "Salesforce")
+    assert (rolled.renews_on, rolled.auto_renews, rolled.retired_at) == (date(2028, 2, 2), True, None)
+    [event] = audit(patchbay, "tool.renewed_automatically")
+    assert (event.actor_id, event.entity_id, event.before, event.after) == (
+        "patchbay",
+        rolled.id,
+        {"renews_on": "2027-02-02"},
+        {"renews_on": "2028-02-02"},
+    )
+    told = [m for m in patchbay.slack.messages if "renewed automatically" in m.text]
+    assert len(told) == 1 and told[0].channel == patchbay.slack.dm_channel(BOB)
+    assert told[0].text == "Salesforce renewed automatically on Feb 2, 2027: it renews next on Feb 2, 2028."
+    shown = str(told[0].blocks)
+    for words in (
+        "*Salesforce* renewed automatically on *Feb 2, 2027*: nobody answered its reminders",
+        "It renews next on *Feb 2, 2028*; you will be reminded 60 and 30 days before.",
+        "*What depends on it:*",
+        "#1 Closed-won deals start onboarding (to Asana, live) · owner <@U0BOB0002>",
+        "Won deals &lt;urgent&gt;: Salesforce → Asana (automated by an integration, 2.50 h/week)\\n",
+        "*Savings:* 3.00 hours a week",
+        f"*These people rely on it:* <@{FRANK}>",
+        "`/patchbay tool Salesforce`",
+    ):
+        assert words in shown, words
+    assert buttons(told[0]) == {}
+
+    # The old reminder's buttons now say what happened instead of acting.
+    patchbay.clock.set(START + 72 * DAY)
+    patchbay.click(buttons(thirty)["Drop"], user=BOB, channel=thirty.channel)
+    assert (
+        "Salesforce renewed automatically on Feb 2, 2027, when nobody had answered: it renews next on"
+        " Feb 2, 2028. Edit on its card changes that date."
+    ) in str(patchbay.responses())
+    assert tool(patchbay, "Salesforce").retired_at is None
+
+    # The next cycle is reminded as usual: 60 and 30 days before Feb 2, 2028, then rolled again.
+    assert remind(START + (365 + 10) * DAY) == 1
+    assert remind(START + (365 + 40) * DAY) == 1
+    assert [(n.days_before, n.renews_on) for n in notices(patchbay)] == [
+        (60, RENEWS),
+        (30, RENEWS),
+        (0, RENEWS),
+        (60, date(2028, 2, 2)),
+        (30, date(2028, 2, 2)),
+    ]
+    assert "renews automatically on *Feb 2, 2028* (in 30 days)" in str(reminders(patchbay)[-1].blocks)
+    assert remind(START + (365 + 72) * DAY) == 1
+    assert tool(patchbay, "Salesforce").renews_on == date(2029, 2, 2)
+
+
+def notices(patchbay: Patchbay) -> list[RenewalNotice]:
+    with patchbay.sessions() as session:
+        return list(session.scalars(select(RenewalNotice).order_by(RenewalNotice.id)))
+
+
+def test_a_renewal_date_long_past_rolls_to_its_next_anniversary_in_one_step(
+    patchbay: Patchbay, settings: Settings
+) -> None:
+    add_tool(patchbay.sessions, "Notion")
+    set_renewal(patchbay, "Notion", date(2024, 2, 29), auto=True)  # imported with a stale date
+    remind = renewal_reminders(settings=settings, sessions=patchbay.sessions, client=make_client(settings))
+    assert remind(START) == 1
+    assert tool(patchbay, "Notion").renews_on == date(2027, 2, 28)
+    assert remind(START + DAY) == 0
+    [event] = audit(patchbay, "tool.renewed_automatically")
+    assert event.after == {"renews_on": "2027-02-28"}
+
+
+def test_a_renewal_date_that_passes_unanswered_is_asked_about_once_more_the_day_after(
+    patchbay: Patchbay, settings: Settings
+) -> None:
+    live_integration(patchbay)
+    set_renewal(patchbay, "Salesforce", RENEWS)
+    remind = renewal_reminders(settings=settings, sessions=patchbay.sessions, client=make_client(settings))
+    assert remind(START + 10 * DAY) == 1 and remind(START + 40 * DAY) == 1
+    thirty = reminders(patchbay)[-1]
+    assert remind(START + 70 * DAY) == 0
+
+    assert run_replicas(patchbay, settings, START + 71 * DAY) == [0, 0, 1]
+    assert remind(START + 71 * DAY + timedelta(hours=6)) == 0
+    assert remind(START + 100 * DAY) == 0  # asked once, never again for that date
+    assert tool(patchbay, "Salesforce").renews_on == RENEWS  # nothing renews by itself
+    [event] = audit(patchbay, "tool.renewal_passed")
+    assert (event.actor_id, event.before, event.after) == ("patchbay", None, {"renews_on": "2027-02-02"})
+    [passed] = [m for m in patchbay.slack.messages if "passed without an answer" in m.text]
+    assert passed.channel == patchbay.slack.dm_channel(BOB)
+    assert passed.text == (
+        "Salesforce's renewal date, Feb 2, 2027, passed without an answer: renew, replace or drop it?"
+    )
+    assert "*If we drop it:*" in str(passed.blocks)
+    assert list(buttons(passed)) == ["Renew", "Replace", "Drop"]
+
+    # Renewing from it takes a date after today, prefilled a year on from the date that passed.
+    patchbay.clock.set(START + 101 * DAY)  # Mar 5, 2027
+    patchbay.click(buttons(passed)["Renew"], user=BOB, channel=passed.channel)
+    modal = patchbay.last_view()
+    inputs = {b["block_id"]: b["element"] for b in modal["blocks"] if b["type"] == "input"}
+    assert inputs["renews_on"]["initial_date"] == "2028-02-02"
+    assert patchbay.submit(modal, {"renews_on": "2027-03-01"}, user=BOB).json["errors"] == {
+        "renews_on": "Pick a date after today, Mar 5, 2027."
+    }
+    assert patchbay.submit(modal, {}, user=BOB).body == ""
+    assert tool(patchbay, "Salesforce").renews_on == date(2028, 2, 2)
+    assert [e.after for e in audit(patchbay, "tool.renewal_answered")] == [
+        {"renews_on": "2027-02-02", "answer": "renew"}
+    ]
+    patchbay.click(buttons(thirty)["Drop"], user=BOB, channel=thirty.channel)
+    assert "Salesforce's renewal was already answered by <@U0BOB0002>: renew." in str(patchbay.responses())
+    assert remind(START + 102 * DAY) == 0

@@ -16,9 +16,9 @@ from bot.views.renewals import dropped_text, renew_modal, renewal_blocks, renewa
 from commands.renewals import (
     NoticeRef,
     drop_tool,
-    next_renewal,
     renewal_for_steward,
     renewal_view,
+    rolled_to,
     successor_prefill,
     upcoming_renewals,
 )
@@ -29,7 +29,9 @@ def renew(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClien
     req, ref = request_of(context), parsed(context, NoticeRef)
     with transaction(context) as session:
         view = renewal_for_steward(session=session, actor=req.actor, notice_id=ref.notice_id)
-    client.views_open(trigger_id=body["trigger_id"], view=renew_modal(view, next_renewal(view.renews_on)))
+    client.views_open(
+        trigger_id=body["trigger_id"], view=renew_modal(view, rolled_to(view.renews_on, req.now.date()))
+    )
 
 
 def replace(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -7,13 +7,13 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.forms import IntegrationRef, ReviewRef, read_ref
 from bot.home import after_change
 from bot.ids import Action
 from bot.middleware import button, parse, transaction
 from bot.request import parsed, request_of
+from bot.roles import has_left
 from bot.text import escape
 from bot.views.reviews import answer_modal, answered_reply
 from commands.errors import NotAllowed
@@ -62,7 +62,7 @@ def reassign_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client:
     ack()
     req, pick = request_of(context), parsed(context, OwnerPick)
     owner_id = pick.owner_id
-    if _has_left(client, owner_id):
+    if has_left(client, owner_id):
         raise NotAllowed(f"<@{owner_id}> has left the workspace: pick someone who is still here.")
     with transaction(context) as session:
         title = reassign(
@@ -71,7 +71,7 @@ def reassign_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client:
             integration_id=pick.integration_id,
             owner_id=owner_id,
             now=req.now,
-            still_here=lambda user_id: not _has_left(client, user_id),
+            still_here=lambda user_id: not has_left(client, user_id),
         )
     channel, ts = body.get("channel", {}).get("id"), body.get("message", {}).get("ts")
     if channel and ts:
@@ -83,16 +83,6 @@ def reassign_owner(ack: Ack, body: dict[str, Any], context: BoltContext, client:
             blocks=[],
         )
     after_change(client, context)
-
-
-def _has_left(client: WebClient, user_id: str) -> bool:
-    """Slack says the person is deactivated (or unknown): they are never sent a DM."""
-    try:
-        return bool(client.users_info(user=user_id)["user"].get("deleted"))
-    except SlackApiError as error:
-        if error.response.get("error") == "user_not_found":
-            return True
-        raise
 
 
 def register(app: App) -> None:

@@ -1,4 +1,4 @@
-"""`/patchbay propose`, `queue`, `plan` and `show ID`."""
+"""`/patchbay propose`, `queue`, `plan`, `show ID`, `reviews` and `history ID | TOOL`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from bot.listeners.commands.router import SlashRequest, Subcommand
 from bot.middleware import transaction
 from bot.views.fallbacks import named
-from bot.views.history import history_blocks
+from bot.views.history import history_blocks, tool_history_blocks, tool_history_text
 from bot.views.measures import measure_actions
 from bot.views.proposals import edit_button, integration_card, plan_blocks, proposal_modal, queue_blocks
 from bot.views.reviews import reviews_list
@@ -19,7 +19,7 @@ from bot.views.workflow import lifecycle_lines, step_buttons
 from commands.actor import Actor
 from commands.card_view import card_view
 from commands.errors import InvalidInput
-from commands.history import integration_history
+from commands.history import integration_history, tool_history_named
 from commands.plan import plan
 from commands.proposal_card import IntegrationCard
 from commands.proposal_writes import can_edit
@@ -77,7 +77,21 @@ def card_buttons(card: IntegrationCard, actor: Actor) -> list[SlackBlock]:
 
 
 def history(cmd: SlashRequest) -> None:
-    integration_id = parse_id(cmd.args)
+    """An integration's history by its number, or a tool's by its name."""
+    typed = cmd.args.strip()
+    if typed and not typed.lstrip("#").isdigit():
+        with transaction(cmd.context) as session:
+            tool = tool_history_named(session=session, name=typed)
+        cmd.ack(blocks=tool_history_blocks(tool), text=tool_history_text(tool))
+        return
+    if not typed:
+        raise InvalidInput(
+            {
+                "id": "Give an integration's number or a tool's name, like `/patchbay history 12`"
+                " or `/patchbay history Salesforce`."
+            }
+        )
+    integration_id = parse_id(typed)
     with transaction(cmd.context) as session:
         found = integration_history(session=session, integration_id=integration_id)
     cmd.ack(blocks=history_blocks(found), text=f"History of #{integration_id}")
@@ -110,8 +124,8 @@ SUBCOMMANDS = [
     ),
     Subcommand(
         ("history",),
-        "history ID",
-        "Everything that happened to an integration.",
+        "history ID | TOOL",
+        "Everything that happened to an integration, or to a tool.",
         "/patchbay history 12",
         history,
     ),

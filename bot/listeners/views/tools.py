@@ -12,11 +12,20 @@ from bot.forms import ToolRef, read_form
 from bot.ids import Block, Callback
 from bot.middleware import Values, form, metadata, parse, saved, transaction
 from bot.request import parsed, request_of
+from bot.roles import has_left
 from bot.text import escape
 from bot.views.assessment import assessment_modal
 from commands.assessment import assessment_after_registering
+from commands.errors import InvalidInput
 from commands.fields import Form, UserId
-from commands.tools import ToolDraft, change_tool_owner, register_tool, tool_errors, update_tool
+from commands.tools import (
+    ToolDraft,
+    change_tool_owner,
+    register_tool,
+    tool_errors,
+    tool_for_steward,
+    update_tool,
+)
 
 
 class OwnerForm(Form):
@@ -54,6 +63,10 @@ def submit_tool_edit(ack: Ack, context: BoltContext) -> None:
 
 def submit_tool_owner(ack: Ack, context: BoltContext, client: WebClient) -> None:
     req, ref, picked = request_of(context), parsed(context, ToolRef), parsed(context, OwnerForm)
+    with transaction(context) as session:  # the tool and who may hand it over, before asking Slack
+        tool_for_steward(session=session, actor=req.actor, tool_id=ref.tool_id, doing="change its owner")
+    if has_left(client, picked.owner_id):
+        raise InvalidInput({Block.OWNER: "They have left the workspace: pick someone who is still here."})
     with transaction(context) as session:
         card = change_tool_owner(
             session=session, actor=req.actor, tool_id=ref.tool_id, owner_id=picked.owner_id, now=req.now

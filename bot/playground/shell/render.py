@@ -32,6 +32,7 @@ EMOJI = {
     "hourglass": "⌛",
     "dart": "🎯",
     "arrows_counterclockwise": "🔄",
+    "repeat": "🔁",
     "arrow_right": "➡️",
     "ambulance": "🚑",
     "calendar": "📆",

@@ -16,6 +16,7 @@ from bot.forms import ReviewRef
 from bot.views.assessment import assessment_modal, to_assess_blocks
 from bot.views.flows import flow_modal
 from bot.views.help import help_blocks
+from bot.views.history import tool_history_blocks
 from bot.views.home import TO_DO, home_view, to_do
 from bot.views.renewals import renew_modal, renewal_blocks, renewals_list, replace_modal, replaced_blocks
 from bot.views.reviews import answer_modal, answered_reply, orphan_card, review_reply, reviews_list
@@ -24,15 +25,26 @@ from bot.views.thresholds import thresholds_modal
 from bot.views.tools import owner_modal, tool_card, tool_modal, tools_list
 from commands.assessment import AssessmentStart
 from commands.flows import FlowLine, FlowMode
+from commands.history import HistoryEntry, ToolHistory
 from commands.home import WAITING_STEPS, Home, MyIntegration, QueueLine, StackTotals, ToolLine, Waiting
 from commands.impact import Link
 from commands.lifecycle import Step
 from commands.policy import Policy
-from commands.renewals import Answer, Reliance, RenewalLine, RenewalPage, RenewalView, Replacement, Seed
+from commands.renewals import (
+    Answer,
+    Reliance,
+    RenewalLine,
+    RenewalPage,
+    RenewalView,
+    Replacement,
+    Seed,
+    Stage,
+)
 from commands.review_answers import Answered
 from commands.review_items import CycleKind, Outcome, ReviewItem, Status
 from commands.review_status import StatusRow
 from commands.runbook import Fallback, Phase, Runbook, RunbookNotice
+from commands.stackmap import OrphanTool
 from commands.thresholds import IntegrationThresholds, Threshold
 from commands.tools import ToolCard, ToolPage
 from commands.vocabulary import Category, DataClass, DataKind, IntegrationOption, Method, State
@@ -194,6 +206,52 @@ CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
     "renewal_dm_answered": lambda: renewal_blocks(
         RENEWAL.model_copy(update={"answer": Answer.DROP, "answered_by": "U0ALICE01"})
     ),
+    "renewal_dm_renewed_automatically": lambda: renewal_blocks(
+        RENEWAL.model_copy(
+            update={
+                "stage": Stage.RENEWED,
+                "days_left": -1,
+                "answer": Answer.AUTO,
+                "answered_by": "patchbay",
+                "next_renews_on": date(2028, 1, 23),
+            }
+        )
+    ),
+    "renewal_dm_passed": lambda: renewal_blocks(
+        RENEWAL.model_copy(update={"stage": Stage.PASSED, "days_left": -1})
+    ),
+    "tool_history_paged": lambda: tool_history_blocks(
+        ToolHistory(
+            tool_id=1,
+            name=HOSTILE,
+            retired=True,
+            entries=[
+                HistoryEntry(
+                    at=datetime(2026, 11, 24, 9, 30, tzinfo=UTC),
+                    actor_id="U0BOB0002",
+                    action="tool.registered",
+                    note="",
+                ),
+                HistoryEntry(
+                    at=datetime(2027, 2, 3, 9, 0, tzinfo=UTC),
+                    actor_id="patchbay",
+                    action="tool.renewed_automatically",
+                    note="",
+                    renews_on=date(2028, 2, 2),
+                ),
+                HistoryEntry(
+                    at=datetime(2027, 2, 4, 9, 0, tzinfo=UTC),
+                    actor_id="U0ALICE01",
+                    action="tool.replaced",
+                    note="",
+                    successor=HOSTILE,
+                ),
+            ],
+            total=83,
+            page=2,
+            pages=3,
+        )
+    ),
     "renew_modal": lambda: renew_modal(RENEWAL, date(2028, 1, 23)),
     "replace_modal": lambda: replace_modal(RENEWAL),
     "replaced": lambda: replaced_blocks(
@@ -244,6 +302,15 @@ CASES: dict[str, Callable[[], View | Sequence[Block]]] = {
     "flow_modal": lambda: flow_modal(user_id="U0BOB0002"),
     "help": lambda: help_blocks([("tools [filter]", "The registry.", "/patchbay tools crm")]),
     "home": lambda: home_view(HOME),
+    "home_admin_tools_owner_left": lambda: home_view(
+        HOME.model_copy(
+            update={
+                "orphan_tools": [
+                    OrphanTool(id=n, name=f"{HOSTILE} {n}", owner_id="U0FRANK06") for n in range(1, 8)
+                ]
+            }
+        )
+    ),
     "thresholds_modal": lambda: thresholds_modal(THRESHOLDS, Policy()),
     "runbook_down": lambda: runbook_blocks(RUNBOOK, RunbookNotice(integration_id=12, phase=Phase.DOWN)) or [],
 }

@@ -3,9 +3,9 @@ note say the same step the same way, and people's text in a note comes out escap
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from bot.views.history import change_words, history_blocks, note_words, step_done, what
+from bot.views.history import change_words, history_blocks, history_line, note_words, step_done, what
 from bot.views.notices import notice_text
 from commands.history import History, HistoryEntry
 from commands.lifecycle import Step
@@ -152,3 +152,39 @@ def test_the_reason_patchbay_gives_is_worded_the_same_in_notices_and_history_and
     assert what(suspended) == "applied the auto-suspend policy -> suspended"
     replaced = StepReason(kind=ReasonKind.TOOL_REPLACED, tool="Salesforce", successor="Asana")
     assert note_words("", reason=replaced) == "Salesforce -> Asana"
+
+
+def test_a_tools_changes_are_worded_with_their_renewal_successor_and_new_owner() -> None:
+    def entry(action: str, actor: str = "U0BOB0002", **data: object) -> HistoryEntry:
+        return HistoryEntry.model_validate(
+            {"at": AT, "actor_id": actor, "action": action, "note": "", **data}
+        )
+
+    renews = date(2027, 2, 2)
+    assert what(entry("tool.updated", changed=["owner_id", "renews_on", "notes"])) == (
+        "edited it (owner, renewal date, notes)"
+    )
+    assert what(entry("tool.renewal_reminded", renews_on=renews, days_before=30)) == (
+        "reminded its owner of the renewal of Feb 2, 2027 (30 days before)"
+    )
+    assert what(entry("tool.renewal_answered", renews_on=renews, answer="drop")) == (
+        "answered the renewal of Feb 2, 2027: dropped"
+    )
+    assert what(entry("tool.renewed", renews_on=renews, auto_renews=True)) == (
+        "renewed it: it renews next on Feb 2, 2027, automatically"
+    )
+    assert what(entry("tool.renewal_passed", renews_on=renews)) == (
+        "asked its owner again: the renewal date passed without an answer (Feb 2, 2027)"
+    )
+    system = history_line(entry("tool.renewed_automatically", actor="patchbay", renews_on=renews))
+    assert system == (
+        "`2026-11-24 09:30` Patchbay renewed it automatically, as nobody had answered:"
+        " it renews next on Feb 2, 2027"
+    )
+    assert history_line(entry("tool.replaced", successor=HOSTILE)) == (
+        "`2026-11-24 09:30` <@U0BOB0002> recorded what replaces it:"
+        " Q4 &lt;!channel&gt; &amp; &lt;@U0BOSS&gt; &gt; ops"
+    )
+    assert history_line(entry("tool.owner_changed", owner_id="U0FRANK06")) == (
+        "`2026-11-24 09:30` <@U0BOB0002> handed it to <@U0FRANK06>"
+    )
