@@ -116,7 +116,7 @@ class LocalSlack:
         self._last_in_channel: dict[tuple[str, str], float] = {}
         self._faults: list[Fault] = []
         self._flaky: tuple[float, frozenset[str], random.Random] | None = None
-        self.injected: list[tuple[str, str, int]] = []  # (method, when, status) of each flaky fault
+        self.injected: list[tuple[str, str, int]] = []  # (method, when, status) of each fault answered
         self._last_us = 0
         self._buckets: dict[str, tuple[float, float]] = {}
         self._ids = itertools.count(1)
@@ -262,7 +262,6 @@ class LocalSlack:
         with self._lock:
             if self._flaky and method in self._flaky[1] and self._flaky[2].random() < self._flaky[0]:
                 when, status = self._flaky[2].choice(FAULT_KINDS)
-                self.injected.append((method, when, status))
                 self._faults.insert(0, Fault(method, status, "", 1, 1, 0, when))
             for fault in self._faults:
                 if fault.method == method and fault.times > 0:
@@ -270,6 +269,7 @@ class LocalSlack:
                         fault.after -= 1
                         continue
                     fault.times -= 1
+                    self.injected.append((method, fault.when, fault.status))
                     if fault.when != "before":
                         return fault.status, {"X-Local-Fault": fault.when}, b""
                     if fault.error:

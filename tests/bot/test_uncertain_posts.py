@@ -52,6 +52,13 @@ def tagged(slack: LocalSlack, event_type: str) -> Counter[Any]:
     return found
 
 
+def taken_then_fail(slack: LocalSlack, *, taken: int, dropped: int) -> None:
+    """Besides the random faults (whose share of posts depends on how threads interleave), some posts
+    Slack surely takes and then answers 5xx, or drops unanswered: a few posts in, wherever they land."""
+    slack.fail("chat.postMessage", status=500, when="taken", times=taken, after=2)
+    slack.fail("chat.postMessage", status=0, when="dropped", times=dropped, after=2 + taken + 3)
+
+
 def taken_then_failed(slack: LocalSlack) -> int:
     """Posts Slack took and then answered 5xx or dropped: the ones a blind retry would double."""
     return len([f for f in slack.injected if f[0] == "chat.postMessage" and f[1] != "before"])
@@ -66,6 +73,7 @@ def test_a_review_sweep_with_a_fifth_of_slack_failing_loses_nothing_and_posts_no
         go_live(patchbay, owner=owners[number % len(owners)], title=f"Integration {number:02d}")
     slack = patchbay.slack
     slack.flaky(0.2, *FAULTY, seed=7)
+    taken_then_fail(slack, taken=3, dropped=2)
     sweep = review_sweep(settings=settings, sessions=patchbay.sessions, client=make_client(settings))
     due = START + 90 * DAY
 
@@ -184,6 +192,7 @@ def test_run_health_alerts_with_a_fifth_of_slack_failing_land_once_each_where_th
             assert apply_alerts(session=session, check=check, now=START)
     slack = patchbay.slack
     slack.flaky(0.2, *FAULTY, seed=5)
+    taken_then_fail(slack, taken=2, dropped=1)
     for _ in range(RUNS):
         notifier.deliver(START)
         with patchbay.sessions() as session:
