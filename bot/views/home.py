@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import DividerBlock, HeaderBlock
@@ -14,6 +14,7 @@ from bot.text import escape
 from bot.views.assessment import to_assess_blocks
 from bot.views.elements import actions, button, chunk_lines, context, plain, section
 from bot.views.measures import measures_button, trend_text
+from bot.views.renewals import renewal_words
 from bot.views.run_health import health_line
 from bot.views.stackmap import orphan_tool_line, orphan_tools_heading, orphans_text
 from commands.home import Home, MyIntegration, Section, StackTotals, ToolLine, Waiting
@@ -74,11 +75,10 @@ def integration_line(item: MyIntegration) -> str:
     return line
 
 
-def tool_line(item: ToolLine) -> str:
+def tool_line(item: ToolLine, today: date | None = None) -> str:
     line = f"• {escape(item.name)}  ·  {item.category.label}"
     if item.renews_on:
-        how = "renews automatically" if item.auto_renews else "renews"
-        line += f"  ·  {how} {item.renews_on:%b %-d, %Y}"
+        line += "  ·  " + renewal_words(item.renews_on, auto_renews=item.auto_renews, today=today)
     return line
 
 
@@ -156,7 +156,7 @@ def home_view(home: Home, *, now: datetime | None = None) -> View:
     blocks.append(DividerBlock())
     blocks += _list(
         SECTION_TITLES[Section.TOOLS],
-        [tool_line(t) for t in home.tools],
+        [tool_line(t, now.date() if now else None) for t in home.tools],
         home.tools_total,
         "You own no tools. Register one with `/patchbay tool add`.",
     )
@@ -177,17 +177,17 @@ def home_view(home: Home, *, now: datetime | None = None) -> View:
     return View(type="home", blocks=blocks)
 
 
-def more_lines(home: Home, section_name: Section) -> list[str]:
+def more_lines(home: Home, section_name: Section, today: date | None = None) -> list[str]:
     if section_name is Section.WAITING:
         return [waiting_line(w) for w in home.waiting]
     if section_name is Section.INTEGRATIONS:
         return [integration_line(i) for i in home.integrations]
-    return [tool_line(t) for t in home.tools]
+    return [tool_line(t, today) for t in home.tools]
 
 
-def more_modal(home: Home, section_name: Section) -> View:
+def more_modal(home: Home, section_name: Section, today: date | None = None) -> View:
     """One dashboard list in full, in a modal (long lists are cut, saying where to see the rest)."""
-    lines = more_lines(home, section_name)
+    lines = more_lines(home, section_name, today)
     blocks: list[SlackBlock] = []
     chunks = chunk_lines(lines)
     for index, chunk in enumerate(chunks):

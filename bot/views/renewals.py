@@ -49,6 +49,14 @@ def day(when: date) -> str:
     return f"{when:%b %-d, %Y}"
 
 
+def renewal_words(renews_on: date, *, auto_renews: bool, today: date | None = None) -> str:
+    """How a tool's renewal reads on its card and on App Home; a date that passed unanswered says so
+    (an automatic renewal is moved a year on by the next daily job)."""
+    if today is not None and renews_on < today and not auto_renews:
+        return f"renewal date {day(renews_on)} passed without an answer"
+    return f"{'renews automatically' if auto_renews else 'renews'} on {day(renews_on)}"
+
+
 def _next_day(view: RenewalView) -> str:
     return day(view.next_renews_on or view.renews_on)
 

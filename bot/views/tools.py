@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import DividerBlock
 from slack_sdk.models.views import View
@@ -23,6 +25,7 @@ from bot.views.elements import (
 )
 from bot.views.fallbacks import tool_retired
 from bot.views.limits import multi_select_field, select_field, text_field, user_field
+from bot.views.renewals import renewal_words
 from commands.tool_retirement import ToolRetirement
 from commands.tools import ToolCard, ToolDraft, ToolPage
 from commands.vocabulary import DataKind, counted
@@ -120,7 +123,7 @@ def owner_modal(*, tool: ToolCard) -> View:
     )
 
 
-def tool_card(tool: ToolCard) -> list[SlackBlock]:
+def tool_card(tool: ToolCard, *, today: date | None = None) -> list[SlackBlock]:
     """A tool's details with the buttons its owner or an admin may use, and History for anyone."""
     data = [kind.label for kind in tool.data_kinds if kind is not DataKind.OTHER]
     if tool.data_other:
@@ -133,8 +136,7 @@ def tool_card(tool: ToolCard) -> list[SlackBlock]:
         f"*Monthly cost:* {money(tool.monthly_cost)}",
     ]
     if tool.renews_on:
-        how = "renews automatically" if tool.auto_renews else "renews"
-        lines.append(f"*Renewal:* {how} on {tool.renews_on:%b %-d, %Y}")
+        lines.append(f"*Renewal:* {renewal_words(tool.renews_on, auto_renews=tool.auto_renews, today=today)}")
     if tool.successor:
         lines.append(f"*Replaced by:* {escape(tool.successor)}")
     if tool.vendor_url:

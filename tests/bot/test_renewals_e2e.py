@@ -72,7 +72,8 @@ def test_the_tool_modal_takes_a_renewal_date_and_refuses_bad_input_at_each_field
     assert (added.renews_on, added.auto_renews) == (date(2027, 2, 2), True)
     card = str(patchbay.command("tool HubSpot", user=BOB).json["blocks"])
     assert "*Renewal:* renews automatically on Feb 2, 2027" in card
-    assert "• HubSpot  ·  CRM  ·  renews automatically Feb 2, 2027" in str(open_home(patchbay, BOB)["blocks"])
+    home = str(open_home(patchbay, BOB)["blocks"])
+    assert "• HubSpot  ·  CRM  ·  renews automatically on Feb 2, 2027" in home
 
     edit = next(
         e
@@ -487,6 +488,13 @@ def test_a_renewal_date_that_passes_unanswered_is_asked_about_once_more_the_day_
     )
     assert "*If we drop it:*" in str(passed.blocks)
     assert list(buttons(passed)) == ["Renew", "Replace", "Drop"]
+    # Until someone answers, the card and App Home say the date passed rather than "renews on".
+    patchbay.clock.set(START + 100 * DAY)
+    card = str(patchbay.command("tool Salesforce", user=BOB).json["blocks"])
+    assert "*Renewal:* renewal date Feb 2, 2027 passed without an answer" in card
+    assert "Salesforce  ·  CRM  ·  renewal date Feb 2, 2027 passed without an answer" in str(
+        open_home(patchbay, BOB)["blocks"]
+    )
 
     # Renewing from it takes a date after today, prefilled a year on from the date that passed.
     patchbay.clock.set(START + 101 * DAY)  # Mar 5, 2027

@@ -22,7 +22,8 @@ def see_more(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebCl
     req, ref = request_of(context), parsed(context, HomeMoreRef)
     with transaction(context) as session:
         found = home(session=session, actor=req.actor, policy=req.policy, today=req.now.date(), limit=None)
-    client.views_open(trigger_id=body["trigger_id"], view=more_modal(found, Section(ref.section)))
+    view = more_modal(found, Section(ref.section), req.now.date())
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def record_measures(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:

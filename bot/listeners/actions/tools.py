@@ -60,7 +60,8 @@ def _retire(context: BoltContext, respond: Respond, *, with_dependents: bool) ->
             text=dependents_fallback(retirement.tool.name),
         )
         return
-    respond(replace_original=True, blocks=tool_card(retirement.tool), text=retired_text(retirement))
+    card = tool_card(retirement.tool, today=req.now.date())
+    respond(replace_original=True, blocks=card, text=retired_text(retirement))
     deliver(context)
 
 

@@ -30,7 +30,7 @@ def tool_show(cmd: SlashRequest) -> None:
         return
     with transaction(cmd.context) as session:
         card = find_tool(session=session, name=name)
-    cmd.ack(blocks=tool_card(card), text=escape(card.name))
+    cmd.ack(blocks=tool_card(card, today=cmd.request.now.date()), text=escape(card.name))
 
 
 SUBCOMMANDS = [

@@ -349,3 +349,20 @@ def test_every_step_that_waits_on_someone_is_worded() -> None:
         "finish its teardown (2 left)",
         "review it (due 2026-11-24)",
     ]
+
+
+def test_a_renewal_date_that_passed_unanswered_reads_as_passed_unless_it_renews_automatically() -> None:
+    due = SALESFORCE.model_copy(update={"renews_on": date(2027, 1, 23)})
+
+    def renewal(card: ToolCard, today: date) -> str:
+        [line] = [
+            part
+            for part in tool_card(card, today=today)[0].to_dict()["text"]["text"].split("\n")
+            if part.startswith("*Renewal:*")
+        ]
+        return line
+
+    assert renewal(due, date(2027, 1, 23)) == "*Renewal:* renews on Jan 23, 2027"
+    assert renewal(due, date(2027, 1, 24)) == "*Renewal:* renewal date Jan 23, 2027 passed without an answer"
+    automatic = due.model_copy(update={"auto_renews": True})
+    assert renewal(automatic, date(2027, 1, 24)) == "*Renewal:* renews automatically on Jan 23, 2027"
