@@ -11,8 +11,8 @@ from commands.home import app_home, home
 from commands.policy import Policy
 from commands.run_health import health_of_each
 from storage.db import session_scope
-from tests.commands.test_review_sweep_cost import counted
 from tests.factories import NOW, add_proposal, add_tool, set_state
+from tests.statements import counted
 
 OWNER = Actor(user_id="U0BOB0002")
 

@@ -3,13 +3,10 @@ and the faster queue shows exactly what ranking every row one by one would."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from commands.policy import Policy
@@ -21,25 +18,11 @@ from storage.models import Approval, Integration, SecurityReview
 from storage.repositories import integrations as repo
 from storage.repositories import security_reviews as review_repo
 from tests.factories import NOW, add_proposal, add_tool
+from tests.statements import counted
 
 POLICY = Policy()
 # Open states first (the queue), then some that are not in it.
 STATES = ("proposed", "security_review", "changes_requested", "awaiting_approval", "approved", "live")
-
-
-@contextmanager
-def counted(engine: Engine) -> Iterator[list[str]]:
-    """Every SQL statement sent to the database inside the block."""
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def seed(sessions: sessionmaker[Session], tools: list[int], count: int) -> list[int]:

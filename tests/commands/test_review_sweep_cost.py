@@ -3,13 +3,10 @@ listing cost the same for a few reviews as for many (for the same owners)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, update
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from commands.actor import Actor
@@ -21,24 +18,10 @@ from commands.review_sweep import claim_batches, mark_sent, record_thread, threa
 from storage.db import session_scope
 from storage.models import Integration, ReviewCycle
 from tests.factories import NOW, add_proposal, add_tool
+from tests.statements import counted
 
 POLICY = Policy()
 OWNERS = ("U0BOB0002", "U0CAROL03")
-
-
-@contextmanager
-def counted(engine: Engine) -> Iterator[list[str]]:
-    """Every SQL statement sent to the database inside the block."""
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
