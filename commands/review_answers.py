@@ -22,6 +22,9 @@ from storage.models import Integration, ReviewCycle
 from storage.repositories import integrations as integration_repo
 from storage.repositories import reviews as repo
 
+# The lifecycle step an answer takes the integration through (Keep schedules the next review instead).
+STEP_OF = {Outcome.NEEDS_CHANGES: Step.NEEDS_CHANGES, Outcome.RETIRE: Step.RETIRE}
+
 
 class ReviewAnswer(Form):
     """The owner's answer to a quarterly review."""
@@ -103,28 +106,18 @@ def answer_review(
     if outcome is Outcome.KEEP:
         next_on = policy.next_review(now.date(), integration.data_classes)
         integration.next_review_on = next_on
-    elif outcome is Outcome.NEEDS_CHANGES:
+    elif outcome in STEP_OF:
         take_step(
             session=session,
             actor=actor,
             integration_id=integration.id,
-            step=Step.NEEDS_CHANGES,
+            step=STEP_OF[outcome],
             expected=None,
             policy=policy,
             now=now,
             reason=answer.notes,
         )
-    elif outcome is Outcome.RETIRE:
-        take_step(
-            session=session,
-            actor=actor,
-            integration_id=integration.id,
-            step=Step.RETIRE,
-            expected=None,
-            policy=policy,
-            now=now,
-            reason=answer.notes,
-        )
+    if outcome is Outcome.RETIRE:
         owe(
             session,
             kind=Kind.CHANNEL,
